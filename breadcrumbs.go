@@ -1,0 +1,80 @@
+package errsight
+
+import "time"
+
+// maxBreadcrumbs is how many breadcrumbs the server keeps per event; a scope
+// keeps the most recent ones.
+const maxBreadcrumbs = 50
+
+// Breadcrumb is one step that led to an event: a log line, an HTTP call, a
+// user action. Zero Level means LevelInfo, zero Timestamp means the time it
+// was added.
+//
+// Data belongs to the SDK once the breadcrumb is added: don't modify the map
+// afterwards.
+type Breadcrumb struct {
+	Category string
+	Message  string
+	Level    Level
+	Data     map[string]any
+	// Timestamp is when it happened; zero means now.
+	Timestamp time.Time
+}
+
+// crumbNode is an immutable, persistent list of breadcrumbs, newest first.
+// Scopes share nodes freely: forking a scope copies one pointer, adding a
+// breadcrumb allocates one node, and no one ever writes to a node after it
+// is published. n is the list's length from this node down.
+type crumbNode struct {
+	b    Breadcrumb
+	next *crumbNode
+	n    int
+}
+
+// push returns the list with b in front. Once the list holds twice the
+// maximum, the newest maxBreadcrumbs are copied into a fresh list so older
+// nodes can be collected: amortised O(1) per push, and memory stays bounded.
+func (l *crumbNode) push(b Breadcrumb) *crumbNode {
+	n := 1
+	if l != nil {
+		n = l.n + 1
+	}
+	head := &crumbNode{b: b, next: l, n: n}
+	if n >= 2*maxBreadcrumbs {
+		head = head.compact(maxBreadcrumbs)
+	}
+	return head
+}
+
+func (l *crumbNode) compact(keep int) *crumbNode {
+	kept := l.slice(keep) // oldest first
+	var head *crumbNode
+	for i := range kept {
+		head = &crumbNode{b: kept[i], next: head, n: i + 1}
+	}
+	return head
+}
+
+// slice returns the newest max breadcrumbs, oldest first; nil for none.
+func (l *crumbNode) slice(max int) []Breadcrumb {
+	if l == nil {
+		return nil
+	}
+	n := min(l.n, max)
+	out := make([]Breadcrumb, n)
+	for i, node := n-1, l; i >= 0; i, node = i-1, node.next {
+		out[i] = node.b
+	}
+	return out
+}
+
+// normalised fills a breadcrumb's defaults at the moment it is added.
+func (b Breadcrumb) normalised() Breadcrumb {
+	if b.Timestamp.IsZero() {
+		b.Timestamp = time.Now()
+	}
+	if b.Level == 0 {
+		b.Level = LevelInfo
+	}
+	return b
+}

@@ -1,0 +1,148 @@
+package errsight
+
+import (
+	"errors"
+	"net/http"
+	"reflect"
+	"time"
+
+	"github.com/errsight/errsight-go/stacktrace"
+)
+
+// maxCauses caps exception_causes, as the official SDKs do.
+const maxCauses = 5
+
+// stackDepth is how many program counters a capture records: enough for
+// MaxFrames after the SDK's own frames, and for the innermost-and-outermost
+// trimming of deep stacks to have something to trim.
+const stackDepth = 64
+
+// The capture functions below count the frames above them exactly: skip is
+// how many frames sit between the user's call and the function itself, so
+// that the first frame of the stack is the user's call site.
+
+func (h *Hub) captureError(err error, level Level, skip int) EventID {
+	c := h.Client()
+	if !c.Enabled() {
+		return ""
+	}
+	if isNilError(err) {
+		c.log.printf("CaptureError called with a nil error (%T): nothing to report", err)
+		return ""
+	}
+	if level == 0 {
+		level = LevelError
+	}
+	if level < c.opts.MinLevel {
+		return ""
+	}
+	ev := &Event{Level: level, err: err}
+	ev.Message = stacktrace.ErrorMessage(err)
+	ev.pcs = callers(skip + 1)
+	return h.finish(c, ev)
+}
+
+func (h *Hub) captureMessage(msg string, level Level, skip int) EventID {
+	c := h.Client()
+	if !c.Enabled() {
+		return ""
+	}
+	if level == 0 {
+		level = LevelInfo
+	}
+	if level < c.opts.MinLevel {
+		return ""
+	}
+	ev := &Event{Level: level, Message: msg}
+	if c.opts.AttachStacktrace {
+		ev.pcs = callers(skip + 1)
+	}
+	return h.finish(c, ev)
+}
+
+func (h *Hub) captureEvent(ev *Event, skip int) EventID {
+	c := h.Client()
+	if !c.Enabled() || ev == nil {
+		return ""
+	}
+	if ev.Level == 0 {
+		ev.Level = LevelInfo
+		if ev.Exception != nil {
+			ev.Level = LevelError
+		}
+	}
+	if ev.Level < c.opts.MinLevel {
+		return ""
+	}
+	if c.opts.AttachStacktrace && ev.Exception == nil {
+		ev.pcs = callers(skip + 1)
+	}
+	return h.finish(c, ev)
+}
+
+// capturePanic reports a recovered value as a fatal event. Called from a
+// deferred function, its stack runs through runtime.gopanic to the panicking
+// function, which the symboliser makes the first frame.
+func (h *Hub) capturePanic(r any, skip int) EventID {
+	if r == nil {
+		return ""
+	}
+	if err, ok := r.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+		// net/http's sentinel for "abort this response quietly".
+		return ""
+	}
+	c := h.Client()
+	if !c.Enabled() {
+		return ""
+	}
+	ev := &Event{Level: LevelFatal, Message: "panic: " + panicText(r), panicV: r}
+	if err, ok := r.(error); ok && !isNilError(err) {
+		ev.err = err
+	} else {
+		ev.Exception = &Exception{Class: panicClass(r)}
+	}
+	ev.pcs = callers(skip + 1)
+	return h.finish(c, ev)
+}
+
+// finish stamps the event and hands it to the client.
+func (h *Hub) finish(c *Client, ev *Event) EventID {
+	if ev.ID == "" {
+		ev.ID = newEventID()
+	}
+	if ev.Timestamp.IsZero() {
+		ev.Timestamp = time.Now()
+	}
+	ev.scope = h.scope.snapshot()
+	return c.enqueue(ev)
+}
+
+func callers(skip int) []uintptr {
+	pcs := make([]uintptr, stackDepth)
+	n := stacktrace.Callers(skip+1, pcs)
+	return pcs[:n:n]
+}
+
+// isNilError reports whether err is nil or a nil pointer (or map, slice,
+// func...) wrapped in a non-nil interface: calling its Error method would
+// most likely panic, and there is nothing to report.
+func isNilError(err error) bool {
+	if err == nil {
+		return true
+	}
+	v := reflect.ValueOf(err)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
+		return v.IsNil()
+	}
+	return false
+}
+
+// panicClass names a non-error panic value's type, which the server uses
+// for grouping: "string" for panic("..."), "runtime.boundsError"...
+func panicClass(r any) string {
+	if r == nil {
+		return "panic"
+	}
+	return reflect.TypeOf(r).String()
+}

@@ -1,0 +1,218 @@
+package errsight
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/errsight/errsight-go/batcher"
+	"github.com/errsight/errsight-go/stacktrace"
+	"github.com/errsight/errsight-go/transport"
+)
+
+// Client delivers events to ErrSight. It owns one background worker
+// goroutine (none when disabled), which ends when Close returns.
+//
+// A Client is safe for concurrent use. A nil *Client is a valid, disabled
+// client: every method is a no-op.
+type Client struct {
+	opts    Options
+	enabled bool
+	log     *debugLog
+	sym     *stacktrace.Symbolizer
+	batch   *batcher.Batcher[*Event]
+	spike   *spikeGuard // owned by the worker goroutine
+
+	beforeSendDropped atomic.Uint64
+	beforeSendPanics  atomic.Uint64
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// enabledClients counts the open, enabled clients of the process. While it
+// is zero, the package-level capture functions return before even looking at
+// their context: the disabled path costs one atomic load.
+var enabledClients atomic.Int32
+
+func noClients() bool { return enabledClients.Load() == 0 }
+
+// NewClient builds a client from opts (zero fields from the environment,
+// then defaults). Without an API key the client is disabled, not an error:
+// it starts nothing and every capture is a cheap no-op. NewClient fails only
+// for options that cannot work, such as a Host that is not a URL.
+func NewClient(opts Options) (*Client, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{opts: o, log: newDebugLog(o.DebugWriter, o.Debug, o.APIKey)}
+	if o.APIKey == "" {
+		c.log.printf("no API key (set Options.APIKey or %s): client disabled, events are discarded", EnvAPIKey)
+		return c, nil
+	}
+	if insecureHost(o.Host) && !o.AllowInsecureTransport {
+		c.log.warn("Options.Host uses cleartext http:// to a non-loopback host: the API key and events are sent unencrypted (set AllowInsecureTransport to silence this)")
+	}
+	tr := o.Transport
+	if tr == nil {
+		h, err := transport.NewHTTP(transport.HTTPOptions{
+			Host:         o.Host,
+			APIKey:       o.APIKey,
+			Timeout:      o.Timeout,
+			Client:       o.HTTPClient,
+			RoundTripper: o.HTTPTransport,
+			UserAgent:    userAgent,
+			Debugf:       c.log.printf,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("errsight: %w", err)
+		}
+		tr = h
+	}
+	c.sym = stacktrace.NewSymbolizer(stacktrace.Options{
+		InAppInclude: o.InAppInclude,
+		InAppExclude: o.InAppExclude,
+	})
+	c.spike = newSpikeGuard(o.SpikeLimit)
+	c.enabled = true
+	c.batch = batcher.New(batcher.Config[*Event]{
+		Transport:     tr,
+		Encode:        c.encode,
+		BatchSize:     o.BatchSize,
+		FlushInterval: o.FlushInterval,
+		MaxQueueSize:  o.MaxQueueSize,
+		Debugf:        c.log.printf,
+	})
+	enabledClients.Add(1)
+	return c, nil
+}
+
+// Init builds a client with NewClient and binds it to the global hub,
+// closing the client it replaces. With Options.CrashMonitor it also starts
+// the crash monitor; call Init first thing in main.
+func Init(opts Options) (*Client, error) {
+	if opts.CrashMonitor {
+		// A crash monitor child must never run the application: it takes
+		// over here and exits.
+		maybeRunCrashMonitor()
+	}
+	c, err := NewClient(opts)
+	if err != nil {
+		return nil, err
+	}
+	old := globalHub.client.Swap(c)
+	if old != nil && old != c {
+		if err := old.Close(); err != nil {
+			c.log.printf("closing the previous client: %v", err)
+		}
+	}
+	if opts.CrashMonitor && c.enabled {
+		startCrashMonitor(c)
+	}
+	return c, nil
+}
+
+// Enabled reports whether the client sends events: false for a nil client
+// and without an API key.
+func (c *Client) Enabled() bool { return c != nil && c.enabled }
+
+// Options returns the client's options with every default applied.
+func (c *Client) Options() Options {
+	if c == nil {
+		return Options{}
+	}
+	return c.opts
+}
+
+// Flush waits until every event queued before the call is delivered or
+// finally dropped. It returns an error wrapping ctx.Err(), saying how many
+// events are still pending, when ctx ends first. Flush does not stop the
+// client.
+func (c *Client) Flush(ctx context.Context) error {
+	if !c.Enabled() {
+		return nil
+	}
+	if err := c.batch.Flush(ctx); err != nil {
+		return fmt.Errorf("errsight: %w", err)
+	}
+	return nil
+}
+
+// Close delivers what is queued within Options.ShutdownTimeout, stops the
+// worker and waits for it. The error says how many events were not
+// delivered. Close is idempotent (later calls return the first call's
+// result), safe to call concurrently with captures (which are then dropped
+// and counted), and a no-op on a nil or disabled client.
+func (c *Client) Close() error {
+	if !c.Enabled() {
+		return nil
+	}
+	c.closeOnce.Do(func() {
+		enabledClients.Add(-1)
+		if err := c.batch.Close(c.opts.ShutdownTimeout); err != nil {
+			c.closeErr = fmt.Errorf("errsight: %w", err)
+		}
+	})
+	return c.closeErr
+}
+
+// enqueue hands a built or unbuilt event to the worker after BeforeSend.
+func (c *Client) enqueue(ev *Event) EventID {
+	if c.opts.BeforeSend != nil {
+		ev.build(c)
+		if ev = c.beforeSend(ev); ev == nil {
+			return ""
+		}
+	}
+	if !c.batch.Enqueue(ev) {
+		return ""
+	}
+	return ev.ID
+}
+
+// beforeSend runs the user's hook, containing a panic: fail-closed drops the
+// event, fail-open sends the original.
+func (c *Client) beforeSend(ev *Event) (out *Event) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.beforeSendPanics.Add(1)
+			if c.opts.BeforeSendFailOpen {
+				c.log.printf("BeforeSend panicked (%s); sending the event unmodified (BeforeSendFailOpen)", panicText(r))
+				out = ev
+				return
+			}
+			c.beforeSendDropped.Add(1)
+			c.log.printf("BeforeSend panicked (%s); event %s dropped (fail-closed)", panicText(r), ev.ID)
+			out = nil
+		}
+	}()
+	id := ev.ID
+	out = c.opts.BeforeSend(ev)
+	if out == nil {
+		c.beforeSendDropped.Add(1)
+		c.log.printf("event %s dropped by BeforeSend", id)
+		return nil
+	}
+	// The hook may return a different event: make sure it is complete.
+	if out.ID == "" {
+		out.ID = id
+	}
+	out.built = true
+	return out
+}
+
+// panicText renders a recovered value safely: its own Error or String
+// method may panic too.
+func panicText(r any) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = fmt.Sprintf("a %T whose text cannot be printed", r)
+		}
+	}()
+	if err, ok := r.(error); ok {
+		return stacktrace.ErrorMessage(err)
+	}
+	return fmt.Sprint(r)
+}

@@ -1,0 +1,465 @@
+package errsight
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/errsight/errsight-go/batcher"
+	"github.com/errsight/errsight-go/stacktrace"
+)
+
+// Shrink levels, each smaller than the one before, for an event too large
+// for a request on its own (see batcher.Config.Encode).
+const (
+	shrinkNone          = iota
+	shrinkSourceContext // drop source context lines
+	shrinkBreadcrumbs   // and breadcrumbs
+	shrinkValues        // and trim metadata values, the message, causes and frames
+	shrinkMetadata      // and drop the user's metadata, keep 10 frames
+	shrinkLevels
+)
+
+// The metadata keys the SDK itself writes. They go first in the metadata
+// object: the server keeps only the first 50 keys in the order sent.
+const (
+	keyExceptionClass  = "exception_class"
+	keyExceptionFrames = "exception_frames"
+	keyExceptionCauses = "exception_causes"
+	keyFramesOmitted   = "errsight_frames_omitted"
+	keySuppressed      = "errsight_suppressed"
+)
+
+var sdkMetadataKeys = []string{keyExceptionClass, keyExceptionFrames, keyExceptionCauses, keyFramesOmitted, keySuppressed}
+
+// encode is the batcher's Encode: it runs on the worker goroutine only.
+func (c *Client) encode(ev *Event, shrink int) ([]byte, error) {
+	if shrink >= shrinkLevels {
+		return nil, batcher.ErrCannotShrink
+	}
+	if shrink == shrinkNone {
+		ev.build(c)
+		if c.spike.suppress(ev, time.Now()) {
+			return nil, batcher.ErrSuppressed
+		}
+	}
+	return appendEvent(make([]byte, 0, 2048), ev, shrink), nil
+}
+
+// appendEvent writes the event's JSON object with the server's field names,
+// inside the server's limits. It never fails: a value that cannot be encoded
+// becomes a placeholder string.
+func appendEvent(b []byte, ev *Event, shrink int) []byte {
+	msg := ev.Message
+	if msg == "" {
+		// The server rejects a blank message when it stores the event.
+		msg = fallbackMessage(ev)
+	}
+	maxMsg := maxMessageChars
+	if shrink >= shrinkValues {
+		maxMsg = shrunkMessageChars
+	}
+	b = append(b, `{"ingestion_id":`...)
+	b = appendString(b, string(ev.ID))
+	b = append(b, `,"level":`...)
+	b = appendString(b, ev.Level.wire())
+	b = append(b, `,"message":`...)
+	b = appendString(b, truncate(msg, maxMsg))
+	b = append(b, `,"environment":`...)
+	b = appendString(b, truncate(ev.Environment, maxEnvironmentChars))
+	if ev.Release != "" {
+		b = append(b, `,"release":`...)
+		b = appendString(b, truncate(ev.Release, maxReleaseChars))
+	}
+	b = append(b, `,"occurred_at":"`...)
+	b = ev.Timestamp.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	b = append(b, '"')
+	if !ev.User.IsZero() {
+		b = append(b, `,"user":`...)
+		b = appendUser(b, ev.User)
+	}
+	if len(ev.Tags) > 0 {
+		b = append(b, `,"tags":`...)
+		b = appendTags(b, ev.Tags)
+	}
+	if fp := fingerprintParts(ev.Fingerprint); len(fp) > 0 {
+		b = append(b, `,"fingerprint":[`...)
+		for i, p := range fp {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, p)
+		}
+		b = append(b, ']')
+	}
+	if len(ev.Breadcrumbs) > 0 && shrink < shrinkBreadcrumbs {
+		b = append(b, `,"breadcrumbs":`...)
+		b = appendBreadcrumbs(b, ev.Breadcrumbs)
+	}
+	b = appendMetadata(b, ev, shrink)
+	if ex := ev.Exception; ex != nil && len(ex.Frames) > 0 {
+		b = append(b, `,"backtrace":`...)
+		b = appendJSON(b, stacktrace.Backtrace(framesFor(ex.Frames, shrink)), maxValueBytes)
+	}
+	return append(b, '}')
+}
+
+func fallbackMessage(ev *Event) string {
+	if ev.Exception != nil && ev.Exception.Class != "" {
+		return ev.Exception.Class
+	}
+	return "(no message)"
+}
+
+func appendUser(b []byte, u User) []byte {
+	first := true
+	field := func(name, v string, max int) {
+		if v == "" {
+			return
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendString(b, name)
+		b = append(b, ':')
+		b = appendString(b, truncate(v, max))
+	}
+	b = append(b, '{')
+	field("id", u.ID, maxUserIDChars)
+	field("email", u.Email, maxUserEmailChars)
+	field("username", u.Username, maxUserNameChars)
+	field("ip_address", u.IPAddress, maxUserIPChars)
+	return append(b, '}')
+}
+
+// appendTags writes at most maxTags tags, in key order so that which ones
+// are kept does not depend on map iteration.
+func appendTags(b []byte, tags map[string]string) []byte {
+	keys := sortedKeys(tags)
+	if len(keys) > maxTags {
+		keys = keys[:maxTags]
+	}
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, truncate(k, maxTagKeyChars))
+		b = append(b, ':')
+		b = appendString(b, truncate(tags[k], maxTagValueChars))
+	}
+	return append(b, '}')
+}
+
+// fingerprintParts mirrors the server's normalisation, bounded.
+func fingerprintParts(fp []string) []string {
+	var out []string
+	for _, p := range fp {
+		if len(out) == maxFingerprintParts {
+			break
+		}
+		if p = truncate(p, maxFingerprintChars); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func appendBreadcrumbs(b []byte, crumbs []Breadcrumb) []byte {
+	if len(crumbs) > maxBreadcrumbs {
+		crumbs = crumbs[len(crumbs)-maxBreadcrumbs:]
+	}
+	b = append(b, '[')
+	for i, c := range crumbs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		ts := c.Timestamp
+		if ts.IsZero() {
+			ts = time.Now()
+		}
+		level := c.Level
+		if level == 0 {
+			level = LevelInfo
+		}
+		b = append(b, `{"timestamp":"`...)
+		b = ts.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+		b = append(b, `","level":`...)
+		b = appendString(b, level.wire())
+		if c.Category != "" {
+			b = append(b, `,"category":`...)
+			b = appendString(b, truncate(c.Category, maxCrumbCategory))
+		}
+		b = append(b, `,"message":`...)
+		b = appendString(b, truncate(c.Message, maxCrumbMessage))
+		if len(c.Data) > 0 {
+			b = append(b, `,"data":{`...)
+			keys := sortedKeys(c.Data)
+			if len(keys) > maxCrumbDataKeys {
+				keys = keys[:maxCrumbDataKeys]
+			}
+			for j, k := range keys {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendString(b, k)
+				b = append(b, ':')
+				b = appendValue(b, c.Data[k], shrunkValueBytes)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// appendMetadata writes the SDK's keys first, then the user's in key order,
+// at most maxMetadataKeys in all: the server keeps only the first 50 keys in
+// the order sent, and the exception data must survive a large user map.
+func appendMetadata(b []byte, ev *Event, shrink int) []byte {
+	n := 0
+	field := func(key string) {
+		if n == 0 {
+			b = append(b, `,"metadata":{`...)
+		} else {
+			b = append(b, ',')
+		}
+		n++
+		b = appendString(b, key)
+		b = append(b, ':')
+	}
+	if ex := ev.Exception; ex != nil {
+		if ex.Class != "" {
+			field(keyExceptionClass)
+			b = appendString(b, ex.Class)
+		}
+		if frames := framesFor(ex.Frames, shrink); len(frames) > 0 {
+			field(keyExceptionFrames)
+			b = appendJSON(b, frames, math.MaxInt)
+		}
+		if len(ex.Causes) > 0 {
+			field(keyExceptionCauses)
+			b = appendJSON(b, causesFor(ex.Causes, shrink), math.MaxInt)
+		}
+		if ex.FramesOmitted > 0 {
+			field(keyFramesOmitted)
+			b = strconv.AppendInt(b, int64(ex.FramesOmitted), 10)
+		}
+	}
+	if ev.suppressed > 0 {
+		field(keySuppressed)
+		b = strconv.AppendInt(b, int64(ev.suppressed), 10)
+	}
+	if shrink < shrinkMetadata && len(ev.Metadata) > 0 {
+		limit := maxValueBytes
+		if shrink >= shrinkValues {
+			limit = shrunkValueBytes
+		}
+		for _, k := range sortedKeys(ev.Metadata) {
+			if n >= maxMetadataKeys {
+				break
+			}
+			if slices.Contains(sdkMetadataKeys, k) {
+				continue // the SDK's own key wins; a duplicate would be invalid JSON to some parsers
+			}
+			field(k)
+			b = appendValue(b, ev.Metadata[k], limit)
+		}
+	}
+	if n > 0 {
+		b = append(b, '}')
+	}
+	return b
+}
+
+// framesFor returns the frames to send at a shrink level, without modifying
+// the event's own frames (a retry at a lower level must still have them).
+func framesFor(frames []Frame, shrink int) []Frame {
+	if shrink < shrinkSourceContext {
+		return frames
+	}
+	keep := len(frames)
+	switch {
+	case shrink >= shrinkMetadata:
+		keep = min(keep, 10)
+	case shrink >= shrinkValues:
+		keep = min(keep, 20)
+	}
+	out := make([]Frame, keep)
+	for i := range out {
+		f := frames[i]
+		f.PreContext, f.ContextLine, f.PostContext = nil, "", nil
+		out[i] = f
+	}
+	return out
+}
+
+func causesFor(causes []Cause, shrink int) []Cause {
+	if shrink < shrinkValues {
+		return causes
+	}
+	out := make([]Cause, len(causes))
+	for i, c := range causes {
+		out[i] = Cause{Class: c.Class, Message: truncate(c.Message, 200)}
+	}
+	return out
+}
+
+// appendValue encodes one user-supplied value. Whatever it is — NaN, a
+// channel, a cycle, a MarshalJSON that fails or panics, a huge string — the
+// result is valid JSON: the value itself, or a readable placeholder for it.
+func appendValue(b []byte, v any, limit int) []byte {
+	if s, ok := v.(string); ok {
+		if len(s) > limit {
+			s = truncate(s, max(limit/4, 16))
+		}
+		return appendString(b, s)
+	}
+	return appendJSON(b, sanitize(v, 0), limit)
+}
+
+// appendJSON marshals v with encoding/json, containing its failures.
+func appendJSON(b []byte, v any, limit int) []byte {
+	data, err := marshalSafe(v)
+	if err != nil {
+		return appendString(b, fmt.Sprintf("[errsight: cannot encode %T: %v]", v, err))
+	}
+	if len(data) > limit {
+		return appendString(b, fmt.Sprintf("[errsight: %T of %d bytes left out; it begins %s]", v, len(data), truncate(string(data), 128)))
+	}
+	return append(b, data...)
+}
+
+func marshalSafe(v any) (data []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			data, err = nil, fmt.Errorf("MarshalJSON panicked: %s", panicText(r))
+		}
+	}()
+	return json.Marshal(v)
+}
+
+// sanitize replaces, inside the dynamic containers users commonly pass, the
+// values JSON has no encoding for, so that one NaN costs one placeholder
+// rather than the whole value. Other types are left to encoding/json.
+func sanitize(v any, depth int) any {
+	if depth > 32 {
+		return v // encoding/json's own cycle detection takes over
+	}
+	switch x := v.(type) {
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return strconv.FormatFloat(x, 'g', -1, 64)
+		}
+	case float32:
+		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+			return strconv.FormatFloat(f, 'g', -1, 32)
+		}
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = sanitize(e, depth+1)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = sanitize(e, depth+1)
+		}
+		return out
+	case error:
+		if _, ok := v.(json.Marshaler); !ok {
+			// An error's fields are usually unexported: its text says more.
+			return stacktrace.ErrorMessage(x)
+		}
+	case fmt.Stringer:
+		if _, ok := v.(json.Marshaler); !ok && isOpaque(v) {
+			return x.String()
+		}
+	}
+	return v
+}
+
+// appendString writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
+// encoding/json does; U+2028 and U+2029 are escaped for JavaScript readers.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// isOpaque reports whether v is a struct (or pointer to one) without
+// exported fields, which encoding/json would render as an empty object.
+func isOpaque(v any) bool {
+	t := reflect.TypeOf(v)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range t.NumField() {
+		if t.Field(i).IsExported() {
+			return false
+		}
+	}
+	return true
+}

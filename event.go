@@ -1,0 +1,178 @@
+package errsight
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/errsight/errsight-go/stacktrace"
+)
+
+// EventID identifies one event: a UUID sent as the event's ingestion_id.
+// Capture functions return the empty EventID when nothing was queued.
+type EventID string
+
+// User is the person affected by an event. Every field is optional. The SDK
+// never fills IPAddress on its own: integrations do so only when told to.
+type User struct {
+	ID        string `json:"id,omitempty"`
+	Email     string `json:"email,omitempty"`
+	Username  string `json:"username,omitempty"`
+	IPAddress string `json:"ip_address,omitempty"`
+}
+
+// IsZero reports whether every field of u is empty.
+func (u User) IsZero() bool { return u == User{} }
+
+// Frame is one stack frame, innermost first in [Exception.Frames].
+type Frame = stacktrace.Frame
+
+// Cause is one error below the captured one in its Unwrap chain.
+type Cause = stacktrace.Cause
+
+// Exception is the structured error data of an event. It is sent in the
+// event's metadata as exception_class, exception_frames and exception_causes,
+// which the server groups by.
+type Exception struct {
+	// Class is the most specific Go type in the error chain, as %T prints it
+	// ("*fs.PathError"), or "panic" / the panic value's type for panics.
+	Class string
+	// Frames are innermost (the failing call) first: the error's own origin
+	// stack when it carries one (pkg/errors, go-errors...), else the stack of
+	// the capture call or panic.
+	Frames []Frame
+	// FramesOmitted counts frames left out of the middle of a deep stack.
+	FramesOmitted int
+	// Causes is the Unwrap chain below the captured error, depth first.
+	Causes []Cause
+}
+
+// Event is one report. BeforeSend receives it fully built and may change any
+// exported field; deleting from Tags or Metadata scrubs what is sent.
+//
+// An Event handed to [CaptureEvent] or returned by BeforeSend belongs to the
+// SDK from then on: don't modify or reuse it.
+type Event struct {
+	ID          EventID
+	Level       Level
+	Message     string
+	Timestamp   time.Time
+	Environment string
+	Release     string
+	Tags        map[string]string
+	Metadata    map[string]any
+	User        User
+	Breadcrumbs []Breadcrumb
+	// Fingerprint overrides the server's grouping when non-empty.
+	Fingerprint []string
+	// Exception is set for captured errors and panics.
+	Exception *Exception
+
+	// What the capturing goroutine recorded cheaply; build turns it into the
+	// exported fields, on the worker unless BeforeSend needs them sooner.
+	err     error
+	panicV  any
+	pcs     []uintptr
+	scope   scopeData
+	built   bool
+	// suppressed is set by the spike guard on the worker: how many events
+	// like this one were left out since the last one sent.
+	suppressed int
+}
+
+// newEventID makes a random (version 4) UUID. math/rand/v2's generator is
+// ChaCha8 seeded per thread by the runtime: unique enough for an idempotency
+// key, without crypto/rand's syscall on the capture path.
+func newEventID() EventID {
+	var u uuid.UUID
+	binary.LittleEndian.PutUint64(u[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(u[8:], rand.Uint64())
+	u[6] = (u[6] & 0x0f) | 0x40
+	u[8] = (u[8] & 0x3f) | 0x80
+	return EventID(u.String())
+}
+
+// build merges the scope snapshot into the event and symbolises its stack.
+// It runs once: on the capturing goroutine when BeforeSend is set, else on
+// the worker.
+func (ev *Event) build(c *Client) {
+	if ev.built {
+		return
+	}
+	ev.built = true
+	if ev.Environment == "" {
+		ev.Environment = c.opts.Environment
+	}
+	if ev.Release == "" {
+		ev.Release = c.opts.Release
+	}
+	sd := &ev.scope
+	if ev.User.IsZero() {
+		ev.User = sd.user
+	}
+	ev.Tags = mergeMaps(sd.tags, ev.Tags)
+	ev.Metadata = mergeMaps(sd.metadata, ev.Metadata)
+	if len(ev.Fingerprint) == 0 && len(sd.fingerprint) > 0 {
+		ev.Fingerprint = append([]string(nil), sd.fingerprint...)
+	}
+	if crumbs := sd.crumbs.slice(maxBreadcrumbs); len(crumbs) > 0 {
+		if len(ev.Breadcrumbs) > 0 {
+			crumbs = append(crumbs, ev.Breadcrumbs...)
+		}
+		ev.Breadcrumbs = crumbs
+	}
+	if n := len(ev.Breadcrumbs); n > maxBreadcrumbs {
+		ev.Breadcrumbs = ev.Breadcrumbs[n-maxBreadcrumbs:]
+	}
+	ev.scope = scopeData{}
+
+	if ev.err != nil || ev.pcs != nil {
+		ev.buildException(c)
+	}
+}
+
+func (ev *Event) buildException(c *Client) {
+	ex := ev.Exception
+	if ex == nil {
+		ex = &Exception{}
+	}
+	pcs := ev.pcs
+	if ev.err != nil {
+		if ex.Class == "" {
+			ex.Class = stacktrace.ErrorClass(ev.err)
+		}
+		if origin := stacktrace.OriginPCs(ev.err); len(origin) > 0 {
+			pcs = origin
+		}
+		ex.Causes = c.sym.Causes(ev.err, maxCauses)
+	} else if ev.panicV != nil && ex.Class == "" {
+		ex.Class = "panic"
+	}
+	if len(pcs) > 0 && len(ex.Frames) == 0 {
+		ex.Frames, ex.FramesOmitted = c.sym.Frames(pcs)
+	}
+	ev.err, ev.pcs, ev.panicV = nil, nil, nil
+	if ex.Class == "" && len(ex.Frames) == 0 && len(ex.Causes) == 0 {
+		// A message with AttachStacktrace but an empty stack: nothing to send.
+		return
+	}
+	ev.Exception = ex
+}
+
+// mergeMaps returns base overlaid with top, as a new map the event owns; nil
+// when both are empty.
+func mergeMaps[V any](base, top map[string]V) map[string]V {
+	if len(base) == 0 {
+		return top
+	}
+	out := make(map[string]V, len(base)+len(top))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range top {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,99 @@
+package errsight
+
+import (
+	"sync/atomic"
+)
+
+// Hub pairs a [Client] with a [Scope]. Each unit of work (a request, a job)
+// gets its own hub, forked with [WithScope] or [Hub.Clone], carried in its
+// context.Context; every hub shares the one client.
+//
+// A Hub is safe for concurrent use. A nil client makes every capture a
+// no-op. The methods of Hub are the package-level capture functions without
+// the ctx argument.
+type Hub struct {
+	client atomic.Pointer[Client]
+	scope  *Scope
+}
+
+// hubScope allocates a hub and its scope together: forking a hub per request
+// is then one allocation.
+type hubScope struct {
+	hub   Hub
+	scope Scope
+}
+
+// NewHub returns a hub for client c with scope s; a nil s means a new empty
+// scope. The hub uses s itself, not a copy.
+func NewHub(c *Client, s *Scope) *Hub {
+	if s == nil {
+		hs := &hubScope{}
+		hs.hub.scope = &hs.scope
+		hs.hub.client.Store(c)
+		return &hs.hub
+	}
+	h := &Hub{scope: s}
+	h.client.Store(c)
+	return h
+}
+
+// Clone returns a hub with the same client and a clone of the scope.
+func (h *Hub) Clone() *Hub {
+	hs := &hubScope{}
+	hs.hub.scope = &hs.scope
+	hs.hub.client.Store(h.client.Load())
+	h.scope.cloneInto(&hs.scope)
+	return &hs.hub
+}
+
+// Client returns the hub's client, nil for none.
+func (h *Hub) Client() *Client { return h.client.Load() }
+
+// BindClient makes c the hub's client; hubs cloned from h earlier keep the
+// client they had.
+func (h *Hub) BindClient(c *Client) { h.client.Store(c) }
+
+// Scope returns the hub's scope.
+func (h *Hub) Scope() *Scope { return h.scope }
+
+// ConfigureScope calls f with the hub's scope.
+func (h *Hub) ConfigureScope(f func(*Scope)) { f(h.scope) }
+
+// AddBreadcrumb adds b to the hub's scope. It is a no-op when the hub's
+// client is disabled, so breadcrumbs cost nothing without an API key.
+func (h *Hub) AddBreadcrumb(b Breadcrumb) {
+	if !h.Client().Enabled() {
+		return
+	}
+	h.scope.AddBreadcrumb(b)
+}
+
+// CaptureError reports err at LevelError. It returns the event's id, or ""
+// when nothing was queued (disabled client, nil error, below MinLevel,
+// dropped by BeforeSend, queue full).
+func (h *Hub) CaptureError(err error) EventID {
+	return h.captureError(err, LevelError, 1)
+}
+
+// CaptureErrorAtLevel reports err at the given level.
+func (h *Hub) CaptureErrorAtLevel(err error, level Level) EventID {
+	return h.captureError(err, level, 1)
+}
+
+// CaptureMessage reports a message at the given level.
+func (h *Hub) CaptureMessage(msg string, level Level) EventID {
+	return h.captureMessage(msg, level, 1)
+}
+
+// CaptureEvent reports an event built by the caller, who hands it over.
+func (h *Hub) CaptureEvent(ev *Event) EventID {
+	return h.captureEvent(ev, 1)
+}
+
+// Recover reports a value returned by recover() as a fatal event and returns
+// its id. Unlike the package-level [Recover], it neither flushes nor
+// re-panics: it is the building block for integrations that must carry on.
+// http.ErrAbortHandler and nil are not reported.
+func (h *Hub) Recover(r any) EventID {
+	return h.capturePanic(r, 1)
+}

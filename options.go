@@ -1,0 +1,234 @@
+package errsight
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/errsight/errsight-go/batcher"
+	"github.com/errsight/errsight-go/transport"
+)
+
+// Defaults applied to the zero fields of [Options].
+const (
+	DefaultHost            = "https://errsight.com"
+	DefaultEnvironment     = "production"
+	DefaultMinLevel        = LevelWarning
+	DefaultTimeout         = 5 * time.Second
+	DefaultBatchSize       = 10
+	DefaultFlushInterval   = 2 * time.Second
+	DefaultMaxQueueSize    = 1000
+	DefaultShutdownTimeout = 5 * time.Second
+	DefaultSpikeLimit      = 60
+)
+
+// Environment variables that seed the zero fields of [Options].
+const (
+	EnvAPIKey      = "ERRSIGHT_API_KEY"
+	EnvEnvironment = "ERRSIGHT_ENV"
+	EnvRelease     = "ERRSIGHT_RELEASE"
+	EnvHost        = "ERRSIGHT_HOST"
+	EnvDebug       = "ERRSIGHT_DEBUG"
+)
+
+// Options configures a [Client]. Every zero value means "default": the
+// environment first (for the fields that have a variable), then the default
+// named on the field. An Options value is copied by [NewClient]; changing it
+// afterwards has no effect.
+type Options struct {
+	// APIKey is the project's write key (elp_...). Blank disables the client:
+	// every capture is then a cheap no-op. Env: ERRSIGHT_API_KEY.
+	APIKey string
+	// Environment tags every event. Default "production". Env: ERRSIGHT_ENV.
+	Environment string
+	// Release tags every event. Default: ERRSIGHT_RELEASE, else the main
+	// module's version from the build info when it is a real version.
+	Release string
+	// Host is the API's base URL. Default https://errsight.com. Env: ERRSIGHT_HOST.
+	Host string
+
+	// MinLevel drops events below it before anything is built. Default
+	// LevelWarning; LevelDebug sends everything.
+	MinLevel Level
+
+	// Timeout bounds each HTTP request. Default 5s.
+	Timeout time.Duration
+	// BatchSize is the number of events per request. Default 10; values above
+	// the server's limit of 100 are lowered to 100.
+	BatchSize int
+	// FlushInterval is the longest an event waits for its batch to fill. Default 2s.
+	FlushInterval time.Duration
+	// MaxQueueSize bounds the events waiting for delivery; when it is full,
+	// new events are dropped and counted (capture never waits). Default 1000.
+	MaxQueueSize int
+	// ShutdownTimeout bounds how long Close drains the queue. Default 5s.
+	ShutdownTimeout time.Duration
+
+	// AttachStacktrace also attaches the caller's stack to messages.
+	AttachStacktrace bool
+	// InAppInclude and InAppExclude are package-path or file-path prefixes
+	// forced into or out of "your code" (exclude wins). By default, exactly
+	// the main module's packages are in-app.
+	InAppInclude, InAppExclude []string
+
+	// Debug prints the SDK's internal diagnostics to DebugWriter (default
+	// stderr). Env: ERRSIGHT_DEBUG (any strconv.ParseBool true value).
+	Debug       bool
+	DebugWriter io.Writer
+
+	// BeforeSend runs on the capturing goroutine just before an event is
+	// queued. It may change the event (scrub tags, metadata, user...) and
+	// returns it, or nil to drop it. It sees the event fully built, stack
+	// frames included.
+	BeforeSend func(*Event) *Event
+	// BeforeSendFailOpen sends the unmodified event when BeforeSend panics.
+	// By default such an event is dropped (fail-closed): BeforeSend is the
+	// scrubber, and sending what it failed to scrub would be a leak.
+	BeforeSendFailOpen bool
+
+	// AllowInsecureTransport silences the warning printed once for a
+	// cleartext http:// Host that is not a loopback address.
+	AllowInsecureTransport bool
+	// Transport replaces the HTTP transport entirely (custom routing, tests).
+	Transport transport.Transport
+	// HTTPClient is used by the default HTTP transport instead of its own.
+	// It is never modified: the transport copies it and refuses redirects.
+	HTTPClient *http.Client
+	// HTTPTransport is the round tripper of the default HTTP transport's own
+	// client (proxies, custom TLS). Ignored when HTTPClient is set.
+	HTTPTransport http.RoundTripper
+
+	// SpikeLimit is how many identical events (same fingerprint, or same
+	// exception class and first in-app frame) are sent per minute; the rest
+	// are counted and the next one sent carries the count in its metadata
+	// ("errsight_suppressed"). Default 60; negative disables spike protection.
+	SpikeLimit int
+
+	// CrashMonitor starts a monitor process that reports unrecovered panics
+	// and fatal runtime errors of any goroutine. See the package
+	// documentation, "Panics and crashes".
+	CrashMonitor bool
+}
+
+// OptionsFromEnv returns the options the environment alone gives.
+func OptionsFromEnv() Options {
+	o := Options{
+		APIKey:      strings.TrimSpace(os.Getenv(EnvAPIKey)),
+		Environment: os.Getenv(EnvEnvironment),
+		Release:     os.Getenv(EnvRelease),
+		Host:        os.Getenv(EnvHost),
+	}
+	if v, err := strconv.ParseBool(strings.TrimSpace(os.Getenv(EnvDebug))); err == nil {
+		o.Debug = v
+	}
+	return o
+}
+
+// withDefaults returns o with every zero field seeded from the environment,
+// then from the defaults, and checks what cannot work.
+func (o Options) withDefaults() (Options, error) {
+	env := OptionsFromEnv()
+	if strings.TrimSpace(o.APIKey) == "" {
+		o.APIKey = env.APIKey
+	}
+	o.APIKey = strings.TrimSpace(o.APIKey)
+	o.Environment = firstNonBlank(o.Environment, env.Environment, DefaultEnvironment)
+	o.Release = firstNonBlank(o.Release, env.Release, buildVersion())
+	o.Host = strings.TrimRight(firstNonBlank(o.Host, env.Host, DefaultHost), "/")
+	if !o.Debug {
+		o.Debug = env.Debug
+	}
+	if o.DebugWriter == nil {
+		o.DebugWriter = os.Stderr
+	}
+	if o.MinLevel == 0 {
+		o.MinLevel = DefaultMinLevel
+	}
+
+	var errs []error
+	if err := checkHost(o.Host); err != nil {
+		errs = append(errs, err)
+	}
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{
+		{"Timeout", int64(o.Timeout)},
+		{"BatchSize", int64(o.BatchSize)},
+		{"FlushInterval", int64(o.FlushInterval)},
+		{"MaxQueueSize", int64(o.MaxQueueSize)},
+		{"ShutdownTimeout", int64(o.ShutdownTimeout)},
+	} {
+		if f.v < 0 {
+			errs = append(errs, fmt.Errorf("errsight: Options.%s must not be negative", f.name))
+		}
+	}
+	if len(errs) > 0 {
+		return o, errors.Join(errs...)
+	}
+
+	o.Timeout = orDefault(o.Timeout, DefaultTimeout)
+	o.BatchSize = min(orDefault(o.BatchSize, DefaultBatchSize), batcher.MaxBatchEvents)
+	o.FlushInterval = orDefault(o.FlushInterval, DefaultFlushInterval)
+	o.MaxQueueSize = orDefault(o.MaxQueueSize, DefaultMaxQueueSize)
+	o.ShutdownTimeout = orDefault(o.ShutdownTimeout, DefaultShutdownTimeout)
+	o.SpikeLimit = orDefault(o.SpikeLimit, DefaultSpikeLimit)
+	return o, nil
+}
+
+func checkHost(host string) error {
+	u, err := url.Parse(host)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		// url.Parse errors quote the input, which may hold credentials in a
+		// userinfo part; say what is wrong without echoing it.
+		return errors.New("errsight: Options.Host must be an http:// or https:// URL with a host")
+	}
+	if u.User != nil {
+		return errors.New("errsight: Options.Host must not contain credentials; use Options.APIKey")
+	}
+	return nil
+}
+
+// insecureHost reports whether host sends cleartext to a non-loopback address.
+func insecureHost(host string) bool {
+	u, err := url.Parse(host)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	h := u.Hostname()
+	return h != "localhost" && !strings.HasPrefix(h, "127.") && h != "::1"
+}
+
+func firstNonBlank(vs ...string) string {
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// buildVersion is the main module's version when the binary was built from a
+// tagged module (go install m@v1.2.3), not a development build.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok || bi.Main.Version == "" || bi.Main.Version == "(devel)" {
+		return ""
+	}
+	return bi.Main.Version
+}

@@ -1,0 +1,67 @@
+// Package transport delivers encoded event batches to the ErrSight ingestion
+// API. The [Transport] interface is the seam between the SDK's background
+// worker and the network; [NewHTTP] builds the default implementation.
+package transport
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Transport sends one batch of events.
+//
+// Contract:
+//   - body is a JSON array of event objects; Send must not retain or modify
+//     it after returning.
+//   - Send honours ctx: when ctx ends it returns promptly with an outcome of
+//     kind [Retry] (the batch is still worth sending later).
+//   - Send never panics and performs no retries of its own: the caller owns
+//     the retry, backoff and rate-limit policy, and decides by the Outcome.
+//   - Send may be called from one goroutine at a time only (the SDK's worker),
+//     but implementations should be safe for concurrent use anyway.
+type Transport interface {
+	Send(ctx context.Context, body []byte) Outcome
+}
+
+// Kind classifies the result of a Send.
+type Kind int
+
+const (
+	// Delivered: the server accepted the batch (2xx).
+	Delivered Kind = iota
+	// Retry: a transient failure (5xx, timeout, connection error); send the
+	// same batch again after a backoff.
+	Retry
+	// RateLimited: the server asked the client to back off (429). Outcome.RetryAfter
+	// holds the server's delay, or 0 when it gave none.
+	RateLimited
+	// TooLarge: the server refused the body as too large (413). A batch of
+	// more than one event should be split; a single event dropped.
+	TooLarge
+	// Rejected: the server refused the batch for good (400, 401, 403, 422,
+	// a redirect, or any other non-retryable answer). Drop it.
+	Rejected
+)
+
+var kindNames = [...]string{"delivered", "retry", "rate_limited", "too_large", "rejected"}
+
+// String returns the kind's lower-case name.
+func (k Kind) String() string {
+	if k >= 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Outcome is what happened to one Send.
+type Outcome struct {
+	Kind Kind
+	// Status is the HTTP status code, or 0 when no response was received.
+	Status int
+	// RetryAfter is the server-requested delay for RateLimited outcomes; 0
+	// means the server gave none and the caller applies its default.
+	RetryAfter time.Duration
+	// Err describes a failure for diagnostics. It never contains the API key.
+	Err error
+}

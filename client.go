@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/errsight/errsight-go/batcher"
 	"github.com/errsight/errsight-go/stacktrace"
@@ -21,7 +22,7 @@ type Client struct {
 	enabled bool
 	log     *debugLog
 	sym     *stacktrace.Symbolizer
-	batch   *batcher.Batcher[*Event]
+	queue   eventQueue
 	spike   *spikeGuard // owned by the worker goroutine
 
 	beforeSendDropped atomic.Uint64
@@ -29,6 +30,16 @@ type Client struct {
 
 	closeOnce sync.Once
 	closeErr  error
+}
+
+// eventQueue is what the client needs of its batcher. It is an interface
+// only so that benchmarks can measure the capture path alone, without the
+// worker's encoding competing for the same cores.
+type eventQueue interface {
+	Enqueue(*Event) bool
+	Flush(context.Context) error
+	Close(time.Duration) error
+	Stats() batcher.Stats
 }
 
 // enabledClients counts the open, enabled clients of the process. While it
@@ -77,7 +88,7 @@ func NewClient(opts Options) (*Client, error) {
 	})
 	c.spike = newSpikeGuard(o.SpikeLimit)
 	c.enabled = true
-	c.batch = batcher.New(batcher.Config[*Event]{
+	c.queue = batcher.New(batcher.Config[*Event]{
 		Transport:     tr,
 		Encode:        c.encode,
 		BatchSize:     o.BatchSize,
@@ -134,7 +145,7 @@ func (c *Client) Flush(ctx context.Context) error {
 	if !c.Enabled() {
 		return nil
 	}
-	if err := c.batch.Flush(ctx); err != nil {
+	if err := c.queue.Flush(ctx); err != nil {
 		return fmt.Errorf("errsight: %w", err)
 	}
 	return nil
@@ -151,7 +162,7 @@ func (c *Client) Close() error {
 	}
 	c.closeOnce.Do(func() {
 		enabledClients.Add(-1)
-		if err := c.batch.Close(c.opts.ShutdownTimeout); err != nil {
+		if err := c.queue.Close(c.opts.ShutdownTimeout); err != nil {
 			c.closeErr = fmt.Errorf("errsight: %w", err)
 		}
 	})
@@ -166,7 +177,7 @@ func (c *Client) enqueue(ev *Event) EventID {
 			return ""
 		}
 	}
-	if !c.batch.Enqueue(ev) {
+	if !c.queue.Enqueue(ev) {
 		return ""
 	}
 	return ev.ID

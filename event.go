@@ -72,11 +72,11 @@ type Event struct {
 
 	// What the capturing goroutine recorded cheaply; build turns it into the
 	// exported fields, on the worker unless BeforeSend needs them sooner.
-	err     error
-	panicV  any
-	pcs     []uintptr
-	scope   scopeData
-	built   bool
+	err    error
+	panicV any
+	pcs    []uintptr
+	scope  scopeData
+	built  bool
 	// suppressed is set by the spike guard on the worker: how many events
 	// like this one were left out since the last one sent.
 	suppressed int

@@ -47,7 +47,7 @@ func (c *Client) Stats() Stats {
 	if !c.Enabled() {
 		return Stats{}
 	}
-	bs := c.batch.Stats()
+	bs := c.queue.Stats()
 	return Stats{
 		Captured:    bs.Enqueued,
 		Sent:        bs.Sent,

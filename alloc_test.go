@@ -1,0 +1,42 @@
+package errsight
+
+import (
+	"context"
+	"testing"
+)
+
+// TestAllocationGuards pins the allocations of the hot paths, so that a
+// change cannot make them slower unnoticed. The race detector allocates on
+// its own, so the guards only run without it.
+func TestAllocationGuards(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race")
+	}
+	c := callerSideClient(t, Options{})
+	h := populatedHub(c)
+	ctx := ContextWithHub(context.Background(), h)
+	err := wrappedTwice()
+	disabled := NewHub(nil, nil)
+	disabledCtx := ContextWithHub(context.Background(), disabled)
+
+	tests := []struct {
+		name string
+		max  float64
+		f    func()
+	}{
+		{"disabled CaptureError", 0, func() { disabled.CaptureError(err) }},
+		{"disabled package CaptureMessage", 0, func() { CaptureMessage(disabledCtx, "x", LevelError) }},
+		{"disabled AddBreadcrumb", 0, func() { disabled.AddBreadcrumb(Breadcrumb{Message: "x"}) }},
+		{"AddBreadcrumb", 1, func() { h.AddBreadcrumb(Breadcrumb{Message: "x"}) }},
+		{"WithScope", 2, func() { _ = WithScope(ctx) }},
+		{"CaptureMessage", 3, func() { h.CaptureMessage("x", LevelError) }},
+		{"CaptureError", 5, func() { CaptureError(ctx, err) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := testing.AllocsPerRun(200, tt.f); got > tt.max {
+				t.Errorf("%s: %.1f allocations, want at most %.0f", tt.name, got, tt.max)
+			}
+		})
+	}
+}

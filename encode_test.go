@@ -1,0 +1,351 @@
+package errsight
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var goldenTime = time.Date(2026, 11, 26, 5, 36, 19, 123456789, time.FixedZone("CET", 3600))
+
+func goldenEvent() *Event {
+	return &Event{
+		ID:          "0b7c1b7e-4a3d-4f7e-9c55-2f1f8d9e0a11",
+		Level:       LevelError,
+		Message:     "checkout: load cart: open /nonexistent/cart.json: no such file or directory",
+		Timestamp:   goldenTime,
+		Environment: "production",
+		Release:     "shop@1.4.2",
+		Tags:        map[string]string{"service": "checkout", "region": "eu"},
+		Metadata:    map[string]any{"cart_items": 3, "aaa_first_alphabetically": true, "order": map[string]any{"id": 42}},
+		User:        User{ID: "u-42", Email: "alice@example.com"},
+		Breadcrumbs: []Breadcrumb{
+			{Category: "http", Message: "GET /cart", Level: LevelInfo, Timestamp: goldenTime.Add(-time.Second), Data: map[string]any{"status": 200}},
+		},
+		Exception: &Exception{
+			Class: "*fs.PathError",
+			Frames: []Frame{{
+				Filename: "cart.go", AbsPath: "/src/shop/cart.go", Lineno: 12, Function: "loadCart",
+				Module: "example.com/shop", InApp: true,
+				PreContext: []string{"func loadCart() error {"}, ContextLine: "\t_, err := os.Open(path)", PostContext: []string{"\treturn err"},
+			}, {
+				Filename: "os/file.go", Lineno: 385, Function: "Open", Module: "os",
+			}},
+			Causes: []Cause{{Class: "*fs.PathError", Message: "open /nonexistent/cart.json: no such file or directory"}},
+		},
+		built: true,
+	}
+}
+
+func TestEncodeGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		ev   func() *Event
+	}{
+		{"error_event", goldenEvent},
+		{"message_event", func() *Event {
+			return &Event{ID: "5f0e3c9a-1111-4222-8333-444455556666", Level: LevelWarning, Message: "cache rebuild took too long",
+				Timestamp: goldenTime, Environment: "staging", Fingerprint: []string{" cache ", "", "rebuild"}, built: true}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := appendEvent(nil, tt.ev(), shrinkNone)
+			var got bytes.Buffer
+			if err := json.Indent(&got, raw, "", "  "); err != nil {
+				t.Fatalf("invalid JSON %s: %v", raw, err)
+			}
+			got.WriteByte('\n')
+			path := filepath.Join("testdata", tt.name+".golden.json")
+			if *update {
+				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestEncodeGolden -update)", err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("%s differs from the golden file:\n%s", path, got.Bytes())
+			}
+		})
+	}
+}
+
+// decodeOrdered decodes one event object, keeping the metadata keys in the
+// order they were sent.
+func metadataKeyOrder(t *testing.T, raw []byte) []string {
+	t.Helper()
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &top); err != nil {
+		t.Fatalf("invalid JSON: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(top["metadata"]))
+	var keys []string
+	if _, err := dec.Token(); err != nil {
+		t.Fatal(err)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
+}
+
+func TestEncodeLimits(t *testing.T) {
+	long := strings.Repeat("é", 20000)
+	ev := goldenEvent()
+	ev.Message = long
+	ev.Release = strings.Repeat("r", 300)
+	ev.User = User{ID: strings.Repeat("i", 500), Email: strings.Repeat("e", 500), Username: strings.Repeat("u", 500), IPAddress: strings.Repeat("1", 500)}
+	ev.Tags = map[string]string{}
+	for i := range 40 {
+		ev.Tags[strings.Repeat("k", 70)+string(rune('A'+i))] = strings.Repeat("v", 300)
+	}
+	ev.Metadata = map[string]any{}
+	for i := range 80 {
+		ev.Metadata["a"+string(rune('A'+i))] = i // sorts before "exception_*"
+	}
+	ev.Breadcrumbs = nil
+	for range 70 {
+		data := map[string]any{}
+		for j := range 30 {
+			data[string(rune('a'+j))] = j
+		}
+		ev.Breadcrumbs = append(ev.Breadcrumbs, Breadcrumb{Category: strings.Repeat("c", 100), Message: strings.Repeat("m", 900), Data: data, Timestamp: goldenTime})
+	}
+	raw := appendEvent(nil, ev, shrinkNone)
+	var got struct {
+		Message     string            `json:"message"`
+		Release     string            `json:"release"`
+		User        map[string]string `json:"user"`
+		Tags        map[string]string `json:"tags"`
+		Metadata    map[string]any    `json:"metadata"`
+		Breadcrumbs []struct {
+			Category string         `json:"category"`
+			Message  string         `json:"message"`
+			Data     map[string]any `json:"data"`
+		} `json:"breadcrumbs"`
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	chars := utf8.RuneCountInString
+	if n := chars(got.Message); n != maxMessageChars || !strings.HasSuffix(got.Message, truncationMarker) {
+		t.Errorf("message: %d chars, marked %v", n, strings.HasSuffix(got.Message, truncationMarker))
+	}
+	if chars(got.Release) > 120 {
+		t.Errorf("release %d chars", chars(got.Release))
+	}
+	for k, max := range map[string]int{"id": 120, "email": 200, "username": 120, "ip_address": 64} {
+		if chars(got.User[k]) > max {
+			t.Errorf("user.%s: %d chars, max %d", k, chars(got.User[k]), max)
+		}
+	}
+	if len(got.Tags) != maxTags {
+		t.Errorf("%d tags, want %d", len(got.Tags), maxTags)
+	}
+	for k, v := range got.Tags {
+		if chars(k) > 60 || chars(v) > 200 {
+			t.Errorf("tag %d/%d chars", chars(k), chars(v))
+		}
+	}
+	if len(got.Metadata) != maxMetadataKeys {
+		t.Errorf("%d metadata keys, want %d", len(got.Metadata), maxMetadataKeys)
+	}
+	keys := metadataKeyOrder(t, raw)
+	if len(keys) < 3 || keys[0] != "exception_class" || keys[1] != "exception_frames" || keys[2] != "exception_causes" {
+		t.Errorf("metadata key order starts %v: the SDK's keys must come first", keys[:3])
+	}
+	if len(got.Breadcrumbs) != maxBreadcrumbs {
+		t.Errorf("%d breadcrumbs", len(got.Breadcrumbs))
+	}
+	for _, b := range got.Breadcrumbs {
+		if chars(b.Category) > 60 || chars(b.Message) > 500 || len(b.Data) > 20 {
+			t.Fatalf("breadcrumb over limits: %d %d %d", chars(b.Category), chars(b.Message), len(b.Data))
+		}
+	}
+}
+
+type panickyMarshaler struct{}
+
+func (panickyMarshaler) MarshalJSON() ([]byte, error) { panic("boom") }
+
+type failingMarshaler struct{}
+
+func (failingMarshaler) MarshalJSON() ([]byte, error) { return nil, errors.New("nope") }
+
+type cyclic struct {
+	Name string
+	Next *cyclic
+}
+
+type opaqueStringer struct{ secretish int }
+
+func (o opaqueStringer) String() string { return "opaque-string" }
+
+func TestEncodeBadValues(t *testing.T) {
+	loop := &cyclic{Name: "a"}
+	loop.Next = loop
+	selfMap := map[string]any{}
+	selfMap["self"] = selfMap
+	tests := []struct {
+		name  string
+		value any
+		check func(t *testing.T, got any)
+	}{
+		{"NaN", math.NaN(), wantString("NaN")},
+		{"+Inf", math.Inf(1), wantString("+Inf")},
+		{"float32 -Inf", float32(math.Inf(-1)), wantString("-Inf")},
+		{"NaN nested in a map", map[string]any{"ok": 1, "bad": math.NaN()}, func(t *testing.T, got any) {
+			m := got.(map[string]any)
+			if m["bad"] != "NaN" || m["ok"] != float64(1) {
+				t.Errorf("got %v: only the NaN should become a placeholder", m)
+			}
+		}},
+		{"channel", make(chan int), wantPrefix("[errsight: cannot encode chan int")},
+		{"func", func() {}, wantPrefix("[errsight: cannot encode func()")},
+		{"pointer cycle", loop, wantPrefix("[errsight: cannot encode *errsight.cyclic")},
+		{"map cycle", selfMap, wantPrefix("[errsight: cannot encode")},
+		{"MarshalJSON panics", panickyMarshaler{}, wantPrefix("[errsight: cannot encode errsight.panickyMarshaler: MarshalJSON panicked: boom")},
+		{"MarshalJSON fails", failingMarshaler{}, wantPrefix("[errsight: cannot encode errsight.failingMarshaler")},
+		{"invalid UTF-8", "bad\xffbyte", wantString("bad\ufffdbyte")},
+		{"huge string", strings.Repeat("x", 1<<20), func(t *testing.T, got any) {
+			s := got.(string)
+			if len(s) > maxValueBytes || !strings.HasSuffix(s, truncationMarker) {
+				t.Errorf("huge string: %d bytes, marked %v", len(s), strings.HasSuffix(s, truncationMarker))
+			}
+		}},
+		{"huge structure", []int(make([]int, 200000)), wantPrefix("[errsight: []int of ")},
+		{"error value", errors.New("plain error"), wantString("plain error")},
+		{"opaque stringer", opaqueStringer{}, wantString("opaque-string")},
+		{"time keeps its JSON", goldenTime, wantString("2026-11-26T05:36:19.123456789+01:00")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := &Event{ID: "id", Level: LevelError, Message: "m", Timestamp: goldenTime, built: true,
+				Metadata: map[string]any{"v": tt.value, "good": "kept"}}
+			raw := appendEvent(nil, ev, shrinkNone)
+			var got struct{ Metadata map[string]any }
+			if err := json.Unmarshal(raw, &got); err != nil {
+				t.Fatalf("event JSON invalid: %v\n%.300s", err, raw)
+			}
+			if got.Metadata["good"] != "kept" {
+				t.Error("a bad value cost its neighbour")
+			}
+			tt.check(t, got.Metadata["v"])
+		})
+	}
+}
+
+func wantString(want string) func(*testing.T, any) {
+	return func(t *testing.T, got any) {
+		t.Helper()
+		if got != want {
+			t.Errorf("got %#v, want %q", got, want)
+		}
+	}
+}
+
+func wantPrefix(prefix string) func(*testing.T, any) {
+	return func(t *testing.T, got any) {
+		t.Helper()
+		s, ok := got.(string)
+		if !ok || !strings.HasPrefix(s, prefix) {
+			t.Errorf("got %#v, want a string starting %q", got, prefix)
+		}
+	}
+}
+
+func TestEncodeShrinkLevels(t *testing.T) {
+	ev := goldenEvent()
+	ev.Metadata["big"] = strings.Repeat("b", 60000)
+	prev := len(appendEvent(nil, ev, shrinkNone))
+	for level := shrinkSourceContext; level < shrinkLevels; level++ {
+		raw := appendEvent(nil, ev, level)
+		if !json.Valid(raw) {
+			t.Fatalf("level %d: invalid JSON", level)
+		}
+		if len(raw) >= prev {
+			t.Errorf("level %d: %d bytes, not smaller than %d", level, len(raw), prev)
+		}
+		prev = len(raw)
+		if !bytes.Contains(raw, []byte(`"exception_class"`)) {
+			t.Errorf("level %d lost the exception class", level)
+		}
+	}
+	if ev.Exception.Frames[0].ContextLine == "" {
+		t.Error("shrinking modified the event's own frames")
+	}
+}
+
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", "quote\" back\\slash", "ctl\x00\x01\x1f\t\n\r", "uni é 世界 😀", "bad \xff\xfe", "sep \u2028 \u2029", "<html>&"} {
+		got := appendString(nil, s)
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatalf("appendString(%q) = %s: %v", s, got, err)
+		}
+		stdRaw, _ := json.Marshal(s)
+		var want string
+		_ = json.Unmarshal(stdRaw, &want)
+		if back != want {
+			t.Errorf("appendString(%q) decodes to %q; encoding/json gives %q", s, back, want)
+		}
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "a\"b", "\xff", "\u2028", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := appendString(nil, s)
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatalf("appendString(%q) = %s is not valid JSON: %v", s, got, err)
+		}
+		if utf8.ValidString(s) && back != s {
+			t.Fatalf("round trip of %q = %q", s, back)
+		}
+	})
+}
+
+// FuzzEncodeEvent: whatever strings an event holds, its encoding is valid
+// JSON within the server's limits.
+func FuzzEncodeEvent(f *testing.F) {
+	f.Add("msg", "tag", "value", "meta", 1.5, "crumb")
+	f.Add("\xff\xfe", "\x00", "\u2028", "", math.NaN(), strings.Repeat("x", 600))
+	f.Fuzz(func(t *testing.T, msg, tagKey, tagValue, metaKey string, num float64, crumb string) {
+		ev := &Event{ID: "id", Level: LevelError, Message: msg, Timestamp: goldenTime, built: true,
+			Tags:        map[string]string{tagKey: tagValue},
+			Metadata:    map[string]any{metaKey: num, metaKey + "2": []any{num, msg}},
+			Breadcrumbs: []Breadcrumb{{Message: crumb, Data: map[string]any{crumb: num}}},
+			Fingerprint: []string{msg},
+		}
+		for level := range shrinkLevels {
+			raw := appendEvent(nil, ev, level)
+			if !json.Valid(raw) {
+				t.Fatalf("level %d: invalid JSON: %s", level, raw)
+			}
+		}
+	})
+}

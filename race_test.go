@@ -1,0 +1,5 @@
+//go:build race
+
+package errsight
+
+const raceEnabled = true

@@ -1,0 +1,198 @@
+package errsight
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"testing"
+)
+
+func TestScopeCopyOnWrite(t *testing.T) {
+	parent := NewScope()
+	parent.SetTag("a", "1")
+	parent.SetMetadata("m", 1)
+	parent.AddBreadcrumb(Breadcrumb{Message: "p1"})
+	child := parent.Clone()
+
+	child.SetTag("b", "2")
+	child.SetMetadata("n", 2)
+	child.AddBreadcrumb(Breadcrumb{Message: "c1"})
+	child.SetUser(User{ID: "child"})
+	parent.SetTag("a", "changed")
+	parent.AddBreadcrumb(Breadcrumb{Message: "p2"})
+
+	if got := parent.Tags(); !maps.Equal(got, map[string]string{"a": "changed"}) {
+		t.Errorf("parent tags = %v", got)
+	}
+	if got := child.Tags(); !maps.Equal(got, map[string]string{"a": "1", "b": "2"}) {
+		t.Errorf("child tags = %v", got)
+	}
+	if _, ok := parent.Metadata()["n"]; ok {
+		t.Error("child metadata leaked into parent")
+	}
+	if got := messages(parent.Breadcrumbs()); !slices.Equal(got, []string{"p1", "p2"}) {
+		t.Errorf("parent breadcrumbs = %v", got)
+	}
+	if got := messages(child.Breadcrumbs()); !slices.Equal(got, []string{"p1", "c1"}) {
+		t.Errorf("child breadcrumbs = %v", got)
+	}
+	if parent.User() != (User{}) {
+		t.Errorf("parent user = %+v", parent.User())
+	}
+}
+
+func TestScopeSnapshotIsolation(t *testing.T) {
+	s := NewScope()
+	s.SetTag("k", "before")
+	snap := s.snapshot()
+	s.SetTag("k", "after")
+	s.RemoveTag("k")
+	if snap.tags["k"] != "before" {
+		t.Errorf("snapshot changed: %v", snap.tags)
+	}
+}
+
+func TestScopeMutators(t *testing.T) {
+	s := NewScope()
+	s.SetTags(map[string]string{"a": "1", "b": "2"})
+	s.RemoveTag("a")
+	s.RemoveTag("missing")
+	s.SetMetadata("x", 1)
+	s.SetMetadata("x", nil)
+	fp := []string{"one", "two"}
+	s.SetFingerprint(fp)
+	fp[0] = "mutated"
+	if got := s.Tags(); !maps.Equal(got, map[string]string{"b": "2"}) {
+		t.Errorf("tags = %v", got)
+	}
+	if len(s.Metadata()) != 0 {
+		t.Errorf("SetMetadata(nil) did not remove: %v", s.Metadata())
+	}
+	if got := s.Fingerprint(); !slices.Equal(got, []string{"one", "two"}) {
+		t.Errorf("fingerprint = %v (the caller's slice must be copied)", got)
+	}
+	s.AddBreadcrumb(Breadcrumb{Message: "x"})
+	s.ClearBreadcrumbs()
+	if len(s.Breadcrumbs()) != 0 {
+		t.Error("ClearBreadcrumbs left some")
+	}
+	s.SetUser(User{ID: "u"})
+	s.Clear()
+	if s.User() != (User{}) || len(s.Tags()) != 0 || len(s.Fingerprint()) != 0 {
+		t.Error("Clear left data")
+	}
+	var zero Scope
+	zero.SetTag("works", "yes")
+	if zero.Tags()["works"] != "yes" {
+		t.Error("the zero Scope is not usable")
+	}
+}
+
+func TestBreadcrumbRingKeepsNewest(t *testing.T) {
+	s := NewScope()
+	for i := range 1000 {
+		s.AddBreadcrumb(Breadcrumb{Message: fmt.Sprint(i)})
+	}
+	got := messages(s.Breadcrumbs())
+	if len(got) != maxBreadcrumbs || got[0] != "950" || got[49] != "999" {
+		t.Fatalf("breadcrumbs = %d, first %q last %q; want the newest 50", len(got), got[0], got[len(got)-1])
+	}
+	if n := s.d.crumbs.n; n >= 2*maxBreadcrumbs {
+		t.Errorf("list length %d: compaction did not bound memory", n)
+	}
+	crumb := s.Breadcrumbs()[0]
+	if crumb.Level != LevelInfo || crumb.Timestamp.IsZero() {
+		t.Errorf("defaults not applied: %+v", crumb)
+	}
+}
+
+func TestContextHelpers(t *testing.T) {
+	if HubFromContext(context.Background()) != CurrentHub() {
+		t.Error("no hub in ctx must give the global hub")
+	}
+	//lint:ignore SA1012 a nil context must be tolerated
+	if HubFromContext(nil) != CurrentHub() {
+		t.Error("nil ctx must give the global hub")
+	}
+	h := NewHub(nil, nil)
+	ctx := ContextWithHub(context.Background(), h)
+	if HubFromContext(ctx) != h {
+		t.Error("ContextWithHub/HubFromContext round trip failed")
+	}
+	if ContextWithHub(ctx, nil) != ctx {
+		t.Error("ContextWithHub(ctx, nil) must return ctx")
+	}
+	forked := WithScope(ctx)
+	if HubFromContext(forked) == h {
+		t.Error("WithScope did not fork the hub")
+	}
+	ConfigureScope(forked, func(s *Scope) { s.SetTag("only", "forked") })
+	if _, ok := h.Scope().Tags()["only"]; ok {
+		t.Error("forked scope change reached the parent")
+	}
+	s := NewScope()
+	if NewHub(nil, s).Scope() != s {
+		t.Error("NewHub must use the given scope")
+	}
+}
+
+// TestConcurrentScopesDoNotLeak: 1,000 goroutines, each with its own forked
+// context, capture concurrently; every event carries exactly its own user,
+// tags and breadcrumbs, and the parent scope is unchanged.
+func TestConcurrentScopesDoNotLeak(t *testing.T) {
+	c, rec := newTestClient(t, Options{MaxQueueSize: 2000, BatchSize: 100})
+	root := NewHub(c, nil)
+	root.Scope().SetTag("global", "yes")
+	rootCtx := ContextWithHub(context.Background(), root)
+
+	const n = 1000
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			ctx := WithScope(rootCtx)
+			id := fmt.Sprint(i)
+			ConfigureScope(ctx, func(s *Scope) {
+				s.SetUser(User{ID: id})
+				s.SetTag("worker", id)
+			})
+			AddBreadcrumb(ctx, Breadcrumb{Message: "crumb-" + id})
+			CaptureMessage(ctx, "msg-"+id, LevelError)
+		})
+	}
+	wg.Wait()
+	events := flushed(t, c, rec)
+	if len(events) != n {
+		t.Fatalf("got %d events, want %d", len(events), n)
+	}
+	for _, ev := range events {
+		id := ev["message"].(string)[len("msg-"):]
+		user := ev["user"].(map[string]any)
+		if user["id"] != id {
+			t.Fatalf("event %s has user %v", id, user["id"])
+		}
+		tags := tagsOf(ev)
+		if tags["worker"] != id || tags["global"] != "yes" || len(tags) != 2 {
+			t.Fatalf("event %s has tags %v", id, tags)
+		}
+		crumbs := ev["breadcrumbs"].([]any)
+		if len(crumbs) != 1 || crumbs[0].(map[string]any)["message"] != "crumb-"+id {
+			t.Fatalf("event %s has breadcrumbs %v", id, crumbs)
+		}
+	}
+	if got := root.Scope().Tags(); !maps.Equal(got, map[string]string{"global": "yes"}) {
+		t.Errorf("root scope changed: %v", got)
+	}
+	if len(root.Scope().Breadcrumbs()) != 0 || root.Scope().User() != (User{}) {
+		t.Error("root scope gained a user or breadcrumbs")
+	}
+}
+
+func messages(bs []Breadcrumb) []string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = b.Message
+	}
+	return out
+}

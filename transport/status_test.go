@@ -1,0 +1,93 @@
+package transport
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		in   string
+		want time.Duration
+	}{
+		{"missing", "", 0},
+		{"blank", "   ", 0},
+		{"delta seconds", "2", 2 * time.Second},
+		{"delta with spaces", " 120 ", 120 * time.Second},
+		{"zero", "0", 0},
+		{"negative", "-5", 0},
+		{"fraction is invalid", "1.5", 0},
+		{"garbage", "soon", 0},
+		{"plus sign is invalid", "+3", 0},
+		{"huge delta capped", "99999999999999999999999", MaxRetryAfter},
+		{"delta above cap", "90000", MaxRetryAfter},
+		{"http date", now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{"rfc850 date", now.Add(30 * time.Second).Format(time.RFC850), 30 * time.Second},
+		{"ansi c date", now.Add(10 * time.Second).Format(time.ANSIC), 10 * time.Second},
+		{"date in the past", now.Add(-time.Hour).Format(http.TimeFormat), 0},
+		{"date far ahead capped", now.Add(1000 * time.Hour).Format(http.TimeFormat), MaxRetryAfter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ParseRetryAfter(tt.in, now); got != tt.want {
+				t.Errorf("ParseRetryAfter(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzParseRetryAfter checks the parser's invariants on any input: it never
+// panics, never returns a negative or over-cap delay, and agrees with the
+// plain reading of delta-seconds.
+func FuzzParseRetryAfter(f *testing.F) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, s := range []string{"", "0", "2", "-1", "120", "1.5", "abc",
+		"Sat, 01 Mar 2025 12:01:00 GMT", "Saturday, 01-Mar-25 12:01:00 GMT",
+		"Sat Mar  1 12:01:00 2025", "99999999999999999999", " 7 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		d := ParseRetryAfter(v, now)
+		if d < 0 || d > MaxRetryAfter {
+			t.Fatalf("ParseRetryAfter(%q) = %v, outside [0, %v]", v, d, MaxRetryAfter)
+		}
+		s := strings.TrimSpace(v)
+		if isDelta(s) && len(s) < 6 {
+			var n time.Duration
+			for _, c := range s {
+				n = n*10 + time.Duration(c-'0')
+			}
+			if want := min(n*time.Second, MaxRetryAfter); d != want {
+				t.Fatalf("ParseRetryAfter(%q) = %v, want %v", v, d, want)
+			}
+		}
+	})
+}
+
+func TestServerDetail(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want string
+	}{
+		{"error and code", `{"error":"Invalid JSON payload","code":"INVALID_JSON"}`, ": Invalid JSON payload [INVALID_JSON]"},
+		{"error only", `{"error":"Invalid or missing API key"}`, ": Invalid or missing API key"},
+		{"code only", `{"code":"PAYLOAD_TOO_LARGE"}`, ": [PAYLOAD_TOO_LARGE]"},
+		{"not json", `<html>bad gateway</html>`, ""},
+		{"empty", ``, ""},
+		{"error not a string", `{"error":{"x":1}}`, ""},
+		{"control characters quoted", `{"error":"a\nb"}`, `: a\nb`},
+		{"long message bounded", `{"error":"` + strings.Repeat("é", 300) + `"}`, ": " + strings.Repeat("é", 100) + "..."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := serverDetail([]byte(tt.body)); got != tt.want {
+				t.Errorf("serverDetail(%q) = %q, want %q", tt.body, got, tt.want)
+			}
+		})
+	}
+}

@@ -56,7 +56,9 @@ func (e Event) Problems() []string {
 		}
 	}
 
-	if lvl, _ := get("level"); !validLevels[rubyToS(lvl)] {
+	if lvl, ok := get("level"); !ok {
+		p.add("level is missing: the server stores info")
+	} else if !validLevels[rubyToS(lvl)] {
 		p.add("level %q is not one of debug, info, warning, error, fatal", rubyToS(lvl))
 	}
 	msg, _ := get("message")

@@ -1,0 +1,13 @@
+module github.com/errsight/errsight-go/compat
+
+go 1.26.0
+
+replace github.com/errsight/errsight-go => ../
+
+require (
+	github.com/errsight/errsight-go v0.0.0-00010101000000-000000000000
+	github.com/go-errors/errors v1.5.1
+	github.com/pkg/errors v0.9.1
+)
+
+require github.com/google/uuid v1.6.0 // indirect

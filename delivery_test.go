@@ -1,0 +1,284 @@
+package errsight
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/errsight/errsight-go/errsighttest"
+)
+
+// End-to-end delivery through the real HTTP transport to the in-process
+// ErrSight API. The batcher's own tests drive the time-based policies
+// (backoff, long pauses) with testing/synctest; these prove the pieces fit.
+
+func serverClient(t *testing.T, srv *errsighttest.Server, opts Options) *Client {
+	t.Helper()
+	opts.Host, opts.APIKey = srv.URL, srv.APIKey()
+	if opts.MinLevel == 0 {
+		opts.MinLevel = LevelDebug
+	}
+	if opts.SpikeLimit == 0 {
+		opts.SpikeLimit = -1
+	}
+	c, err := NewClient(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func newServer(t *testing.T) *errsighttest.Server {
+	srv := errsighttest.NewServer()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestDeliveryBatchesOfBatchSize(t *testing.T) {
+	srv := newServer(t)
+	c := serverClient(t, srv, Options{BatchSize: 10})
+	h := NewHub(c, nil)
+	for i := range 95 {
+		h.CaptureMessage(fmt.Sprint("event ", i), LevelError)
+	}
+	if err := c.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Events()); n != 95 {
+		t.Fatalf("server accepted %d events, want 95", n)
+	}
+	for _, r := range srv.Requests() {
+		if r.Events > 10 || r.Status != 202 {
+			t.Errorf("request with %d events answered %d", r.Events, r.Status)
+		}
+	}
+	assertStatsMatch(t, c, srv)
+}
+
+func TestDeliveryLargeEventsNever413(t *testing.T) {
+	srv := newServer(t)
+	c := serverClient(t, srv, Options{BatchSize: 100, MaxQueueSize: 100})
+	h := NewHub(c, nil)
+	blob := strings.Repeat("x", 100_000)
+	for i := range 30 {
+		h.CaptureEvent(&Event{Level: LevelError, Message: fmt.Sprint("big ", i), Metadata: map[string]any{"blob": blob}})
+	}
+	if err := c.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Events()); n != 30 {
+		t.Fatalf("server accepted %d events, want 30", n)
+	}
+	for _, r := range srv.Requests() {
+		if r.Status == 413 || len(r.Body) > 512*1024 {
+			t.Errorf("request of %d bytes answered %d", len(r.Body), r.Status)
+		}
+	}
+}
+
+func TestDeliveryOversizeEventIsShrunk(t *testing.T) {
+	srv := newServer(t)
+	c := serverClient(t, srv, Options{})
+	h := NewHub(c, nil)
+	md := map[string]any{}
+	for i := range 40 {
+		md[fmt.Sprint("part", i)] = strings.Repeat("y", 15_000) // 600 KB in all
+	}
+	h.CaptureMessage("before", LevelError)
+	h.CaptureEvent(&Event{Level: LevelError, Message: "huge", Metadata: md})
+	h.CaptureMessage("after", LevelError)
+	if err := c.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, ev := range srv.Events() {
+		got[ev.Message] = len(ev.Raw)
+	}
+	if got["before"] == 0 || got["after"] == 0 || got["huge"] == 0 {
+		t.Fatalf("events received: %v", got)
+	}
+	if got["huge"] > 512*1024 {
+		t.Errorf("the huge event arrived with %d bytes", got["huge"])
+	}
+}
+
+func TestDeliveryRateLimitedThenDelivered(t *testing.T) {
+	srv := newServer(t)
+	srv.Fail(errsighttest.Fault{Status: 429, RetryAfter: "1"})
+	c := serverClient(t, srv, Options{})
+	h := NewHub(c, nil)
+	start := time.Now()
+	h.CaptureMessage("held back", LevelError)
+	if err := c.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) < 900*time.Millisecond {
+		t.Error("the client did not wait for Retry-After")
+	}
+	evs := srv.Events()
+	if len(evs) != 1 || evs[0].Message != "held back" {
+		t.Fatalf("events %v", evs)
+	}
+	if st := c.Stats(); st.Retries != 1 || st.Sent != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestDeliveryRetriesServerErrorsOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for two real backoffs (up to 3 s); the batcher tests cover the policy in virtual time")
+	}
+	srv := newServer(t)
+	srv.Fail(errsighttest.Fault{Status: 503}, errsighttest.Fault{Status: 503})
+	c := serverClient(t, srv, Options{})
+	h := NewHub(c, nil)
+	ids := map[EventID]bool{}
+	for i := range 3 {
+		ids[h.CaptureMessage(fmt.Sprint("m", i), LevelError)] = true
+	}
+	if err := c.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	evs := srv.Events()
+	if len(evs) != 3 {
+		t.Fatalf("got %d events, want each of the 3 exactly once", len(evs))
+	}
+	for _, ev := range evs {
+		if !ids[EventID(ev.IngestionID)] {
+			t.Errorf("unexpected ingestion_id %s", ev.IngestionID)
+		}
+		delete(ids, EventID(ev.IngestionID))
+	}
+	// The retried requests carried the same ids: idempotent on the server.
+	for _, r := range srv.Requests() {
+		for id := range ids {
+			if strings.Contains(string(r.Body), string(id)) {
+				t.Errorf("id %s sent but never accepted", id)
+			}
+		}
+	}
+	if st := c.Stats(); st.Retries != 2 || st.Sent != 3 {
+		t.Errorf("stats %+v, want 2 retries and 3 sent", st)
+	}
+}
+
+func TestDeliveryRejectedDropsOnlyItsBatch(t *testing.T) {
+	for _, status := range []int{400, 401, 403, 422} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			srv := newServer(t)
+			srv.Fail(errsighttest.Fault{Status: status})
+			c := serverClient(t, srv, Options{BatchSize: 1})
+			h := NewHub(c, nil)
+			h.CaptureMessage("rejected", LevelError)
+			if err := c.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			h.CaptureMessage("accepted", LevelError)
+			if err := c.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			evs := srv.Events()
+			if len(evs) != 1 || evs[0].Message != "accepted" {
+				t.Fatalf("events %v", evs)
+			}
+			if st := c.Stats(); st.Dropped.Rejected != 1 || st.Sent != 1 {
+				t.Errorf("stats %+v", st)
+			}
+		})
+	}
+}
+
+func TestDeliveryHangingServerNeverBlocksCapture(t *testing.T) {
+	srv := newServer(t)
+	srv.SetFault(errsighttest.Fault{Hang: true})
+	c := serverClient(t, srv, Options{ShutdownTimeout: time.Second, Timeout: 30 * time.Second})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50_000 / 8 {
+				CaptureError(ctx, fmt.Errorf("goroutine %d error %d", g, i))
+			}
+		})
+	}
+	wg.Wait()
+	st := c.Stats()
+	if st.Pending > c.opts.MaxQueueSize+c.opts.BatchSize {
+		t.Errorf("%d events pending: the queue is not bounded", st.Pending)
+	}
+	if st.Dropped.QueueFull == 0 {
+		t.Error("no event was dropped as queue-full, yet nothing can be delivered")
+	}
+	start := time.Now()
+	err := c.Close()
+	if took := time.Since(start); took > c.opts.ShutdownTimeout+time.Second {
+		t.Errorf("Close took %v with ShutdownTimeout %v", took, c.opts.ShutdownTimeout)
+	}
+	if err == nil || !strings.Contains(err.Error(), "not delivered") {
+		t.Errorf("Close() = %v, want an error saying what was not delivered", err)
+	}
+	st = c.Stats()
+	if st.Captured+st.Dropped.QueueFull != 50_000 || st.Pending != 0 {
+		t.Errorf("stats %+v: every one of 50,000 events must be accounted for", st)
+	}
+}
+
+func TestDeliveryConnectionRefused(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c, err := NewClient(Options{APIKey: testKey, Host: "http://" + addr, ShutdownTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewHub(c, nil)
+	for range 5 {
+		h.CaptureError(errors.New("nowhere to go"))
+	}
+	err = c.Close()
+	if err == nil {
+		t.Fatal("Close() = nil, yet nothing could be delivered")
+	}
+	if st := c.Stats(); st.Sent != 0 || st.Dropped.Total() != 5 {
+		t.Errorf("stats %+v: want all 5 counted as dropped", st)
+	}
+}
+
+func TestFlushDeadlineAgainstHangingServer(t *testing.T) {
+	srv := newServer(t)
+	srv.SetFault(errsighttest.Fault{Hang: true})
+	c := serverClient(t, srv, Options{ShutdownTimeout: 200 * time.Millisecond})
+	NewHub(c, nil).CaptureMessage("stuck", LevelError)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	err := c.Flush(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Flush() = %v, want a deadline error", err)
+	}
+	if !strings.Contains(err.Error(), "1 ") {
+		t.Errorf("Flush() error %q does not say how many are pending", err)
+	}
+}
+
+// assertStatsMatch checks the client's counters against what the server
+// accepted, event for event.
+func assertStatsMatch(t *testing.T, c *Client, srv *errsighttest.Server) {
+	t.Helper()
+	st := c.Stats()
+	if int(st.Sent) != len(srv.Events()) {
+		t.Errorf("Stats().Sent = %d, server accepted %d", st.Sent, len(srv.Events()))
+	}
+	if st.Captured != st.Sent+st.Dropped.Total()-st.Dropped.QueueFull-st.Dropped.BeforeSend+uint64(st.Pending) {
+		t.Errorf("stats do not add up: %+v", st)
+	}
+}

@@ -1,0 +1,287 @@
+package errsighttest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFaultAnswers(t *testing.T) {
+	date := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
+	tests := []struct {
+		name       string
+		fault      Fault
+		wantStatus int
+		wantBody   string            // exact, when set
+		wantHeader map[string]string // "" means absent
+		check      func(t *testing.T, body string)
+	}{
+		{name: "503", fault: Fault{Status: 503}, wantStatus: 503, wantBody: `{"error":"Service Unavailable"}`},
+		{name: "503 with Retry-After", fault: Fault{Status: 503, RetryAfter: "7"}, wantStatus: 503,
+			wantHeader: map[string]string{"Retry-After": "7"}},
+		{name: "500 with body", fault: Fault{Status: 500, Body: `oops`}, wantStatus: 500, wantBody: `oops`},
+		{name: "paused", fault: Fault{Status: 429}, wantStatus: 429,
+			wantBody:   `{"error":"Ingestion is paused for this project","code":"INGESTION_PAUSED"}`,
+			wantHeader: map[string]string{"Retry-After": "", "X-RateLimit-Limit": ""}},
+		{name: "rate limited", fault: Fault{Status: 429, RetryAfter: "2"}, wantStatus: 429,
+			wantBody:   `{"error":"Rate limit exceeded — try again in 2s","code":"RATE_LIMIT_EXCEEDED","retry_after":2}`,
+			wantHeader: map[string]string{"Retry-After": "2", "X-RateLimit-Limit": "1000"}},
+		{name: "rate limited until a date", fault: Fault{Status: 429, RetryAfter: date}, wantStatus: 429,
+			wantHeader: map[string]string{"Retry-After": date},
+			check: func(t *testing.T, body string) {
+				var v struct {
+					Code       string `json:"code"`
+					RetryAfter int    `json:"retry_after"`
+				}
+				if err := json.Unmarshal([]byte(body), &v); err != nil || v.Code != "RATE_LIMIT_EXCEEDED" || v.RetryAfter < 85 || v.RetryAfter > 91 {
+					t.Errorf("body %s: want code RATE_LIMIT_EXCEEDED and retry_after near 90", body)
+				}
+			}},
+		{name: "malformed Retry-After", fault: Fault{Status: 429, RetryAfter: "soon"}, wantStatus: 429,
+			wantBody:   `{"error":"Rate limit exceeded","code":"RATE_LIMIT_EXCEEDED"}`,
+			wantHeader: map[string]string{"Retry-After": "soon"}},
+		{name: "413", fault: Fault{Status: 413}, wantStatus: 413, wantBody: `{"error":"Payload too large (max 512KB)","code":"PAYLOAD_TOO_LARGE"}`},
+		{name: "lying 202", fault: Fault{Status: 202}, wantStatus: 202, wantBody: `{"status":"accepted","queued":2}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t)
+			srv.Fail(tt.fault)
+			got := post(t, srv, events(2))
+			if got.status != tt.wantStatus {
+				t.Fatalf("status = %d, want %d", got.status, tt.wantStatus)
+			}
+			if tt.wantBody != "" && got.body != tt.wantBody {
+				t.Errorf("body = %s, want %s", got.body, tt.wantBody)
+			}
+			for k, v := range tt.wantHeader {
+				if g := got.header.Get(k); g != v {
+					t.Errorf("%s = %q, want %q", k, g, v)
+				}
+			}
+			if tt.check != nil {
+				tt.check(t, got.body)
+			}
+			if n := len(srv.Events()); n != 0 {
+				t.Errorf("%d events accepted from a faulted request", n)
+			}
+			reqs := srv.Requests()
+			if len(reqs) != 1 || !reqs[0].Faulted || reqs[0].Status != tt.wantStatus || reqs[0].Events != 2 {
+				t.Errorf("request recorded as %+v", reqs)
+			}
+		})
+	}
+}
+
+func TestFaultQueueAndPersistent(t *testing.T) {
+	srv := newTestServer(t)
+	srv.SetRateLimit(7, 0)
+	srv.SetFault(Fault{Status: 500})
+	srv.Fail(Fault{Status: 503}, Fault{}, Fault{Status: 429, RetryAfter: "1"})
+	if n := srv.PendingFaults(); n != 3 {
+		t.Fatalf("PendingFaults = %d, want 3", n)
+	}
+	var statuses []int
+	for range 4 {
+		statuses = append(statuses, post(t, srv, events(1)).status)
+	}
+	if want := []int{503, 202, 429, 500}; !slices.Equal(statuses, want) {
+		t.Errorf("statuses = %v, want %v", statuses, want)
+	}
+	if n := srv.PendingFaults(); n != 0 {
+		t.Errorf("PendingFaults = %d after use", n)
+	}
+	if got := srv.Requests()[2]; got.Header.Get("X-Api-Key") == "" || got.Status != 429 {
+		t.Errorf("third request: %+v", got)
+	}
+	srv.Fail(Fault{Status: 502})
+	srv.ClearFaults()
+	if got := post(t, srv, events(1)); got.status != 202 {
+		t.Errorf("after ClearFaults: status %d", got.status)
+	}
+	srv.SetFault(Fault{Status: 500})
+	srv.SetFault(Fault{})
+	if got := post(t, srv, events(1)); got.status != 202 {
+		t.Errorf("after SetFault(Fault{}): status %d", got.status)
+	}
+	if n := len(srv.Events()); n != 3 {
+		t.Errorf("%d events accepted, want 3", n)
+	}
+}
+
+func TestFaultsOnlyForTheEndpoint(t *testing.T) {
+	srv := newTestServer(t)
+	srv.Fail(Fault{Status: 503})
+	if got := do(t, srv, "", postOpts{method: http.MethodGet}); got.status != 405 {
+		t.Errorf("GET: status %d, want 405", got.status)
+	}
+	if got := do(t, srv, "", postOpts{path: "/other"}); got.status != 404 {
+		t.Errorf("other path: status %d, want 404", got.status)
+	}
+	if srv.PendingFaults() != 1 {
+		t.Error("a request outside the endpoint used a fault")
+	}
+}
+
+func TestFaultDelay(t *testing.T) {
+	srv := newTestServer(t)
+	const d = 50 * time.Millisecond
+	srv.Fail(Fault{Delay: d}, Fault{Delay: d, Status: 503})
+	for _, want := range []int{202, 503} {
+		start := time.Now()
+		got := post(t, srv, events(1))
+		if got.status != want || time.Since(start) < d {
+			t.Errorf("status %d after %v, want %d after at least %v", got.status, time.Since(start), want, d)
+		}
+	}
+	if n := len(srv.Events()); n != 1 {
+		t.Errorf("%d events accepted, want 1", n)
+	}
+}
+
+func TestFaultDelayClientGivesUp(t *testing.T) {
+	srv := newTestServer(t)
+	srv.Fail(Fault{Delay: time.Hour, Status: 503})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := send(ctx, srv, events(1), postOpts{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a deadline error", err)
+	}
+	wantNoAnswer(t, srv)
+}
+
+func TestFaultHang(t *testing.T) {
+	srv := newTestServer(t)
+	srv.Fail(Fault{Hang: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := send(ctx, srv, events(1), postOpts{})
+		errc <- err
+	}()
+	if _, err := srv.WaitForRequests(1, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-errc:
+		t.Fatalf("hung request returned early: %v", err)
+	default:
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	wantNoAnswer(t, srv)
+	if got := post(t, srv, events(1)); got.status != 202 {
+		t.Errorf("next request: status %d", got.status)
+	}
+}
+
+func TestCloseReleasesHangAndDelay(t *testing.T) {
+	srv := NewServer()
+	srv.Fail(Fault{Hang: true}, Fault{Delay: time.Hour})
+	errc := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := send(context.Background(), srv, events(1), postOpts{})
+			errc <- err
+		}()
+	}
+	if _, err := srv.WaitForRequests(2, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan struct{})
+	go func() {
+		srv.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close blocked on held requests")
+	}
+	for range 2 {
+		if err := <-errc; err == nil {
+			t.Error("a held request got an answer")
+		}
+	}
+	for _, r := range srv.Requests() {
+		if r.Status != 0 {
+			t.Errorf("held request recorded with status %d", r.Status)
+		}
+	}
+}
+
+func TestFaultCloseConnection(t *testing.T) {
+	srv := newTestServer(t)
+	srv.Fail(Fault{CloseConnection: true}, Fault{CloseConnection: true, Delay: 10 * time.Millisecond})
+	for range 2 {
+		if _, err := send(context.Background(), srv, events(1), postOpts{}); err == nil {
+			t.Error("request on a closed connection succeeded")
+		}
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[0].Status != 0 || reqs[1].Status != 0 {
+		t.Errorf("requests recorded as %+v", reqs)
+	}
+	if got := post(t, srv, events(1)); got.status != 202 {
+		t.Errorf("next request: status %d", got.status)
+	}
+}
+
+func TestInvalidFaultsPanic(t *testing.T) {
+	srv := newTestServer(t)
+	bad := map[string]Fault{
+		"status 99":            {Status: 99},
+		"status 600":           {Status: 600},
+		"informational":        {Status: 100},
+		"negative delay":       {Delay: -1},
+		"hang and close":       {Hang: true, CloseConnection: true},
+		"hang with status":     {Hang: true, Status: 503},
+		"hang with delay":      {Hang: true, Delay: time.Second},
+		"close with status":    {CloseConnection: true, Status: 503},
+		"close with body":      {CloseConnection: true, Body: "x"},
+		"body without status":  {Body: "x"},
+		"retry without status": {RetryAfter: "1"},
+	}
+	for name, f := range bad {
+		for _, call := range []func(){func() { srv.Fail(f) }, func() { srv.SetFault(f) }} {
+			msg := panicMessage(call)
+			if !strings.HasPrefix(msg, "errsighttest: ") {
+				t.Errorf("%s: panic %q, want one prefixed errsighttest: ", name, msg)
+			}
+		}
+	}
+	if srv.PendingFaults() != 0 {
+		t.Error("an invalid fault was queued")
+	}
+}
+
+// panicMessage runs f and returns what it panicked with, as a string.
+func panicMessage(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg, _ = r.(string)
+			if msg == "" {
+				msg = "non-string panic"
+			}
+		}
+	}()
+	f()
+	return ""
+}
+
+// wantNoAnswer checks that the only recorded request was answered with
+// nothing (status 0).
+func wantNoAnswer(t *testing.T, srv *Server) {
+	t.Helper()
+	if reqs := srv.Requests(); len(reqs) != 1 || reqs[0].Status != 0 {
+		t.Errorf("requests recorded as %+v, want one without an answer", reqs)
+	}
+}

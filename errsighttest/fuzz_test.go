@@ -1,0 +1,78 @@
+package errsighttest
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+)
+
+// FuzzHandler sends arbitrary bodies to the handler (in memory, without a
+// listener) and checks that it never panics, always answers one of the
+// documented statuses, accepts exactly the events it says it queued, and
+// that every accepted event can be decoded, stored, grouped and linted.
+func FuzzHandler(f *testing.F) {
+	for _, seed := range []string{
+		``, `{}`, `[]`, `[{}]`, `null`, `"x"`, `[1]`, `{"message":"m"}`,
+		cleanEvent, fullEvent, events(3), events(101), `{"a":1}{"b":2}`,
+		`{"metadata":{"exception_frames":[{"in_app":true,"filename":1}]}}`,
+		`{"message":"\u001b[31mx[0m","fingerprint":[" ",null],"tags":{"a":{"b":[]}}}`,
+		`{"breadcrumbs":[1,{"data":[]}],"user":{"id":1e400},"occurred_at":17}`,
+		"{\"message\":\"\xff\"}", `[{"a":"\ud800"}]`,
+	} {
+		f.Add([]byte(seed))
+	}
+	s := newServer() // never started: the handler is called directly
+	f.Cleanup(s.Close)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		s.Reset()
+		req := httptest.NewRequest(http.MethodPost, Path, bytes.NewReader(body))
+		req.Header.Set("X-API-Key", s.apiKey)
+		rec := httptest.NewRecorder()
+		s.serveHTTP(rec, req)
+
+		evs := s.Events()
+		switch rec.Code {
+		case 202:
+			var resp struct {
+				Status string `json:"status"`
+				Queued int    `json:"queued"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || resp.Status != "accepted" || resp.Queued != len(evs) {
+				t.Fatalf("202 body %s with %d events recorded", rec.Body, len(evs))
+			}
+			if !json.Valid(body) {
+				t.Fatalf("accepted invalid JSON %q", body)
+			}
+		case 400, 413, 422:
+			if len(evs) != 0 {
+				t.Fatalf("status %d with %d events recorded", rec.Code, len(evs))
+			}
+		default:
+			t.Fatalf("undocumented status %d for %q", rec.Code, body)
+		}
+		if rec.Header().Get("Content-Length") != strconv.Itoa(rec.Body.Len()) {
+			t.Fatalf("Content-Length %q for a body of %d bytes", rec.Header().Get("Content-Length"), rec.Body.Len())
+		}
+		for _, ev := range evs {
+			if !json.Valid(ev.Raw) || jsonKind(ev.Raw) != '{' {
+				t.Fatalf("recorded event %q is not a JSON object", ev.Raw)
+			}
+			st := ev.Stored()
+			if len(st.Fingerprint) != 32 || st.Grouping == "" || !validLevels[st.Level] || st.Environment == "" {
+				t.Fatalf("stored %+v", st)
+			}
+			if len(st.MetadataKeys) > maxMetadataKeys || len(st.Tags) > maxTags || len(st.Breadcrumbs) > maxBreadcrumbs {
+				t.Fatalf("limits not applied: %+v", st)
+			}
+			if runeLen(st.Message) > maxMessageChars {
+				t.Fatalf("message of %d characters stored", runeLen(st.Message))
+			}
+			_ = ev.Problems()
+			_ = ev.ExceptionFrames()
+			_ = ev.ExceptionCauses()
+		}
+	})
+}

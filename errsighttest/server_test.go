@@ -1,0 +1,313 @@
+package errsighttest
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestNewServer(t *testing.T) {
+	srv := newTestServer(t)
+	if !regexp.MustCompile(`^http://127\.0\.0\.1:[0-9]+$`).MatchString(srv.URL) {
+		t.Errorf("URL = %q, want http://127.0.0.1:PORT", srv.URL)
+	}
+	if srv.Endpoint() != srv.URL+"/api/v1/events" {
+		t.Errorf("Endpoint = %q", srv.Endpoint())
+	}
+	if !regexp.MustCompile(`^elp_[0-9a-f]{48}$`).MatchString(srv.APIKey()) {
+		t.Errorf("APIKey = %q", srv.APIKey())
+	}
+	if !regexp.MustCompile(`^elr_[0-9a-f]{48}$`).MatchString(srv.ReadKey()) {
+		t.Errorf("ReadKey = %q", srv.ReadKey())
+	}
+	other := newTestServer(t)
+	if other.APIKey() == srv.APIKey() || other.URL == srv.URL {
+		t.Error("two servers share a key or a URL")
+	}
+	if len(srv.Events()) != 0 || len(srv.Requests()) != 0 {
+		t.Error("a new server has recordings")
+	}
+}
+
+func TestTLSServer(t *testing.T) {
+	srv := NewTLSServer()
+	defer srv.Close()
+	if !strings.HasPrefix(srv.URL, "https://127.0.0.1:") {
+		t.Errorf("URL = %q", srv.URL)
+	}
+	if got := post(t, srv, events(2)); got.status != 202 {
+		t.Fatalf("status %d", got.status)
+	}
+	if n := len(srv.Events()); n != 2 {
+		t.Errorf("%d events", n)
+	}
+}
+
+func TestWaitForEvents(t *testing.T) {
+	srv := newTestServer(t)
+	if evs, err := srv.WaitForEvents(0, 0); err != nil || len(evs) != 0 {
+		t.Fatalf("WaitForEvents(0, 0) = %d events, %v", len(evs), err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 3 {
+			if _, err := send(context.Background(), srv, events(1), postOpts{}); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	evs, err := srv.WaitForEvents(3, 10*time.Second)
+	if err != nil || len(evs) < 3 {
+		t.Fatalf("WaitForEvents(3) = %d events, %v", len(evs), err)
+	}
+	<-done
+
+	evs, err = srv.WaitForEvents(5, 20*time.Millisecond)
+	if err == nil || len(evs) != 3 {
+		t.Fatalf("WaitForEvents(5) = %d events, %v; want 3 and an error", len(evs), err)
+	}
+	if want := "errsighttest: timed out after 20ms waiting for 5 events; 3 arrived"; err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+}
+
+func TestWaitOnClosedServer(t *testing.T) {
+	srv := NewServer()
+	post(t, srv, events(1))
+	waiting := make(chan error, 1)
+	go func() {
+		_, err := srv.WaitForEvents(2, time.Hour)
+		waiting <- err
+	}()
+	srv.Close()
+	select {
+	case err := <-waiting:
+		if err == nil || !strings.Contains(err.Error(), "server closed while waiting for 2 events; 1 arrived") {
+			t.Errorf("err = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("WaitForEvents did not return after Close")
+	}
+	if _, err := srv.WaitForRequests(1, time.Hour); err != nil {
+		t.Errorf("WaitForRequests for what already arrived: %v", err)
+	}
+}
+
+func TestWaitPanicsOnNegative(t *testing.T) {
+	srv := newTestServer(t)
+	for _, f := range []func(){
+		func() { _, _ = srv.WaitForEvents(-1, time.Second) },
+		func() { _, _ = srv.WaitForRequests(-1, time.Second) },
+		func() { srv.SetRateLimit(-1, 0) },
+		func() { srv.SetRateLimit(1, -time.Second) },
+	} {
+		if msg := panicMessage(f); !strings.HasPrefix(msg, "errsighttest: ") {
+			t.Errorf("panic %q", msg)
+		}
+	}
+}
+
+func TestZeroServerPanics(t *testing.T) {
+	var srv Server
+	for name, f := range map[string]func(){
+		"Close":  srv.Close,
+		"Events": func() { srv.Events() },
+		"APIKey": func() { srv.APIKey() },
+		"Fail":   func() { srv.Fail() },
+	} {
+		if msg := panicMessage(f); msg != "errsighttest: Server not created by NewServer" {
+			t.Errorf("%s: panic %q", name, msg)
+		}
+	}
+}
+
+func TestAccessorsReturnCopies(t *testing.T) {
+	srv := newTestServer(t)
+	post(t, srv, `{"message":"m","tags":{"a":"1"},"metadata":{"k":"v"}}`)
+	evs := srv.Events()
+	evs[0].Raw[0] = 'X'
+	evs[0].Tags["a"] = "changed"
+	evs[0].Metadata["k"] = "changed"
+	reqs := srv.Requests()
+	reqs[0].Body[0] = 'X'
+	reqs[0].Header.Set("X-Api-Key", "changed")
+
+	ev := srv.Events()[0]
+	if ev.Raw[0] != '{' || ev.Tags["a"] != "1" || ev.Metadata["k"] != "v" {
+		t.Errorf("Events shares memory with the caller: %+v", ev)
+	}
+	r := srv.Requests()[0]
+	if r.Body[0] != '{' || r.Header.Get("X-Api-Key") != srv.APIKey() {
+		t.Errorf("Requests shares memory with the caller: %+v", r)
+	}
+}
+
+func TestReset(t *testing.T) {
+	srv := newTestServer(t)
+	srv.SetFault(Fault{Status: 503})
+	post(t, srv, events(1))
+	srv.SetFault(Fault{})
+	post(t, srv, events(2))
+	srv.Fail(Fault{Status: 500})
+	srv.Reset()
+	if len(srv.Events()) != 0 || len(srv.Requests()) != 0 {
+		t.Fatal("Reset kept recordings")
+	}
+	if srv.PendingFaults() != 1 {
+		t.Error("Reset dropped the queued fault")
+	}
+	if got := post(t, srv, events(1)); got.status != 500 {
+		t.Errorf("status %d, want the queued 500", got.status)
+	}
+}
+
+func TestCloseIsIdempotent(t *testing.T) {
+	srv := NewServer()
+	post(t, srv, events(1))
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(srv.Close)
+	}
+	wg.Wait()
+	srv.Close()
+	if n := len(srv.Events()); n != 1 {
+		t.Errorf("recordings lost on Close: %d events", n)
+	}
+	if _, err := send(context.Background(), srv, events(1), postOpts{}); err == nil {
+		t.Error("a closed server answered")
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	srv := newTestServer(t)
+	const workers, perWorker = 8, 10
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range perWorker {
+				body := `{"level":"error","message":"w` + itoa(w) + `-` + itoa(i) + `"}`
+				if got, err := send(context.Background(), srv, body, postOpts{}); err != nil || got.status != 202 {
+					t.Errorf("post: %v %+v", err, got)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 50 {
+			srv.Events()
+			srv.Requests()
+			srv.PendingFaults()
+			srv.SetIngestionPaused(false)
+			srv.Fail(Fault{})
+		}
+	})
+	evs, err := srv.WaitForEvents(workers*perWorker, 20*time.Second)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := make(map[string]bool)
+	for _, ev := range evs {
+		seen[ev.Message] = true
+	}
+	if len(seen) != workers*perWorker {
+		t.Errorf("%d distinct events, want %d", len(seen), workers*perWorker)
+	}
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}
+
+func TestRateLimit(t *testing.T) {
+	srv := newTestServer(t)
+	srv.SetRateLimit(5, 0)
+	if got := post(t, srv, events(3)); got.status != 202 {
+		t.Fatalf("first batch: %d", got.status)
+	}
+	got := post(t, srv, events(3))
+	if got.status != 429 {
+		t.Fatalf("over the limit: %d %s", got.status, got.body)
+	}
+	var body struct {
+		Code       string `json:"code"`
+		RetryAfter int    `json:"retry_after"`
+	}
+	if err := json.Unmarshal([]byte(got.body), &body); err != nil || body.Code != "RATE_LIMIT_EXCEEDED" {
+		t.Errorf("body %s", got.body)
+	}
+	if ra := got.header.Get("Retry-After"); ra != itoa(body.RetryAfter) || body.RetryAfter < 1 || body.RetryAfter > 60 {
+		t.Errorf("Retry-After %q, retry_after %d", ra, body.RetryAfter)
+	}
+	if got.header.Get("X-RateLimit-Limit") != "5" {
+		t.Errorf("X-RateLimit-Limit = %q", got.header.Get("X-RateLimit-Limit"))
+	}
+	if got := post(t, srv, events(2)); got.status != 202 {
+		t.Errorf("filling the window exactly: %d", got.status)
+	}
+	if got := post(t, srv, "[]"); got.status != 202 {
+		t.Errorf("empty batch on a full window: %d", got.status)
+	}
+	if got := post(t, srv, events(1)); got.status != 429 {
+		t.Errorf("full window: %d", got.status)
+	}
+	if got := post(t, srv, "nope"); got.status != 400 {
+		t.Errorf("invalid JSON is checked before the limit: %d", got.status)
+	}
+
+	// Move the window into the past instead of sleeping.
+	srv.mu.Lock()
+	srv.rate.start = srv.rate.start.Add(-time.Minute)
+	srv.mu.Unlock()
+	if got := post(t, srv, events(5)); got.status != 202 {
+		t.Errorf("new window: %d", got.status)
+	}
+	if got := post(t, srv, events(1)); got.status != 429 {
+		t.Errorf("new window full: %d", got.status)
+	}
+	if n := len(srv.Events()); n != 10 {
+		t.Errorf("%d events accepted, want 10", n)
+	}
+
+	srv.SetRateLimit(0, 0)
+	if got := post(t, srv, events(100)); got.status != 202 {
+		t.Errorf("limit off: %d", got.status)
+	}
+}
+
+func TestRateLimitBatchOverLimit(t *testing.T) {
+	srv := newTestServer(t)
+	srv.SetRateLimit(3, time.Second)
+	got := post(t, srv, events(4))
+	if got.status != 429 || got.header.Get("Retry-After") != "1" {
+		t.Errorf("batch larger than the limit: %d, Retry-After %q", got.status, got.header.Get("Retry-After"))
+	}
+	if got := post(t, srv, events(3)); got.status != 202 {
+		t.Errorf("batch at the limit: %d", got.status)
+	}
+}
+
+func TestRateLimiterRetryAfter(t *testing.T) {
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := rateLimiter{limit: 1, window: time.Minute}
+	if ok, _ := r.take(1, start); !ok {
+		t.Fatal("first event refused")
+	}
+	for _, tc := range []struct {
+		at   time.Duration
+		want int
+	}{{0, 60}, {time.Second, 59}, {59*time.Second + time.Millisecond, 1}, {59999 * time.Millisecond, 1}} {
+		if ok, got := r.take(1, start.Add(tc.at)); ok || got != tc.want {
+			t.Errorf("at %v: ok %v, retry after %d; want %d", tc.at, ok, got, tc.want)
+		}
+	}
+	if ok, _ := r.take(1, start.Add(time.Minute)); !ok {
+		t.Error("refused in the next window")
+	}
+}

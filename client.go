@@ -121,6 +121,8 @@ func Init(opts Options) (*Client, error) {
 	}
 	if opts.CrashMonitor && c.enabled {
 		startCrashMonitor(c)
+	} else {
+		stopCrashMonitor(c) // an earlier Init's, if any
 	}
 	return c, nil
 }
@@ -161,6 +163,7 @@ func (c *Client) Close() error {
 		return nil
 	}
 	c.closeOnce.Do(func() {
+		crashMonitorClientClosed(c)
 		enabledClients.Add(-1)
 		if err := c.queue.Close(c.opts.ShutdownTimeout); err != nil {
 			c.closeErr = fmt.Errorf("errsight: %w", err)

@@ -139,18 +139,31 @@ func appendUser(b []byte, u User) []byte {
 }
 
 // appendTags writes at most maxTags tags, in key order so that which ones
-// are kept does not depend on map iteration.
+// are kept does not depend on map iteration. A long key is cut to the
+// server's length; if that makes it collide with another, it is left out.
 func appendTags(b []byte, tags map[string]string) []byte {
-	keys := sortedKeys(tags)
-	if len(keys) > maxTags {
-		keys = keys[:maxTags]
-	}
 	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
+	var seen map[string]bool // keys that collide once cut to length
+	n := 0
+	for _, k := range sortedKeys(tags) {
+		if n == maxTags {
+			break
+		}
+		key := truncate(k, maxTagKeyChars)
+		if key != k {
+			if seen[key] || tags[key] != "" {
+				continue // a duplicate key would be ambiguous JSON
+			}
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[key] = true
+		}
+		if n > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, truncate(k, maxTagKeyChars))
+		n++
+		b = appendString(b, key)
 		b = append(b, ':')
 		b = appendString(b, truncate(tags[k], maxTagValueChars))
 	}

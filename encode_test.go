@@ -118,7 +118,7 @@ func TestEncodeLimits(t *testing.T) {
 	ev.User = User{ID: strings.Repeat("i", 500), Email: strings.Repeat("e", 500), Username: strings.Repeat("u", 500), IPAddress: strings.Repeat("1", 500)}
 	ev.Tags = map[string]string{}
 	for i := range 40 {
-		ev.Tags[strings.Repeat("k", 70)+string(rune('A'+i))] = strings.Repeat("v", 300)
+		ev.Tags[string(rune('A'+i))+strings.Repeat("k", 70)] = strings.Repeat("v", 300)
 	}
 	ev.Metadata = map[string]any{}
 	for i := range 80 {
@@ -162,6 +162,10 @@ func TestEncodeLimits(t *testing.T) {
 	}
 	if len(got.Tags) != maxTags {
 		t.Errorf("%d tags, want %d", len(got.Tags), maxTags)
+	}
+	collide := appendTags(nil, map[string]string{strings.Repeat("c", 60) + "1": "a", strings.Repeat("c", 60) + "2": "b"})
+	if !json.Valid(collide) || bytes.Count(collide, []byte(`"c`)) != 1 {
+		t.Errorf("keys colliding once cut: %s", collide)
 	}
 	for k, v := range got.Tags {
 		if chars(k) > 60 || chars(v) > 200 {

@@ -76,6 +76,7 @@ func ExampleCaptureError() {
 	// error *fs.PathError
 	// load config: open /nonexistent/config.yaml: no such file or directory
 	// caused by *fs.PathError
+	// caused by syscall.Errno
 }
 
 func ExampleCaptureErrorAtLevel() {
@@ -344,4 +345,3 @@ func ExampleFlush() {
 	fmt.Println(errsight.Flush(ctx), len(srv.Events()))
 	// Output: <nil> 1
 }
-

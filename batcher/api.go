@@ -1,19 +1,8 @@
-// Package batcher owns the SDK's bounded event queue and the single worker
-// goroutine that encodes, batches and delivers events through a
-// [transport.Transport].
-//
-// API CONTRACT (used by the root package; keep these names and signatures):
-//
-//	b := batcher.New(batcher.Config[T]{...})   // starts exactly one worker goroutine
-//	ok := b.Enqueue(item)                      // never blocks; false = dropped (counted)
-//	err := b.Flush(ctx)                        // waits for everything enqueued before the call
-//	err = b.Close(timeout)                     // drain within timeout, stop worker; idempotent
-//	st := b.Stats()
 package batcher
 
 import (
-	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/errsight/errsight-go/transport"
@@ -25,6 +14,33 @@ const MaxBatchBytes = 512 * 1024
 // MaxBatchEvents is the ingestion API's limit on events per request.
 const MaxBatchEvents = 100
 
+// Defaults applied to the zero fields of [Config].
+const (
+	DefaultBatchSize     = 10
+	DefaultFlushInterval = 2 * time.Second
+	DefaultMaxQueueSize  = 1000
+)
+
+// Delivery policy. These are fixed rather than configurable: they encode how
+// the ingestion API wants clients to behave.
+const (
+	// DefaultRetryAfter is the pause after a 429 whose answer gave no delay
+	// (the API's rate-limit window is 60 s; a paused project sends none).
+	DefaultRetryAfter = 60 * time.Second
+	// MaxRetryAfter caps a 429 pause, so a bogus header cannot silence the
+	// SDK for hours.
+	MaxRetryAfter = 10 * time.Minute
+	// MinBackoff and MaxBackoff bound the exponential backoff after a
+	// transient failure: the n-th consecutive failure waits a random
+	// duration in [0, min(MaxBackoff, MinBackoff<<(n-1))) ("full jitter",
+	// which keeps a fleet of clients from retrying in step).
+	MinBackoff = 1 * time.Second
+	MaxBackoff = 60 * time.Second
+	// MaxShrink bounds the shrink levels tried for an oversize item, so a
+	// buggy Encode that never returns ErrCannotShrink cannot stall the worker.
+	MaxShrink = 32
+)
+
 // ErrCannotShrink is returned by Config.Encode when asked for a shrink level
 // beyond the last one it knows: the item cannot be made any smaller.
 var ErrCannotShrink = errors.New("batcher: cannot shrink further")
@@ -33,14 +49,20 @@ var ErrCannotShrink = errors.New("batcher: cannot shrink further")
 // (spike protection). It is counted under DropSuppressed.
 var ErrSuppressed = errors.New("batcher: suppressed")
 
-// Config configures a Batcher. Zero values mean the defaults noted.
+// Config configures a Batcher. Zero values mean the defaults noted. New
+// copies it; changing it afterwards has no effect.
 type Config[T any] struct {
 	// Transport delivers batches. Required.
 	Transport transport.Transport
 	// Encode renders one item as a JSON object. It is called on the worker
-	// goroutine only. shrink 0 is full fidelity; each higher level must give
-	// a smaller encoding, until it returns ErrCannotShrink. Any other error
+	// goroutine only, once with shrink 0 for every item, and with higher
+	// levels only for an item whose encoding does not fit in a request on
+	// its own. shrink 0 is full fidelity; each higher level must give a
+	// smaller encoding, until it returns ErrCannotShrink. Any other error
 	// drops the item (DropEncode), ErrSuppressed drops it as DropSuppressed.
+	// The returned slice belongs to the batcher: it is kept, unmodified,
+	// until the item is delivered or dropped, and re-sent byte for byte on a
+	// retry (so an ingestion_id inside stays the same). Required.
 	Encode func(item T, shrink int) ([]byte, error)
 	// BatchSize is the number of events per request (default 10, max 100).
 	BatchSize int
@@ -51,6 +73,7 @@ type Config[T any] struct {
 	// MaxBatchBytes caps a request body (default and maximum MaxBatchBytes).
 	MaxBatchBytes int
 	// Debugf receives diagnostics; nil discards them. It never receives secrets.
+	// It is called from the worker goroutine.
 	Debugf func(format string, args ...any)
 }
 
@@ -68,7 +91,22 @@ const (
 	NumDropReasons
 )
 
-// Stats is a snapshot of the batcher's counters.
+var dropReasonNames = [NumDropReasons]string{
+	"queue-full", "closed", "rejected", "too-large", "rate-limited", "suppressed", "encode-error",
+}
+
+// String returns the reason's name as used in error messages, e.g.
+// "rate-limited".
+func (r DropReason) String() string {
+	if r >= 0 && r < NumDropReasons {
+		return dropReasonNames[r]
+	}
+	return "drop-reason(" + strconv.Itoa(int(r)) + ")"
+}
+
+// Stats is a snapshot of the batcher's counters. The counters are read one
+// by one while the worker runs, so they may be a few events apart from each
+// other; they are exact once Close has returned.
 type Stats struct {
 	Enqueued uint64                 // accepted into the queue
 	Sent     uint64                 // delivered (2xx)
@@ -78,28 +116,3 @@ type Stats struct {
 	// PausedUntil is the end of the current 429 pause, zero when not paused.
 	PausedUntil time.Time
 }
-
-// Batcher is the queue plus its worker. Safe for concurrent use.
-type Batcher[T any] struct {
-	// implementation lives in the other files of this package
-}
-
-// New starts the worker goroutine. It ends when Close returns.
-func New[T any](cfg Config[T]) *Batcher[T] { panic("TODO") }
-
-// Enqueue hands an item to the worker without blocking. It returns false
-// when the item was dropped (queue full or closed); the drop is counted.
-func (b *Batcher[T]) Enqueue(item T) bool { panic("TODO") }
-
-// Flush blocks until every item enqueued before the call is delivered or
-// finally dropped, or ctx ends (then it returns an error wrapping ctx.Err()
-// that says how many items are still pending).
-func (b *Batcher[T]) Flush(ctx context.Context) error { panic("TODO") }
-
-// Close drains the queue within timeout, stops the worker and waits for it.
-// It returns an error saying how many items were not delivered, nil when all
-// were. Later calls return nil at once.
-func (b *Batcher[T]) Close(timeout time.Duration) error { panic("TODO") }
-
-// Stats returns the current counters.
-func (b *Batcher[T]) Stats() Stats { panic("TODO") }

@@ -1,0 +1,395 @@
+package batcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/errsight/errsight-go/transport"
+)
+
+// TestHangingTransport: a transport that never answers must not block
+// capture, grow memory, or hold Close past its timeout.
+func TestHangingTransport(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr := &fakeTransport{hang: true}
+		const queueSize, batchSize = 1000, 10
+		b := newTest(tr, func(c *Config[*item]) { c.MaxQueueSize = queueSize; c.BatchSize = batchSize })
+
+		const goroutines, perG = 8, 50_000 / 8
+		var accepted atomic.Uint64
+		var wg sync.WaitGroup
+		for g := range goroutines {
+			wg.Go(func() { // ends after its perG calls: Enqueue never blocks
+				for i := range perG {
+					if b.Enqueue(&item{id: g*perG + i + 1}) {
+						accepted.Add(1)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		synctest.Wait()
+
+		s := b.Stats()
+		if s.Enqueued != accepted.Load() || s.Enqueued+s.Dropped[DropQueueFull] != goroutines*perG {
+			t.Errorf("Enqueued %d + QueueFull %d != %d attempts (accepted %d)", s.Enqueued, s.Dropped[DropQueueFull], goroutines*perG, accepted.Load())
+		}
+		// The worker holds one batch in the hanging Send and takes nothing
+		// more from the queue.
+		if s.Enqueued > queueSize+batchSize {
+			t.Errorf("Enqueued = %d, more than the queue (%d) plus one batch (%d)", s.Enqueued, queueSize, batchSize)
+		}
+
+		const timeout = 3 * time.Second
+		start := time.Now()
+		err := b.Close(timeout)
+		if elapsed := time.Since(start); elapsed > timeout+10*time.Millisecond {
+			t.Errorf("Close took %v, want at most %v", elapsed, timeout)
+		}
+		s = b.Stats()
+		if err == nil || !strings.Contains(err.Error(), "batcher: close: ") ||
+			!strings.Contains(err.Error(), fmt.Sprintf("%d events not delivered (%[1]d closed)", s.Enqueued)) {
+			t.Errorf("Close = %v, want %d events not delivered, all closed", err, s.Enqueued)
+		}
+		if s.Sent != 0 || s.Dropped[DropClosed] != s.Enqueued || s.Pending != 0 {
+			t.Errorf("after Close: %+v, want every accepted event dropped as closed", s)
+		}
+		if b.Enqueue(&item{id: -1}) || b.Stats().Dropped[DropClosed] != s.Enqueued+1 {
+			t.Errorf("Enqueue after Close was accepted or not counted")
+		}
+	})
+}
+
+func TestClose(t *testing.T) {
+	tests := []struct {
+		name        string
+		tr          *fakeTransport
+		n           int
+		batchSize   int
+		timeout     time.Duration
+		wantErr     string // "" for nil
+		wantElapsed time.Duration // -1: anything below timeout
+		wantSent    uint64
+		wantReason  DropReason // of the drops in the error
+		wantDropped DropReason // of other drops, if not 0 (DropQueueFull never happens here)
+	}{
+		{
+			name: "delivers the rest", tr: &fakeTransport{}, n: 25, timeout: 5 * time.Second,
+			wantSent: 25,
+		},
+		{
+			name: "waits out a short pause", tr: &fakeTransport{script: outcomes(rateLimited(2 * time.Second))},
+			n: 25, timeout: 5 * time.Second, wantElapsed: 2 * time.Second, wantSent: 25,
+		},
+		{
+			name: "gives up at once on a long pause", tr: &fakeTransport{script: outcomes(rateLimited(30 * time.Second))},
+			n: 25, timeout: 5 * time.Second, wantErr: "batcher: close: 25 events not delivered (10 rate-limited, 15 closed)", wantReason: DropRateLimited,
+		},
+		{
+			name: "pause given by no header", tr: &fakeTransport{script: outcomes(rateLimited(0))},
+			n: 12, timeout: 59 * time.Second, wantErr: "batcher: close: 12 events not delivered (10 rate-limited, 2 closed)", wantReason: DropRateLimited,
+		},
+		{
+			name: "rejected is a verdict, not a failure", tr: &fakeTransport{script: outcomes(rejected)},
+			n: 5, timeout: time.Second, wantDropped: DropRejected,
+		},
+		{
+			name: "gives up when the backoff outlasts the timeout", tr: &fakeTransport{script: func(int, []int) transport.Outcome { return unavailable }},
+			n: 5, timeout: 4 * time.Second, wantElapsed: -1, wantErr: "batcher: close: 5 events not delivered (5 closed)", wantReason: DropClosed,
+		},
+		{
+			name: "zero timeout", tr: &fakeTransport{}, n: 5, timeout: 0,
+			wantErr: "5 events not delivered (5 closed)", wantReason: DropClosed,
+		},
+		{
+			name: "split, then half rejected, half held by a pause", tr: &fakeTransport{script: outcomes(tooLarge, rejected, rateLimited(time.Hour))},
+			n: 20, batchSize: 50, timeout: time.Second,
+			wantErr: "batcher: close: 10 events not delivered (10 rate-limited)", wantReason: DropRateLimited, wantDropped: DropRejected,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				b := newTest(tt.tr, func(c *Config[*item]) { c.FlushInterval = time.Hour; c.BatchSize = tt.batchSize })
+				enqueueAll(t, b, items(1, tt.n))
+				synctest.Wait()
+				start := time.Now()
+				err := b.Close(tt.timeout)
+				elapsed := time.Since(start)
+				switch {
+				case tt.wantElapsed < 0 && elapsed >= tt.timeout:
+					// The backoff is random: Close must give up before the
+					// deadline, as soon as the next retry would fall after it.
+					t.Errorf("Close took %v, want less than the %v timeout", elapsed, tt.timeout)
+				case tt.wantElapsed >= 0 && elapsed != tt.wantElapsed:
+					t.Errorf("Close took %v, want %v", elapsed, tt.wantElapsed)
+				}
+				switch {
+				case tt.wantErr == "" && err != nil:
+					t.Errorf("Close = %v, want nil", err)
+				case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+					t.Errorf("Close = %v, want it to contain %q", err, tt.wantErr)
+				}
+				s := b.Stats()
+				if s.Sent != tt.wantSent || s.Pending != 0 {
+					t.Errorf("Sent = %d, Pending = %d; want %d and 0", s.Sent, s.Pending, tt.wantSent)
+				}
+				if tt.wantErr != "" && s.Dropped[tt.wantReason] == 0 {
+					t.Errorf("Dropped = %v, want some %v", s.Dropped, tt.wantReason)
+				}
+				if tt.wantDropped != 0 && s.Dropped[tt.wantDropped] == 0 {
+					t.Errorf("Dropped = %v, want some %v", s.Dropped, tt.wantDropped)
+				}
+				checkAccounting(t, b, tt.tr)
+				if err := b.Close(tt.timeout); err != nil {
+					t.Errorf("second Close = %v, want nil", err)
+				}
+			})
+		})
+	}
+}
+
+// TestCloseCancelsSendInFlight: the Send that began before Close is cut at
+// Close's deadline, not left to run.
+func TestCloseCancelsSendInFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr := &fakeTransport{hang: true, entered: make(chan struct{}, 10)}
+		b := newTest(tr, nil)
+		enqueueAll(t, b, items(1, 10))
+		<-tr.entered
+		start := time.Now()
+		err := b.Close(time.Second)
+		if elapsed := time.Since(start); elapsed != time.Second {
+			t.Errorf("Close took %v, want 1s", elapsed)
+		}
+		if err == nil || !strings.Contains(err.Error(), "10 events not delivered (10 closed)") {
+			t.Errorf("Close = %v", err)
+		}
+	})
+}
+
+func TestFlush(t *testing.T) {
+	t.Run("delivers now", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			tr := &fakeTransport{}
+			b := newTest(tr, func(c *Config[*item]) { c.FlushInterval = time.Hour })
+			defer mustClose(t, b)
+			enqueueAll(t, b, items(1, 3))
+			start := time.Now()
+			if err := b.Flush(context.Background()); err != nil {
+				t.Fatalf("Flush: %v", err)
+			}
+			if d := time.Since(start); d != 0 {
+				t.Errorf("Flush waited %v for the FlushInterval, want 0", d)
+			}
+			if s := b.Stats(); s.Sent != 3 || s.Pending != 0 {
+				t.Errorf("after Flush: %+v", s)
+			}
+		})
+	})
+	t.Run("nothing pending", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			b := newTest(&fakeTransport{}, nil)
+			defer mustClose(t, b)
+			if err := b.Flush(context.Background()); err != nil {
+				t.Fatalf("Flush: %v", err)
+			}
+		})
+	})
+	t.Run("deadline against a hanging transport", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			tr := &fakeTransport{hang: true}
+			b := newTest(tr, nil)
+			enqueueAll(t, b, items(1, 3))
+			synctest.Wait()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			err := b.Flush(ctx)
+			if !errors.Is(err, context.DeadlineExceeded) ||
+				err.Error() != "batcher: flush: 3 events still pending: context deadline exceeded" {
+				t.Errorf("Flush = %v, want the pending count and context.DeadlineExceeded", err)
+			}
+			// Flush while the worker is stuck in Send: same answer.
+			ctx2, cancel2 := context.WithTimeout(context.Background(), time.Second)
+			defer cancel2()
+			if err := b.Flush(ctx2); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "3 events still pending") {
+				t.Errorf("second Flush = %v", err)
+			}
+			if err := b.Close(time.Second); err == nil {
+				t.Errorf("Close = nil, want 3 undelivered")
+			}
+			if err := b.Flush(context.Background()); err != nil {
+				t.Errorf("Flush after Close = %v, want nil", err)
+			}
+		})
+	})
+	t.Run("honours a pause", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			tr := &fakeTransport{script: outcomes(rateLimited(5 * time.Second))}
+			b := newTest(tr, nil)
+			defer mustClose(t, b)
+			enqueueAll(t, b, items(1, 4))
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			start := time.Now()
+			if err := b.Flush(ctx); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "4 events still pending") {
+				t.Errorf("Flush during the pause = %v", err)
+			}
+			if err := b.Flush(context.Background()); err != nil {
+				t.Fatalf("Flush: %v", err)
+			}
+			if d := time.Since(start); d != 5*time.Second {
+				t.Errorf("delivered after %v, want at the end of the 5s pause", d)
+			}
+			checkAccounting(t, b, tr)
+		})
+	})
+}
+
+// TestCloseConcurrent runs Close, Flush and Enqueue against each other on
+// real goroutines: run it with -race and -count to shake out races.
+func TestCloseConcurrent(t *testing.T) {
+	tr := &fakeTransport{}
+	b := newTest(tr, func(c *Config[*item]) { c.MaxQueueSize = 100 })
+	const goroutines, perG = 8, 2000
+	var accepted, refused atomic.Uint64
+	start, half := make(chan struct{}), make(chan struct{})
+	var halfOnce sync.Once
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() { // ends after its perG calls
+			<-start
+			for i := range perG {
+				if i == perG/2 {
+					halfOnce.Do(func() { close(half) })
+				}
+				if i%8 == 0 {
+					runtime.Gosched() // let the worker keep up, so that items flow
+				}
+				if b.Enqueue(&item{id: g*perG + i + 1}) {
+					accepted.Add(1)
+				} else {
+					refused.Add(1)
+				}
+			}
+		})
+	}
+	errs := make(chan error, 3)
+	for range 3 {
+		wg.Go(func() { // ends when Close returns
+			<-half
+			errs <- b.Close(30 * time.Second)
+		})
+	}
+	wg.Go(func() { // ends when Flush returns: at the latest, when Close is done
+		<-start
+		_ = b.Flush(context.Background())
+	})
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("Close = %v, want nil (the transport delivers at once)", err)
+		}
+	}
+	s := b.Stats()
+	t.Logf("accepted %d, queue full %d, closed %d", s.Enqueued, s.Dropped[DropQueueFull], s.Dropped[DropClosed])
+	if s.Enqueued != accepted.Load() || s.Sent != s.Enqueued || s.Pending != 0 {
+		t.Errorf("Enqueued %d, Sent %d, Pending %d; %d accepted", s.Enqueued, s.Sent, s.Pending, accepted.Load())
+	}
+	if s.Dropped[DropQueueFull]+s.Dropped[DropClosed] != refused.Load() {
+		t.Errorf("QueueFull %d + Closed %d != %d refused", s.Dropped[DropQueueFull], s.Dropped[DropClosed], refused.Load())
+	}
+	if got := uint64(len(tr.delivered())); got != s.Sent {
+		t.Errorf("transport received %d events, Stats.Sent = %d", got, s.Sent)
+	}
+}
+
+func TestNewPanicsOnMissingParts(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config[*item]
+		want string
+	}{
+		{"no transport", Config[*item]{Encode: encodeItem}, "batcher: Config.Transport is nil"},
+		{"no encode", Config[*item]{Transport: &fakeTransport{}}, "batcher: Config.Encode is nil"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r != tt.want {
+					t.Errorf("New panicked with %v, want %q", r, tt.want)
+				}
+			}()
+			New(tt.cfg)
+		})
+	}
+}
+
+func TestDropReasonString(t *testing.T) {
+	want := []string{"queue-full", "closed", "rejected", "too-large", "rate-limited", "suppressed", "encode-error"}
+	for r := DropReason(0); r < NumDropReasons; r++ {
+		if got := r.String(); got != want[r] {
+			t.Errorf("DropReason(%d) = %q, want %q", r, got, want[r])
+		}
+	}
+	if got := DropReason(99).String(); got != "drop-reason(99)" {
+		t.Errorf("DropReason(99) = %q", got)
+	}
+}
+
+// sendFunc adapts a function to transport.Transport.
+type sendFunc func(context.Context, []byte) transport.Outcome
+
+func (f sendFunc) Send(ctx context.Context, body []byte) transport.Outcome { return f(ctx, body) }
+
+// TestFlushUnderFlood: a queue that never empties must not starve Flush of
+// the worker's attention. The transport refills the queue on every send,
+// so the worker never has to wait for anything; at the 5th send a Flush
+// call starts, and it must return within a few batches, not when the flood
+// ends (1000 sends later).
+func TestFlushUnderFlood(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var b *Batcher[*item]
+		var calls atomic.Int64
+		flushed := make(chan int64)
+		tr := sendFunc(func(context.Context, []byte) transport.Outcome {
+			n := calls.Add(1)
+			if n <= 1000 {
+				for i := range 10 {
+					b.Enqueue(&item{id: int(n)*10 + i})
+				}
+			}
+			if n == 5 {
+				go func() { // ends when Flush returns
+					err := b.Flush(context.Background())
+					if err != nil {
+						t.Errorf("Flush: %v", err)
+					}
+					flushed <- calls.Load()
+				}()
+			}
+			if n >= 5 {
+				// Let the Flush call get as far as it can before this send
+				// goes on, so that the count it reports is exact.
+				synctest.Wait()
+			}
+			return delivered
+		})
+		b = newTest(tr, func(c *Config[*item]) { c.MaxQueueSize = 100 })
+		enqueueAll(t, b, items(1, 10))
+		if n := <-flushed; n > 10 {
+			t.Errorf("Flush returned after %d sends, want it served within a few batches", n)
+		}
+		mustClose(t, b)
+	})
+}

@@ -1,0 +1,63 @@
+// Package batcher owns the SDK's bounded event queue and the single worker
+// goroutine that encodes, batches and delivers events through a
+// [transport.Transport].
+//
+// The root package uses it like this (these names and signatures are its
+// contract):
+//
+//	b := batcher.New(batcher.Config[T]{...})   // starts exactly one worker goroutine
+//	ok := b.Enqueue(item)                      // never blocks; false = dropped (counted)
+//	err := b.Flush(ctx)                        // waits for everything enqueued before the call
+//	err = b.Close(timeout)                     // drain within timeout, stop worker; idempotent
+//	st := b.Stats()
+//
+// # Queue
+//
+// [Batcher.Enqueue] is a non-blocking send on a channel of
+// Config.MaxQueueSize items: capture must never wait for the network. When
+// the queue is full the new item is dropped and counted under
+// [DropQueueFull]; after Close every item is dropped under [DropClosed].
+// Nothing is lost without a count: Enqueued equals Sent plus the drops of
+// accepted items plus Pending at all times.
+//
+// # Batches
+//
+// The worker encodes each item once, when it takes it from the queue, and
+// keeps the bytes until the item is delivered or dropped, so a retried
+// event is byte for byte the same (same ingestion_id: the server can
+// de-duplicate). A request body is "[" + events joined by "," + "]", at
+// most Config.MaxBatchBytes long and at most Config.BatchSize events. A
+// batch goes out when it is full or Config.FlushInterval after its oldest
+// event arrived. An event too large for a request on its own is re-encoded
+// at higher shrink levels until it fits, or dropped under [DropTooLarge].
+//
+// # Delivery policy
+//
+// The [transport.Outcome] of each send decides, in one place (worker.go):
+//
+//   - Delivered: counted in Sent; the backoff resets.
+//   - RateLimited (429): every send pauses until the server's Retry-After
+//     ([DefaultRetryAfter] when it gave none, at most [MaxRetryAfter]); the
+//     batch is held and goes first afterwards.
+//   - Retry (5xx, network): the batch is held and re-sent after an
+//     exponential backoff with full jitter ([MinBackoff] to [MaxBackoff]).
+//   - TooLarge (413): the batch is split in halves, first half first; a
+//     single event is dropped under [DropTooLarge].
+//   - Rejected: the batch is dropped under [DropRejected]; later batches
+//     still go out.
+//
+// While a batch is held, nothing newer is sent, so events arrive in the
+// order they were enqueued, and the worker stops taking items from the
+// queue once it has a full batch waiting: memory stays bounded by the queue
+// and one batch, and Enqueue keeps dropping-and-counting rather than
+// blocking.
+//
+// # Flush and Close
+//
+// [Batcher.Flush] wakes the worker to send everything accepted before the
+// call without waiting for the FlushInterval (a 429 pause or a backoff is
+// still honoured), and waits for it. [Batcher.Close] does the same within a
+// timeout, gives up early when a pause outlasts it, cancels the send in
+// flight at the deadline, stops the worker, waits for it to exit and
+// reports how many events were not delivered, and why.
+package batcher

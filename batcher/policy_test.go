@@ -1,0 +1,275 @@
+package batcher
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/errsight/errsight-go/transport"
+)
+
+var (
+	delivered   = transport.Outcome{Kind: transport.Delivered, Status: 202}
+	unavailable = transport.Outcome{Kind: transport.Retry, Status: 503, Err: errors.New("server error (503)")}
+	rejected    = transport.Outcome{Kind: transport.Rejected, Status: 422, Err: errors.New("rejected (422)")}
+	tooLarge    = transport.Outcome{Kind: transport.TooLarge, Status: 413}
+)
+
+func rateLimited(d time.Duration) transport.Outcome {
+	return transport.Outcome{Kind: transport.RateLimited, Status: 429, RetryAfter: d}
+}
+
+func TestRateLimitPause(t *testing.T) {
+	tests := []struct {
+		name       string
+		retryAfter time.Duration
+		wantPause  time.Duration
+	}{
+		{"server delay", 2 * time.Second, 2 * time.Second},
+		{"no delay given", 0, DefaultRetryAfter},
+		{"negative delay", -time.Second, DefaultRetryAfter},
+		{"capped", 3 * time.Hour, MaxRetryAfter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				tr := &fakeTransport{script: outcomes(rateLimited(tt.retryAfter))}
+				b := newTest(tr, func(c *Config[*item]) { c.MaxQueueSize = 30 })
+				defer mustClose(t, b)
+				start := time.Now()
+
+				enqueueAll(t, b, items(1, 10)) // a full batch: sent at once, answered 429
+				synctest.Wait()
+				if s := b.Stats(); !s.PausedUntil.Equal(start.Add(tt.wantPause)) {
+					t.Fatalf("PausedUntil = %v, want start + %v", s.PausedUntil.Sub(start), tt.wantPause)
+				}
+				enqueueAll(t, b, items(11, 10)) // a second full batch waits behind the pause
+				// Enqueue keeps working during the pause, the queue stays bounded.
+				var dropped int
+				for _, it := range items(100, 100) {
+					if !b.Enqueue(it) {
+						dropped++
+					}
+				}
+				if dropped == 0 || b.Stats().Dropped[DropQueueFull] != uint64(dropped) {
+					t.Errorf("during the pause %d of 100 extra items dropped (counted %d), want the queue to bound them",
+						dropped, b.Stats().Dropped[DropQueueFull])
+				}
+
+				time.Sleep(tt.wantPause - time.Millisecond)
+				synctest.Wait()
+				if n := len(tr.Calls()); n != 1 {
+					t.Fatalf("%d sends during the pause, want only the first", n)
+				}
+				time.Sleep(time.Millisecond)
+				synctest.Wait()
+				calls := tr.Calls()
+				if len(calls) < 3 {
+					t.Fatalf("%d sends after the pause, want at least 3", len(calls))
+				}
+				if !slices.Equal(calls[1].ids, seq(1, 10)) || calls[1].body != calls[0].body {
+					t.Errorf("first send after the pause = %v, want the held batch 1..10, byte for byte", calls[1].ids)
+				}
+				if !slices.Equal(calls[2].ids, seq(11, 10)) {
+					t.Errorf("second send after the pause = %v, want 11..20", calls[2].ids)
+				}
+				if d := calls[1].at.Sub(start); d != tt.wantPause {
+					t.Errorf("resumed after %v, want %v", d, tt.wantPause)
+				}
+				if err := b.Flush(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				s := b.Stats()
+				if s.Retries != 1 || !s.PausedUntil.IsZero() {
+					t.Errorf("Retries = %d, PausedUntil = %v; want 1 and zero", s.Retries, s.PausedUntil)
+				}
+				checkAccounting(t, b, tr)
+			})
+		})
+	}
+}
+
+func TestRetryBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr := &fakeTransport{script: outcomes(unavailable, unavailable)}
+		b := newTest(tr, nil)
+		defer mustClose(t, b)
+		enqueueAll(t, b, items(1, 25))
+		if err := b.Flush(context.Background()); err != nil {
+			t.Fatalf("Flush: %v", err)
+		}
+		calls := tr.Calls()
+		if got := tr.delivered(); !slices.Equal(got, seq(1, 25)) {
+			t.Errorf("delivered %v, want 1..25 exactly once, in order", got)
+		}
+		if len(calls) != 5 || calls[1].body != calls[0].body || calls[2].body != calls[0].body {
+			t.Fatalf("calls = %v, want the first batch three times, byte for byte, then two more", tr.batchSizes())
+		}
+		// Full jitter: the n-th retry waits less than MinBackoff << (n-1).
+		if d := calls[1].at.Sub(calls[0].at); d >= MinBackoff {
+			t.Errorf("first retry after %v, want < %v", d, MinBackoff)
+		}
+		if d := calls[2].at.Sub(calls[1].at); d >= 2*MinBackoff {
+			t.Errorf("second retry after %v, want < %v", d, 2*MinBackoff)
+		}
+		if s := b.Stats(); s.Retries != 2 || s.Sent != 25 {
+			t.Errorf("Retries = %d, Sent = %d; want 2 and 25", s.Retries, s.Sent)
+		}
+		checkAccounting(t, b, tr)
+	})
+}
+
+func TestBackoffCap(t *testing.T) {
+	tests := []struct {
+		failures int
+		want     time.Duration
+	}{
+		{0, time.Second}, {1, 2 * time.Second}, {2, 4 * time.Second}, {5, 32 * time.Second},
+		{6, MaxBackoff}, {40, MaxBackoff}, {1 << 20, MaxBackoff},
+	}
+	for _, tt := range tests {
+		if got := backoffCap(tt.failures); got != tt.want {
+			t.Errorf("backoffCap(%d) = %v, want %v", tt.failures, got, tt.want)
+		}
+		for range 100 {
+			if d := backoff(tt.failures); d < 0 || d >= tt.want {
+				t.Fatalf("backoff(%d) = %v, outside [0, %v)", tt.failures, d, tt.want)
+			}
+		}
+	}
+}
+
+func TestTooLargeSplits(t *testing.T) {
+	tests := []struct {
+		name      string
+		script    func(int, []int) transport.Outcome
+		wantSizes []int
+		wantSent  []int
+		wantDrop  uint64
+	}{
+		{
+			name: "halves until they fit",
+			script: func(_ int, ids []int) transport.Outcome {
+				if len(ids) > 2 {
+					return tooLarge
+				}
+				return delivered
+			},
+			wantSizes: []int{10, 5, 3, 2, 1, 2, 5, 3, 2, 1, 2},
+			wantSent:  seq(1, 10),
+		},
+		{
+			name: "a single event too large is dropped",
+			script: func(_ int, ids []int) transport.Outcome {
+				if slices.Contains(ids, 3) {
+					return tooLarge
+				}
+				return delivered
+			},
+			wantSizes: []int{10, 5, 3, 2, 1, 2, 5},
+			wantSent:  []int{1, 2, 4, 5, 6, 7, 8, 9, 10},
+			wantDrop:  1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				tr := &fakeTransport{script: tt.script}
+				b := newTest(tr, nil)
+				defer mustClose(t, b)
+				enqueueAll(t, b, items(1, 10))
+				if err := b.Flush(context.Background()); err != nil {
+					t.Fatalf("Flush: %v", err)
+				}
+				if got := tr.batchSizes(); !slices.Equal(got, tt.wantSizes) {
+					t.Errorf("batch sizes = %v, want %v", got, tt.wantSizes)
+				}
+				if got := tr.delivered(); !slices.Equal(got, tt.wantSent) {
+					t.Errorf("delivered %v, want %v", got, tt.wantSent)
+				}
+				if s := b.Stats(); s.Dropped[DropTooLarge] != tt.wantDrop || s.Retries != 0 {
+					t.Errorf("DropTooLarge = %d, Retries = %d; want %d and 0", s.Dropped[DropTooLarge], s.Retries, tt.wantDrop)
+				}
+				checkAccounting(t, b, tr)
+			})
+		})
+	}
+}
+
+func TestRejectedDropsOnlyItsBatch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr := &fakeTransport{script: func(_ int, ids []int) transport.Outcome {
+			if slices.Contains(ids, 15) {
+				return rejected
+			}
+			return delivered
+		}}
+		var debug []string
+		b := newTest(tr, func(c *Config[*item]) {
+			c.Debugf = func(format string, args ...any) { debug = append(debug, format) }
+		})
+		enqueueAll(t, b, items(1, 30))
+		if err := b.Flush(context.Background()); err != nil {
+			t.Fatalf("Flush: %v", err)
+		}
+		want := append(seq(1, 10), seq(21, 10)...)
+		if got := tr.delivered(); !slices.Equal(got, want) {
+			t.Errorf("delivered %v, want %v", got, want)
+		}
+		if s := b.Stats(); s.Dropped[DropRejected] != 10 || s.Sent != 20 || s.Retries != 0 {
+			t.Errorf("stats = %+v, want 10 rejected, 20 sent, no retry", s)
+		}
+		checkAccounting(t, b, tr)
+		mustClose(t, b)
+		if !slices.ContainsFunc(debug, func(s string) bool { return strings.Contains(s, "rejected") }) {
+			t.Errorf("debug lines %q, want one about the rejected batch", debug)
+		}
+	})
+}
+
+// TestMixedOutcomes drives every policy branch in one run and checks that
+// the counters account for each event exactly once.
+func TestMixedOutcomes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		kinds := []transport.Outcome{delivered, unavailable, delivered, rejected, rateLimited(time.Second),
+			delivered, tooLarge, delivered, unavailable, unavailable, delivered, rejected}
+		tr := &fakeTransport{script: func(n int, ids []int) transport.Outcome { return kinds[n%len(kinds)] }}
+		b := newTest(tr, func(c *Config[*item]) { c.BatchSize = 7; c.MaxQueueSize = 500 })
+		defer mustClose(t, b)
+		enqueueAll(t, b, items(1, 400))
+		if err := b.Flush(context.Background()); err != nil {
+			t.Fatalf("Flush: %v", err)
+		}
+		var rejectedIDs, tooLargeDrops int
+		seen := map[int]bool{}
+		for _, c := range tr.Calls() {
+			switch c.out.Kind {
+			case transport.Delivered:
+				for _, id := range c.ids {
+					if seen[id] {
+						t.Fatalf("event %d delivered twice", id)
+					}
+					seen[id] = true
+				}
+			case transport.Rejected:
+				rejectedIDs += len(c.ids)
+			case transport.TooLarge:
+				if len(c.ids) == 1 {
+					tooLargeDrops++
+				}
+			}
+		}
+		s := b.Stats()
+		if s.Dropped[DropRejected] != uint64(rejectedIDs) || s.Dropped[DropTooLarge] != uint64(tooLargeDrops) {
+			t.Errorf("Dropped = %v, transport saw %d rejected and %d too large", s.Dropped, rejectedIDs, tooLargeDrops)
+		}
+		if s.Sent+uint64(rejectedIDs+tooLargeDrops) != 400 || s.Pending != 0 {
+			t.Errorf("Sent %d + dropped %d != 400 (Pending %d)", s.Sent, rejectedIDs+tooLargeDrops, s.Pending)
+		}
+		checkAccounting(t, b, tr)
+	})
+}

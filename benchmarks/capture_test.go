@@ -1,0 +1,163 @@
+package benchmarks
+
+import (
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/benchmarks/internal/fixture"
+)
+
+// BenchmarkCaptureDisabled is CaptureError on a hub whose client is
+// disabled (errsight: no API key; sentry-go: empty DSN), with a populated
+// scope.
+func BenchmarkCaptureDisabled(b *testing.B) {
+	err := fixture.Wrapped()
+	sdkRun(b, func(b *testing.B) {
+		c, cerr := errsight.NewClient(errsight.Options{})
+		if cerr != nil || c.Enabled() {
+			b.Fatalf("want a disabled client, got enabled=%v, %v", c.Enabled(), cerr)
+		}
+		h := errsight.NewHub(c, nil)
+		fixture.PopulateErrsight(h.Scope())
+		b.ReportAllocs()
+		for b.Loop() {
+			h.CaptureError(err)
+		}
+	}, func(b *testing.B) {
+		c, cerr := sentry.NewClient(sentry.ClientOptions{Release: fixture.Release})
+		if cerr != nil {
+			b.Fatal(cerr)
+		}
+		h := sentryHub(c)
+		b.ReportAllocs()
+		for b.Loop() {
+			h.CaptureException(err)
+		}
+	})
+}
+
+// BenchmarkCaptureDisabledCtx is the same through the hub of a
+// context.Context, the way request code captures: errsight's package-level
+// CaptureError(ctx, err), sentry-go's GetHubFromContext(ctx).CaptureException.
+func BenchmarkCaptureDisabledCtx(b *testing.B) {
+	err := fixture.Wrapped()
+	sdkRun(b, func(b *testing.B) {
+		c, _ := errsight.NewClient(errsight.Options{})
+		h := errsight.NewHub(c, nil)
+		fixture.PopulateErrsight(h.Scope())
+		ctx := errsight.ContextWithHub(background, h)
+		b.ReportAllocs()
+		for b.Loop() {
+			errsight.CaptureError(ctx, err)
+		}
+	}, func(b *testing.B) {
+		c, _ := sentry.NewClient(sentry.ClientOptions{Release: fixture.Release})
+		ctx := sentry.SetHubOnContext(background, sentryHub(c))
+		b.ReportAllocs()
+		for b.Loop() {
+			sentry.GetHubFromContext(ctx).CaptureException(err)
+		}
+	})
+}
+
+// BenchmarkCaptureMessage is CaptureMessage on a populated hub.
+func BenchmarkCaptureMessage(b *testing.B) {
+	for _, tr := range []string{trDiscard, trHTTP} {
+		b.Run("tr="+tr, func(b *testing.B) {
+			sdkRun(b, func(b *testing.B) {
+				h := errsightHub(errsightClient(b, tr, errsight.Options{}))
+				b.ReportAllocs()
+				withStack(shallowStack, func() {
+					for b.Loop() {
+						h.CaptureMessage(fixture.Message, errsight.LevelError)
+					}
+				})
+			}, func(b *testing.B) {
+				h := sentryHub(sentryClient(b, tr, sentry.ClientOptions{}))
+				b.ReportAllocs()
+				withStack(shallowStack, func() {
+					for b.Loop() {
+						h.CaptureMessage(fixture.Message)
+					}
+				})
+			})
+		})
+	}
+}
+
+// errorShapes are the errors captured by BenchmarkCaptureError, with the
+// depth of the stack they are captured at.
+var errorShapes = []struct {
+	name  string
+	err   func() error
+	depth int
+}{
+	{"plain", func() error { return fixture.ErrBase }, shallowStack},
+	{"wrapped", fixture.Wrapped, shallowStack},
+	{"pkgerrors", fixture.PkgErrors, shallowStack},
+	{"deep", fixture.Wrapped, deepStack},
+}
+
+// BenchmarkCaptureError is CaptureError on a populated hub, for each error
+// shape: a plain error, one wrapped twice with %w, a github.com/pkg/errors
+// error (which carries its creation stack), and the wrapped error captured
+// under a 60-frame stack; the others are captured under 20 frames.
+func BenchmarkCaptureError(b *testing.B) {
+	for _, shape := range errorShapes {
+		b.Run("err="+shape.name, func(b *testing.B) {
+			for _, tr := range []string{trDiscard, trHTTP} {
+				b.Run("tr="+tr, func(b *testing.B) {
+					sdkRun(b, func(b *testing.B) {
+						h := errsightHub(errsightClient(b, tr, errsight.Options{}))
+						b.ReportAllocs()
+						withStack(shape.depth, func() {
+							err := shape.err() // a pkg/errors stack starts here
+							for b.Loop() {
+								h.CaptureError(err)
+							}
+						})
+					}, func(b *testing.B) {
+						h := sentryHub(sentryClient(b, tr, sentry.ClientOptions{}))
+						b.ReportAllocs()
+						withStack(shape.depth, func() {
+							err := shape.err()
+							for b.Loop() {
+								h.CaptureException(err)
+							}
+						})
+					})
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkCaptureErrorParallel is CaptureError of the wrapped error from
+// GOMAXPROCS goroutines at once, through a shared populated hub in the
+// context.
+func BenchmarkCaptureErrorParallel(b *testing.B) {
+	err := fixture.Wrapped()
+	for _, tr := range []string{trDiscard, trHTTP} {
+		b.Run("tr="+tr, func(b *testing.B) {
+			sdkRun(b, func(b *testing.B) {
+				ctx := errsight.ContextWithHub(background, errsightHub(errsightClient(b, tr, errsight.Options{})))
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						errsight.CaptureError(ctx, err)
+					}
+				})
+			}, func(b *testing.B) {
+				ctx := sentry.SetHubOnContext(background, sentryHub(sentryClient(b, tr, sentry.ClientOptions{})))
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						sentry.GetHubFromContext(ctx).CaptureException(err)
+					}
+				})
+			})
+		})
+	}
+}

@@ -1,0 +1,373 @@
+// Command report turns the raw results of run.sh into README.md's tables:
+// the side-by-side benchmarks with medians, their 95% confidence intervals
+// and the sentry-go ÷ errsight ratio; the end-to-end runs; and errsight-go's
+// targets, each met or missed with its number.
+//
+//	go run ./cmd/report -dir results > results/summary.md
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
+
+	"github.com/errsight/errsight-go/benchmarks/internal/e2e"
+)
+
+func main() {
+	dir := flag.String("dir", "results", "directory with bench.txt, root.txt and e2e.jsonl")
+	flag.Parse()
+	if err := run(os.Stdout, *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer, dir string) error {
+	side, err := readBench(filepath.Join(dir, "bench.txt"))
+	if err != nil {
+		return err
+	}
+	root, err := readBench(filepath.Join(dir, "root.txt"))
+	if err != nil {
+		return err
+	}
+	runs, err := readE2E(filepath.Join(dir, "e2e.jsonl"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "### Side by side (medians, ± 95% confidence interval)")
+	fmt.Fprintln(w)
+	writeSideBySide(w, side)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### End to end")
+	fmt.Fprintln(w)
+	writeE2E(w, runs)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### errsight-go's targets")
+	fmt.Fprintln(w)
+	writeTargets(w, root, side, runs)
+	return nil
+}
+
+// benchSet holds samples by benchmark name (without -GOMAXPROCS) and unit.
+type benchSet struct {
+	names   []string // in first-seen order
+	samples map[string]map[string][]float64
+}
+
+func readBench(path string) (*benchSet, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	bs := &benchSet{samples: map[string]map[string][]float64{}}
+	r := benchfmt.NewReader(f, path)
+	for r.Scan() {
+		res, ok := r.Result().(*benchfmt.Result)
+		if !ok {
+			continue
+		}
+		base, parts := res.Name.Parts()
+		name := string(base)
+		for _, p := range parts {
+			if !strings.HasPrefix(string(p), "-") { // drop -GOMAXPROCS
+				name += string(p)
+			}
+		}
+		name = strings.TrimPrefix(name, "Benchmark")
+		units := bs.samples[name]
+		if units == nil {
+			units = map[string][]float64{}
+			bs.samples[name] = units
+			bs.names = append(bs.names, name)
+		}
+		for _, v := range res.Values {
+			units[v.Unit] = append(units[v.Unit], v.Value)
+		}
+	}
+	return bs, r.Err()
+}
+
+// summary is the median of a sample and its confidence interval.
+type summary struct {
+	benchmath.Summary
+	n int
+}
+
+func (bs *benchSet) get(name, unit string) (summary, bool) {
+	vals := bs.samples[name][unit]
+	if len(vals) == 0 {
+		return summary{}, false
+	}
+	s := benchmath.NewSample(slices.Clone(vals), &benchmath.DefaultThresholds)
+	return summary{benchmath.AssumeNothing.Summary(s, 0.95), len(vals)}, true
+}
+
+// splitSDK splits "Capture/tr=http/sdk=sentry/x" into the row
+// "Capture/tr=http/x" and the sdk "sentry".
+func splitSDK(name string) (row, sdk string) {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		if v, ok := strings.CutPrefix(p, "sdk="); ok {
+			return strings.Join(slices.Delete(parts, i, i+1), "/"), v
+		}
+	}
+	return name, ""
+}
+
+func fmtTime(sec float64) string {
+	switch ns := sec * 1e9; {
+	case ns < 10:
+		return fmt.Sprintf("%.2f ns", ns)
+	case ns < 1000:
+		return fmt.Sprintf("%.0f ns", ns)
+	case ns < 1e6:
+		return fmt.Sprintf("%.2f µs", ns/1e3)
+	default:
+		return fmt.Sprintf("%.2f ms", ns/1e6)
+	}
+}
+
+func fmtSummary(s summary, ok bool, f func(float64) string) string {
+	if !ok {
+		return "—"
+	}
+	return f(s.Center) + " ±" + s.PctRangeString()
+}
+
+func fmtCount(v float64) string {
+	if v == math.Trunc(v) {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+func writeSideBySide(w io.Writer, bs *benchSet) {
+	type row struct {
+		label       string
+		left, right string // sdk names in the errsight and the sentry column
+	}
+	var rows []row
+	seen := map[string]bool{}
+	sdksOf := map[string][]string{}
+	var order []string
+	for _, name := range bs.names {
+		r, sdk := splitSDK(name)
+		if sdk == "" {
+			continue
+		}
+		if !seen[r] {
+			seen[r] = true
+			order = append(order, r)
+		}
+		sdksOf[r] = append(sdksOf[r], sdk)
+	}
+	for _, r := range order {
+		sdks := sdksOf[r]
+		rows = append(rows, row{r, "errsight", "sentry"})
+		for _, v := range sdks {
+			switch {
+			case v == "errsight" || v == "sentry":
+			case strings.HasPrefix(v, "errsight"):
+				rows = append(rows, row{r + " [" + v + "]", v, "sentry"})
+			case strings.HasPrefix(v, "sentry"):
+				rows = append(rows, row{r + " [" + v + "]", "errsight", v})
+			default:
+				rows = append(rows, row{r + " [" + v + "]", v, ""})
+			}
+		}
+	}
+	fmt.Fprintln(w, "| benchmark | errsight time/op | sentry-go time/op | sentry ÷ errsight | errsight allocs/op | sentry-go allocs/op | errsight B/op | sentry-go B/op |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|")
+	for _, r := range rows {
+		base := strings.SplitN(r.label, " [", 2)[0]
+		full := func(sdk string) string {
+			if sdk == "" {
+				return ""
+			}
+			// Put sdk=... back where it was: after the base benchmark's
+			// own keys, as sdkRun names it (always the last level).
+			return base + "/sdk=" + sdk
+		}
+		lt, lok := bs.get(full(r.left), "sec/op")
+		rt, rok := bs.get(full(r.right), "sec/op")
+		la, laok := bs.get(full(r.left), "allocs/op")
+		ra, raok := bs.get(full(r.right), "allocs/op")
+		lb, lbok := bs.get(full(r.left), "B/op")
+		rb, rbok := bs.get(full(r.right), "B/op")
+		ratio := "—"
+		if lok && rok && lt.Center > 0 {
+			ratio = fmt.Sprintf("%.1f×", rt.Center/lt.Center)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			strings.ReplaceAll(r.label, "|", "\\|"),
+			fmtSummary(lt, lok, fmtTime), fmtSummary(rt, rok, fmtTime), ratio,
+			fmtSummary(la, laok, fmtCount), fmtSummary(ra, raok, fmtCount),
+			fmtSummary(lb, lbok, fmtCount), fmtSummary(rb, rbok, fmtCount))
+	}
+}
+
+func readE2E(path string) ([]e2e.Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []e2e.Result
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var r e2e.Result
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 {
+		return nil, errors.New(path + ": no runs")
+	}
+	return out, sc.Err()
+}
+
+func dropsText(r e2e.Result) string {
+	m := map[string]uint64{}
+	for k, v := range r.Dropped {
+		m[k] += v
+	}
+	for k, v := range r.Reported {
+		m[k] += v
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	if len(parts) == 0 {
+		return "0"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func writeE2E(w io.Writer, runs []e2e.Result) {
+	fmt.Fprintln(w, "| run | delivered / captured | events/s | drops the SDK reports | unaccounted | burst | until delivered | close | peak RSS | CPU |")
+	fmt.Fprintln(w, "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|")
+	for _, r := range runs {
+		capNote := ""
+		if r.CapHit {
+			capNote = " (cap)"
+		}
+		fmt.Fprintf(w, "| %s | %d / %d (%.1f%%) | %.0f | %s | %d | %.2f s | %.2f s%s | %.2f s | %.1f MB | %.2f s |\n",
+			r.Name, r.Delivered, r.Events, 100*r.DeliveredRatio, r.EventsPerSecond, dropsText(r), r.Unaccounted,
+			r.CaptureSeconds, r.DeliverSeconds, capNote, r.CloseSeconds, float64(r.PeakRSSKB)/1024, r.CPUSeconds)
+	}
+}
+
+// target is one of errsight-go's caller-side targets.
+type target struct {
+	what      string
+	set       *benchSet
+	bench     string // name in set
+	source    string
+	maxSec    float64
+	maxAllocs float64
+}
+
+func writeTargets(w io.Writer, root, side *benchSet, runs []e2e.Result) {
+	targets := []target{
+		{"disabled capture (package-level, no API key)", root, "CaptureDisabled", "root", 5e-9, 0},
+		{"disabled capture (hub method)", root, "CaptureDisabledHub", "root", 5e-9, 0},
+		{"CaptureMessage, populated hub", root, "CaptureMessage", "root", 300e-9, 3},
+		{"CaptureError, %w-wrapped error, ~20-frame stack", root, "CaptureError", "root", 1.5e-6, 5},
+		{"per-request fork of a populated hub (WithScope)", root, "WithScope", "root", 150e-9, 2},
+		{"slog record below the breadcrumb level", side, "SlogBelowBreadcrumb/sdk=errsight", "benchmarks", 20e-9, 0},
+	}
+	fmt.Fprintln(w, "| target | limit | measured (median ±95% CI) | allocs/op | source | met? |")
+	fmt.Fprintln(w, "|---|---|--:|--:|---|---|")
+	for _, t := range targets {
+		s, ok := t.set.get(t.bench, "sec/op")
+		a, aok := t.set.get(t.bench, "allocs/op")
+		verdict := "not measured"
+		if ok && aok {
+			verdict = "**met**"
+			if s.Center > t.maxSec || a.Center > t.maxAllocs {
+				verdict = "**missed**"
+			}
+		}
+		fmt.Fprintf(w, "| %s | ≤ %s, ≤ %.0f allocs | %s | %s | %s `%s` | %s |\n",
+			t.what, fmtTime(t.maxSec), t.maxAllocs, fmtSummary(s, ok, fmtTime), fmtSummary(a, aok, fmtCount), t.source, t.bench, verdict)
+	}
+
+	// No event lost once accepted: every errsight run accounts for all.
+	lossOK, lossText := true, []string{}
+	for _, r := range runs {
+		if r.SDK != e2e.Errsight {
+			continue
+		}
+		ok := r.Unaccounted == 0 && r.Sent == int64(r.Delivered)
+		lossOK = lossOK && ok
+		lossText = append(lossText, fmt.Sprintf("%s: %d unaccounted, Stats().Sent %d = server %d", r.Name, r.Unaccounted, r.Sent, r.Delivered))
+	}
+	verdict := "**met**"
+	if !lossOK || len(lossText) == 0 {
+		verdict = "**missed**"
+	}
+	fmt.Fprintf(w, "| end to end: every event delivered or counted as dropped | 0 unaccounted | %s | | e2e | %s |\n", strings.Join(lossText, "; "), verdict)
+
+	// Throughput: errsight BatchSize 100 against sentry-go, per server.
+	for _, delay := range delaysOf(runs) {
+		var es, sen *e2e.Result
+		for i := range runs {
+			r := &runs[i]
+			if r.DelayMS != delay || !r.Distinct {
+				continue
+			}
+			switch {
+			case r.SDK == e2e.Errsight && r.BatchSize == 100:
+				es = r
+			case r.SDK == e2e.Sentry:
+				sen = r
+			}
+		}
+		if es == nil || sen == nil {
+			continue
+		}
+		ratio := es.EventsPerSecond / sen.EventsPerSecond
+		verdict := "**met**"
+		if ratio < 5 {
+			verdict = "**missed**"
+		}
+		fmt.Fprintf(w, "| end to end, server delay %v ms: delivered events/s, BatchSize 100 | ≥ 5× sentry-go | %.0f vs %.0f: %.1f× | | e2e | %s |\n",
+			delay, es.EventsPerSecond, sen.EventsPerSecond, ratio, verdict)
+	}
+}
+
+func delaysOf(runs []e2e.Result) []float64 {
+	var out []float64
+	for _, r := range runs {
+		if !slices.Contains(out, r.DelayMS) {
+			out = append(out, r.DelayMS)
+		}
+	}
+	return out
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const benchTxt = `goos: linux
+pkg: github.com/errsight/errsight-go/benchmarks
+BenchmarkCaptureMessage/tr=discard/sdk=errsight-2   1000  250.0 ns/op  400 B/op  2 allocs/op
+BenchmarkCaptureMessage/tr=discard/sdk=errsight-2   1000  260.0 ns/op  400 B/op  2 allocs/op
+BenchmarkCaptureMessage/tr=discard/sdk=sentry-2     1000  2500 ns/op  3600 B/op  26 allocs/op
+BenchmarkCaptureMessage/tr=discard/sdk=sentry-2     1000  2600 ns/op  3600 B/op  26 allocs/op
+BenchmarkSlogBelowBreadcrumb/sdk=errsight-2  1000  12 ns/op  0 B/op  0 allocs/op
+BenchmarkSlogBelowBreadcrumb/sdk=sentry-defaults-2  1000  900 ns/op  280 B/op  7 allocs/op
+`
+
+const rootTxt = `BenchmarkCaptureDisabled-2  1000  3 ns/op  0 B/op  0 allocs/op
+BenchmarkCaptureMessage-2  1000  400 ns/op  464 B/op  2 allocs/op
+`
+
+const e2eJSONL = `{"name":"errsight-b100 delay=0s","sdk":"errsight","batch_size":100,"events":100,"distinct":true,"delay_ms":0,"accepted":100,"sdk_sent":100,"delivered":100,"deliver_seconds":1,"events_per_second":100,"unaccounted":0}
+{"name":"sentry delay=0s","sdk":"sentry","events":100,"distinct":true,"delay_ms":0,"accepted":100,"sdk_sent":-1,"delivered":10,"delivered_ratio":0.1,"reported_dropped":{"queue_overflow":80},"deliver_seconds":1,"events_per_second":10,"unaccounted":10}
+`
+
+func TestReport(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{"bench.txt": benchTxt, "root.txt": rootTxt, "e2e.jsonl": e2eJSONL} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out strings.Builder
+	if err := run(&out, dir); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	// With 2 runs or fewer the 95% interval of a median is unbounded: ±∞.
+	for _, want := range []string{
+		"| CaptureMessage/tr=discard | 255 ns ±∞ | 2.55 µs ±∞ | 10.0× | 2 ±∞ | 26 ±∞ |", // medians of 2 runs
+		"| SlogBelowBreadcrumb [sentry-defaults] | 12 ns ±∞ | 900 ns ±∞ | 75.0× |",
+		"| sentry delay=0s | 10 / 100 (10.0%) | 10 | queue_overflow 80 | 10 |",
+		"| CaptureMessage, populated hub | ≤ 300 ns, ≤ 3 allocs | 400 ns ±∞ | 2 ±∞ | root `CaptureMessage` | **missed** |",
+		"| disabled capture (package-level, no API key) | ≤ 5.00 ns, ≤ 0 allocs | 3.00 ns ±∞ | 0 ±∞ | root `CaptureDisabled` | **met** |",
+		"| per-request fork of a populated hub (WithScope) | ≤ 150 ns, ≤ 2 allocs | — | — | root `WithScope` | not measured |",
+		"| 100 vs 10: 10.0× | | e2e | **met** |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -1,0 +1,23 @@
+module github.com/errsight/errsight-go/benchmarks
+
+go 1.26.0
+
+replace github.com/errsight/errsight-go => ../
+
+require (
+	github.com/errsight/errsight-go v0.0.0-00010101000000-000000000000
+	github.com/getsentry/sentry-go v0.46.2
+	github.com/getsentry/sentry-go/slog v0.46.2
+	github.com/pkg/errors v0.9.1
+	golang.org/x/perf v0.0.0-20260908200009-22c9c6c9d4da
+)
+
+require (
+	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
+	github.com/google/uuid v1.6.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/text v0.42.0 // indirect
+)
+
+tool golang.org/x/perf/cmd/benchstat

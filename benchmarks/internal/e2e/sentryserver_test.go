@@ -1,0 +1,75 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseEnvelope(t *testing.T) {
+	tests := []struct {
+		name       string
+		body       string
+		wantEvents int
+		wantDrops  map[string]uint64
+		wantErr    bool
+	}{
+		{
+			name:       "event with length",
+			body:       "{\"event_id\":\"abc\"}\n{\"type\":\"event\",\"length\":13}\n{\"a\":\"b\\nc\"}\n",
+			wantEvents: 1,
+		},
+		{
+			name:       "event without length (legacy transport)",
+			body:       "{\"event_id\":\"abc\"}\n{\"type\":\"event\"}\n{\"a\":1}\n",
+			wantEvents: 1,
+		},
+		{
+			name: "client report counts error drops only",
+			body: "{}\n{\"type\":\"client_report\"}\n" +
+				`{"discarded_events":[{"reason":"queue_overflow","category":"error","quantity":7},{"reason":"queue_overflow","category":"log_item","quantity":3}]}` + "\n",
+			wantDrops: map[string]uint64{"queue_overflow": 7},
+		},
+		{
+			name:       "event and client report",
+			body:       "{}\n{\"type\":\"event\",\"length\":2}\n{}\n{\"type\":\"client_report\",\"length\":83}\n" + `{"discarded_events":[{"reason":"buffer_overflow","category":"error","quantity":2}]}` + "\n",
+			wantEvents: 1,
+			wantDrops:  map[string]uint64{"buffer_overflow": 2},
+		},
+		{name: "invalid event JSON", body: "{}\n{\"type\":\"event\"}\n{nope\n", wantErr: true},
+		{name: "empty body", body: "", wantErr: true},
+		{name: "short payload", body: "{}\n{\"type\":\"event\",\"length\":99}\n{}\n", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, err := parseEnvelope([]byte(tt.body))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if tt.wantErr {
+				return
+			}
+			if env.events != tt.wantEvents {
+				t.Errorf("events = %d, want %d", env.events, tt.wantEvents)
+			}
+			if len(env.discarded) != len(tt.wantDrops) {
+				t.Errorf("discarded = %v, want %v", env.discarded, tt.wantDrops)
+			}
+			for k, v := range tt.wantDrops {
+				if env.discarded[k] != v {
+					t.Errorf("discarded[%s] = %d, want %d", k, env.discarded[k], v)
+				}
+			}
+		})
+	}
+}
+
+func TestMergeAccounting(t *testing.T) {
+	cfg := Config{SDK: Sentry, Events: 100, Distinct: true}
+	r := Merge(cfg, SDKResult{Accepted: 100, DeliverSeconds: 2}, ServerResult{Delivered: 40, Reported: map[string]uint64{"queue_overflow": 50}})
+	if r.Unaccounted != 10 || r.DroppedReported != 50 || r.EventsPerSecond != 20 || r.DeliveredRatio != 0.4 {
+		t.Errorf("Merge = %+v", r)
+	}
+	if !strings.HasPrefix(r.Name, "sentry ") {
+		t.Errorf("Name = %q", r.Name)
+	}
+}

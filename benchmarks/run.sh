@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Reproduces every number in benchmarks/README.md, writing the raw results
+# and the tables into benchmarks/results/:
+#
+#   machine.txt     the machine, Go version, date, load before and after
+#   bench.txt       errsight-go and sentry-go side by side (go test -bench)
+#   benchstat.txt   benchstat -col /sdk of bench.txt
+#   root.txt        the root package's caller-only benchmarks
+#   root-benchstat.txt
+#   e2e.jsonl       one line per end-to-end run (cmd/e2e)
+#   summary.md      README.md's tables (cmd/report)
+#
+# Usage: bash benchmarks/run.sh            (about 13 minutes on 2 cores)
+# Environment: COUNT (runs per benchmark, default 6), BENCHTIME (default
+# 0.5s), E2E_EVENTS (default 20000), SKIP_E2E=1, SKIP_BENCH=1.
+#
+# Benchmarks are only as good as the machine is quiet: the load average is
+# recorded before and after, and the summary's confidence intervals show
+# the spread.
+set -euo pipefail
+cd "$(dirname "$0")"
+export PATH="$PATH:/usr/local/go/bin"
+# Neither SDK may pick up a real key or DSN.
+unset ERRSIGHT_API_KEY ERRSIGHT_HOST ERRSIGHT_DEBUG SENTRY_DSN || true
+
+COUNT=${COUNT:-6}
+BENCHTIME=${BENCHTIME:-0.5s}
+E2E_EVENTS=${E2E_EVENTS:-20000}
+out=results
+mkdir -p "$out"
+
+machine() {
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "go: $(go version)"
+  echo "nproc: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel: $(uname -sr)"
+  echo "sentry-go: $(go list -m -f '{{.Version}}' github.com/getsentry/sentry-go)"
+  echo "errsight-go: $(git -C .. rev-parse --short HEAD 2>/dev/null || echo unknown) (working tree)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+machine > "$out/machine.txt"
+cat "$out/machine.txt"
+
+if [ -z "${SKIP_BENCH:-}" ]; then
+  echo "== benchmarks: errsight-go and sentry-go side by side (count $COUNT, benchtime $BENCHTIME)"
+  go test -run '^$' -bench . -benchmem -count "$COUNT" -benchtime "$BENCHTIME" -timeout 60m . | tee "$out/bench.txt"
+
+  echo "== root package: caller-side benchmarks (discarding queue)"
+  (cd .. && go test -run '^$' -bench . -benchmem -count "$COUNT" -benchtime "$BENCHTIME" -timeout 30m .) | tee "$out/root.txt"
+
+  # benchstat is pinned by this module's go.mod (tool directive), so this
+  # fetches it through the module proxy like any dependency.
+  go tool benchstat -col /sdk "$out/bench.txt" > "$out/benchstat.txt"
+  go tool benchstat "$out/root.txt" > "$out/root-benchstat.txt"
+fi
+
+if [ -z "${SKIP_E2E:-}" ]; then
+  echo "== end to end: $E2E_EVENTS errors from 4 goroutines, each SDK in its own process"
+  bin=$(mktemp -d)
+  trap 'rm -rf "$bin"' EXIT
+  go build -o "$bin/e2e" ./cmd/e2e
+  : > "$out/e2e.jsonl"
+  for delay in 0s 200ms; do
+    for run in "-sdk errsight" "-sdk errsight -batch 100" "-sdk sentry" "-sdk sentry-legacy"; do
+      # shellcheck disable=SC2086
+      "$bin/e2e" $run -delay "$delay" -events "$E2E_EVENTS" -cap 20s | tee -a "$out/e2e.jsonl"
+    done
+  done
+  # Identical errors: errsight's spike protection collapses them, and counts it.
+  "$bin/e2e" -sdk errsight -distinct=false -events "$E2E_EVENTS" | tee -a "$out/e2e.jsonl"
+fi
+
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+go run ./cmd/report -dir "$out" > "$out/summary.md"
+cat "$out/summary.md"

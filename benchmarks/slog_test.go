@@ -1,0 +1,53 @@
+package benchmarks
+
+import (
+	"log/slog"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+	sentryslog "github.com/getsentry/sentry-go/slog"
+
+	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/errsightslog"
+)
+
+// BenchmarkSlogBelowBreadcrumb is a slog record below every level the SDK's
+// handler records (a Debug record), logged with DebugContext and two
+// attributes through a *slog.Logger on the handler, with a populated hub in
+// the context: what a disabled log line costs once the SDK is installed.
+//
+// errsightslog.NewHandler(nil) records breadcrumbs from Info and events from
+// Error. sentry-go's handler (github.com/getsentry/sentry-go/slog v0.46.2,
+// the version matching sentry-go v0.46.2) has no breadcrumbs; configured
+// with the closest equivalent (events at Error and Fatal, log entries from
+// Info) it drops a Debug record in Enabled. sdk=sentry-defaults is its zero
+// Option, whose LogLevel includes Debug: the record is then converted
+// (and, with ClientOptions.EnableLogs off, discarded by a no-op logger).
+func BenchmarkSlogBelowBreadcrumb(b *testing.B) {
+	b.Run("sdk=errsight", func(b *testing.B) {
+		ctx := errsight.ContextWithHub(background, errsightHub(errsightClient(b, trDiscard, errsight.Options{})))
+		l := slog.New(errsightslog.NewHandler(nil))
+		b.ReportAllocs()
+		for b.Loop() {
+			l.DebugContext(ctx, "cache miss", "key", "user:42", "attempt", 3)
+		}
+	})
+	sentryLogger := func(b *testing.B, opt sentryslog.Option) {
+		ctx := sentry.SetHubOnContext(background, sentryHub(sentryClient(b, trDiscard, sentry.ClientOptions{})))
+		l := slog.New(opt.NewSentryHandler(ctx))
+		b.ReportAllocs()
+		for b.Loop() {
+			l.DebugContext(ctx, "cache miss", "key", "user:42", "attempt", 3)
+		}
+	}
+	b.Run("sdk=sentry", func(b *testing.B) {
+		// EventLevel left nil: its default is Error and Fatal (and setting
+		// it is deprecated).
+		sentryLogger(b, sentryslog.Option{
+			LogLevel: []slog.Level{slog.LevelInfo, slog.LevelWarn, slog.LevelError, sentryslog.LevelFatal},
+		})
+	})
+	b.Run("sdk=sentry-defaults", func(b *testing.B) {
+		sentryLogger(b, sentryslog.Option{})
+	})
+}

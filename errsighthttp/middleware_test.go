@@ -1,0 +1,312 @@
+package errsighthttp_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/errsighthttp"
+)
+
+func TestConcurrentRequestsKeepTheirOwnUser(t *testing.T) {
+	s := newSink(t)
+	const n = 16
+	var arrived sync.WaitGroup
+	arrived.Add(n)
+	allIn := make(chan struct{})
+	go func() { arrived.Wait(); close(allIn) }()
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /whoami/{user}", func(w http.ResponseWriter, r *http.Request) {
+		user := r.PathValue("user")
+		errsight.ConfigureScope(r.Context(), func(sc *errsight.Scope) {
+			sc.SetUser(errsight.User{ID: user})
+			sc.SetTag("user_tag", user)
+		})
+		// Every request sets its user before any captures: a shared scope
+		// would show the last writer's user on every event.
+		arrived.Done()
+		select {
+		case <-allIn:
+		case <-time.After(10 * time.Second):
+			t.Error("requests did not run concurrently")
+		}
+		errsight.CaptureMessage(r.Context(), "hello from "+user, errsight.LevelError)
+	})
+	ts, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{})(mux))
+
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			if _, _, err := get(t, ts.Client(), fmt.Sprintf("%s/whoami/u%d", ts.URL, i), nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+
+	events := s.events(t)
+	if len(events) != n {
+		t.Fatalf("got %d events, want %d", len(events), n)
+	}
+	seen := map[string]bool{}
+	for _, ev := range events {
+		user := strings.TrimPrefix(ev.Message, "hello from ")
+		if ev.User.ID != user || ev.Tags["user_tag"] != user {
+			t.Errorf("event %q has user %q and tag %q", ev.Message, ev.User.ID, ev.Tags["user_tag"])
+		}
+		seen[user] = true
+	}
+	if len(seen) != n {
+		t.Errorf("saw %d distinct users, want %d", len(seen), n)
+	}
+	if u := s.hub.Scope().User(); !u.IsZero() {
+		t.Errorf("the parent hub's scope got user %+v", u)
+	}
+	if u := errsight.CurrentHub().Scope().User(); !u.IsZero() {
+		t.Errorf("the global scope got user %+v", u)
+	}
+}
+
+func TestRequestDataAndRoute(t *testing.T) {
+	handler := func(w http.ResponseWriter, r *http.Request) {
+		errsight.CaptureMessage(r.Context(), "inside", errsight.LevelError)
+	}
+	mw := errsighthttp.Middleware(errsighthttp.Options{})
+	tests := []struct {
+		name  string
+		build func() http.Handler
+	}{
+		{"middleware around the mux", func() http.Handler {
+			mux := http.NewServeMux()
+			mux.HandleFunc("GET /orders/{id}", handler)
+			return mw(mux)
+		}},
+		{"middleware inside the mux", func() http.Handler {
+			mux := http.NewServeMux()
+			mux.Handle("GET /orders/{id}", mw(http.HandlerFunc(handler)))
+			return mux
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSink(t)
+			ts, _ := s.serve(t, tt.build())
+			header := http.Header{"User-Agent": {"test-agent"}, "X-Request-Id": {"req-1"}, "Accept": {"application/json"}}
+			if _, _, err := get(t, ts.Client(), ts.URL+"/orders/42?page=2&access_token=abc", header); err != nil {
+				t.Fatal(err)
+			}
+			events := s.events(t)
+			if len(events) != 1 {
+				t.Fatalf("got %d events, want 1", len(events))
+			}
+			ev := events[0]
+			if ev.Tags["http.method"] != "GET" || ev.Tags["route"] != "GET /orders/{id}" {
+				t.Errorf("tags = %v", ev.Tags)
+			}
+			rd := requestData(ev)
+			want := map[string]any{
+				"method": "GET",
+				"url":    ts.URL + "/orders/42",
+				"path":   "/orders/42",
+				"query":  "page=2&access_token=[Filtered]",
+				"route":  "GET /orders/{id}",
+			}
+			for k, v := range want {
+				if rd[k] != v {
+					t.Errorf("request.%s = %v, want %v", k, rd[k], v)
+				}
+			}
+			headers, _ := rd["headers"].(map[string]any)
+			if headers["User-Agent"] != "test-agent" || headers["X-Request-Id"] != "req-1" || headers["Accept"] != "application/json" {
+				t.Errorf("request.headers = %v", headers)
+			}
+			if _, ok := rd["client_ip"]; ok || ev.User.IPAddress != "" {
+				t.Errorf("client IP sent without SendClientIP: %v, %q", rd["client_ip"], ev.User.IPAddress)
+			}
+			if p := ev.Problems(); len(p) > 0 {
+				t.Errorf("the server would change the event: %v", p)
+			}
+		})
+	}
+}
+
+// Layers between the middleware and the mux hide the route until the mux
+// has dispatched: panics (and server errors) still carry it.
+func TestRouteBehindAnotherLayer(t *testing.T) {
+	s := newSink(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
+		errsight.CaptureMessage(r.Context(), "during", errsight.LevelError)
+		panic("late route")
+	})
+	passThrough := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { mux.ServeHTTP(w, r) })
+	ts, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{})(passThrough))
+	_, _, _ = get(t, freshClient(ts), ts.URL+"/items/7", nil)
+
+	events := s.events(t)
+	if len(events) != 2 {
+		t.Fatalf("got %d events, want 2", len(events))
+	}
+	byLevel := map[string]map[string]string{}
+	for _, ev := range events {
+		byLevel[ev.Level] = ev.Tags
+	}
+	if got := byLevel["fatal"]["route"]; got != "GET /items/{id}" {
+		t.Errorf("panic event route = %q", got)
+	}
+	if got, ok := byLevel["error"]["route"]; ok {
+		t.Errorf("event captured before dispatch has route %q; the documentation says it has none", got)
+	}
+}
+
+func TestSecretsNeverSent(t *testing.T) {
+	s := newSink(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /capture", func(w http.ResponseWriter, r *http.Request) {
+		errsight.CaptureMessage(r.Context(), "captured", errsight.LevelError)
+	})
+	mux.HandleFunc("GET /panic", func(w http.ResponseWriter, r *http.Request) { panic("boom") })
+	mux.HandleFunc("GET /fail", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) })
+	ts, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{CaptureServerErrors: true, SendClientIP: true})(mux))
+
+	// The secrets carry a random suffix: the panic's frames include source
+	// lines of this file, which must not count as a leak.
+	nonce := strconv.FormatInt(time.Now().UnixNano(), 36)
+	secret := func(name string) string { return name + "-" + nonce }
+	header := http.Header{
+		"Authorization":       {"Bearer " + secret("bearer")},
+		"Cookie":              {"session=" + secret("cookie")},
+		"X-Api-Key":           {secret("apikey")},
+		"Proxy-Authorization": {"Basic " + secret("proxy")},
+		"Set-Cookie":          {"id=" + secret("setcookie")},
+		"Referer":             {"https://app.example/reset?code=" + secret("referer") + "&step=2"},
+		"User-Agent":          {"secret-scan"},
+	}
+	secrets := []string{secret("bearer"), secret("cookie"), secret("apikey"), secret("proxy"), secret("setcookie"), secret("referer"), secret("query")}
+	for _, path := range []string{"/capture", "/panic", "/fail"} {
+		_, _, _ = get(t, freshClient(ts), ts.URL+path+"?Password="+secret("query")+"&page=1", header)
+	}
+	events := s.events(t)
+	if len(events) != 3 {
+		t.Fatalf("got %d events, want 3", len(events))
+	}
+	raw := string(s.bodies())
+	for _, secret := range secrets {
+		if strings.Contains(raw, secret) {
+			t.Errorf("%q was sent to ErrSight", secret)
+		}
+	}
+	for _, name := range []string{"Authorization", "Cookie", "X-Api-Key", "Proxy-Authorization", "Set-Cookie"} {
+		if strings.Contains(raw, `"`+name+`"`) {
+			t.Errorf("header %s was sent", name)
+		}
+	}
+	for _, ev := range events {
+		headers, _ := requestData(ev)["headers"].(map[string]any)
+		if headers["Referer"] != "https://app.example/reset?code=[Filtered]&step=2" {
+			t.Errorf("Referer = %v", headers["Referer"])
+		}
+		if ev.User.IPAddress != "127.0.0.1" {
+			t.Errorf("user IP = %q, want 127.0.0.1 (SendClientIP)", ev.User.IPAddress)
+		}
+	}
+}
+
+func TestCaptureServerErrors(t *testing.T) {
+	for _, enabled := range []bool{false, true} {
+		t.Run(fmt.Sprint("CaptureServerErrors=", enabled), func(t *testing.T) {
+			s := newSink(t)
+			mux := http.NewServeMux()
+			mux.HandleFunc("GET /upstream/{id}", func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusEarlyHints) // informational: not the final status
+				http.Error(w, "upstream down", http.StatusBadGateway)
+			})
+			mux.HandleFunc("GET /ok", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
+			mux.HandleFunc("GET /missing", http.NotFound)
+			ts, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{CaptureServerErrors: enabled})(mux))
+			for _, p := range []string{"/upstream/9", "/ok", "/missing"} {
+				if _, _, err := get(t, ts.Client(), ts.URL+p, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			events := s.events(t)
+			if !enabled {
+				if len(events) != 0 {
+					t.Fatalf("got %d events with CaptureServerErrors off", len(events))
+				}
+				return
+			}
+			if len(events) != 1 {
+				t.Fatalf("got %d events, want 1", len(events))
+			}
+			ev := events[0]
+			if ev.Level != "error" || ev.Message != "502 Bad Gateway: GET /upstream/9" {
+				t.Errorf("event = %s %q", ev.Level, ev.Message)
+			}
+			if ev.Tags["http.status_code"] != "502" || ev.Tags["route"] != "GET /upstream/{id}" {
+				t.Errorf("tags = %v", ev.Tags)
+			}
+		})
+	}
+}
+
+func TestDisabledClientStillIsolatesRequests(t *testing.T) {
+	// No client anywhere: nothing is reported, but a handler's
+	// ConfigureScope must still land on a per-request scope, not on the
+	// global one shared by the whole process.
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+		errsight.ConfigureScope(r.Context(), func(s *errsight.Scope) { s.SetUser(errsight.User{ID: "leak"}) })
+	})
+	ts, _ := (*sink)(nil).serve(t, errsighthttp.Middleware(errsighthttp.Options{})(mux))
+	if _, _, err := get(t, ts.Client(), ts.URL+"/", nil); err != nil {
+		t.Fatal(err)
+	}
+	if u := errsight.CurrentHub().Scope().User(); !u.IsZero() {
+		t.Errorf("the global scope got user %+v", u)
+	}
+}
+
+func TestClientIPThroughTrustedProxy(t *testing.T) {
+	s := newSink(t)
+	h := errsighthttp.Middleware(errsighthttp.Options{
+		SendClientIP:   true,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
+	})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		errsight.CaptureMessage(r.Context(), "ip", errsight.LevelError)
+	}))
+	r := httptest.NewRequest(http.MethodGet, "/", nil).WithContext(errsight.ContextWithHub(context.Background(), s.hub))
+	r.RemoteAddr = "10.1.2.3:5555"
+	r.Header.Set("X-Forwarded-For", "6.6.6.6, 203.0.113.9, 10.9.9.9")
+	r.Header.Set("X-Forwarded-Proto", "https")
+	h.ServeHTTP(httptest.NewRecorder(), r)
+
+	events := s.events(t)
+	if len(events) != 1 {
+		t.Fatalf("got %d events, want 1", len(events))
+	}
+	if got := events[0].User.IPAddress; got != "203.0.113.9" {
+		t.Errorf("client IP = %q, want 203.0.113.9", got)
+	}
+	if got := requestData(events[0])["url"]; got != "https://example.com/" {
+		t.Errorf("url = %v, want the scheme from the trusted proxy", got)
+	}
+}
+
+func TestMiddlewareNilHandlerPanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "errsighthttp: ") {
+			t.Errorf("recovered %v, want an errsighthttp panic", r)
+		}
+	}()
+	errsighthttp.Middleware(errsighthttp.Options{})(nil)
+}

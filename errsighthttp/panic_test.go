@@ -1,0 +1,230 @@
+package errsighthttp_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/errsighthttp"
+)
+
+func panickingHandler(w http.ResponseWriter, r *http.Request) {
+	panic("boom")
+}
+
+// outcome is what a client and the server's error log see of one request.
+type outcome struct {
+	status int
+	body   string
+	err    string // the client's error, with the server's URL replaced
+	log    string // the server's error log
+}
+
+func run(t *testing.T, s *sink, h http.Handler, path string) outcome {
+	t.Helper()
+	ts, errLog := s.serve(t, h)
+	status, body, err := get(t, freshClient(ts), ts.URL+path, nil)
+	var o outcome
+	o.status, o.body = status, body
+	if err != nil {
+		o.err = strings.ReplaceAll(err.Error(), ts.URL, "URL")
+	}
+	ts.Close() // waits for the handler, so the log is complete
+	o.log = errLog.String()
+	return o
+}
+
+// firstLine is the log's first line without the client's address.
+func firstLine(log string) string {
+	line, _, _ := strings.Cut(log, "\n")
+	if i := strings.Index(line, "127.0.0.1:"); i >= 0 {
+		if j := strings.Index(line[i:], ": "); j >= 0 {
+			line = line[:i] + "ADDR" + line[i+j:]
+		}
+	}
+	return line
+}
+
+func TestPanicIsReportedThenRepanicked(t *testing.T) {
+	s := newSink(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /panic/{n}", panickingHandler)
+
+	bare := run(t, s, mux, "/panic/1")
+	wrapped := run(t, s, errsighthttp.Middleware(errsighthttp.Options{})(mux), "/panic/1")
+
+	// net/http's own behaviour is unchanged: same client error, same log.
+	if bare.err == "" || wrapped.err != bare.err {
+		t.Errorf("client error with middleware %q, without %q", wrapped.err, bare.err)
+	}
+	if want := "http: panic serving ADDR: boom"; firstLine(bare.log) != want || firstLine(wrapped.log) != want {
+		t.Errorf("server log first line with middleware %q, without %q, want %q", firstLine(wrapped.log), firstLine(bare.log), want)
+	}
+	// The re-panic happens on top of the original panic's frames, so the
+	// logged stack still shows where it came from.
+	if !strings.Contains(wrapped.log, "panickingHandler") {
+		t.Errorf("server log lost the panicking frame:\n%s", wrapped.log)
+	}
+
+	events := s.events(t)
+	if len(events) != 1 {
+		t.Fatalf("got %d events, want 1 (only the wrapped server reports)", len(events))
+	}
+	ev := events[0]
+	if ev.Level != "fatal" || ev.Message != "panic: boom" {
+		t.Errorf("event = %s %q", ev.Level, ev.Message)
+	}
+	if rd := requestData(ev); rd["path"] != "/panic/1" || rd["route"] != "GET /panic/{n}" {
+		t.Errorf("request data = %v", rd)
+	}
+	frames := ev.ExceptionFrames()
+	if len(frames) == 0 || !strings.Contains(frames[0].Function, "panickingHandler") {
+		t.Errorf("first frame = %+v, want the panicking handler", frames)
+	}
+}
+
+func TestErrAbortHandlerIsNeverReported(t *testing.T) {
+	abort := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) })
+	for _, opts := range []errsighthttp.Options{{}, {RecoverWith500: true}} {
+		s := newSink(t)
+		bare := run(t, s, abort, "/")
+		wrapped := run(t, s, errsighthttp.Middleware(opts)(abort), "/")
+		if bare.err == "" || wrapped.err != bare.err || wrapped.status != 0 {
+			t.Errorf("%+v: client saw %d %q with middleware, %q without", opts, wrapped.status, wrapped.err, bare.err)
+		}
+		if bare.log != "" || wrapped.log != "" {
+			t.Errorf("%+v: server logged %q with middleware, %q without", opts, wrapped.log, bare.log)
+		}
+		if events := s.events(t); len(events) != 0 {
+			t.Errorf("%+v: ErrAbortHandler reported: %q", opts, events[0].Message)
+		}
+	}
+}
+
+func TestRecoverWith500(t *testing.T) {
+	t.Run("nothing written", func(t *testing.T) {
+		s := newSink(t)
+		h := errsighthttp.Middleware(errsighthttp.Options{RecoverWith500: true})(http.HandlerFunc(panickingHandler))
+		o := run(t, s, h, "/")
+		if o.err != "" || o.status != http.StatusInternalServerError || o.body != "Internal Server Error\n" {
+			t.Errorf("client saw %d %q %q", o.status, o.body, o.err)
+		}
+		if o.log != "" {
+			t.Errorf("server logged %q", o.log)
+		}
+		if events := s.events(t); len(events) != 1 || events[0].Level != "fatal" {
+			t.Errorf("got %d events, want one fatal", len(events))
+		}
+	})
+	t.Run("response begun", func(t *testing.T) {
+		s := newSink(t)
+		h := errsighthttp.Middleware(errsighthttp.Options{RecoverWith500: true})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, "partial")
+			w.(http.Flusher).Flush()
+			panic("midway")
+		}))
+		o := run(t, s, h, "/")
+		// The status is gone: the connection is cut so the client sees a
+		// truncated body, not a complete 200, and net/http logs nothing.
+		if o.status != http.StatusOK || o.body != "partial" || !strings.Contains(o.err, "unexpected EOF") {
+			t.Errorf("client saw %d %q %q", o.status, o.body, o.err)
+		}
+		if o.log != "" {
+			t.Errorf("server logged %q", o.log)
+		}
+		if events := s.events(t); len(events) != 1 || events[0].Message != "panic: midway" {
+			t.Errorf("got %d events, want the panic", len(events))
+		}
+	})
+}
+
+func TestFlushTimeoutDeliversBeforeAnswering(t *testing.T) {
+	s := newSink(t)
+	h := errsighthttp.Middleware(errsighthttp.Options{RecoverWith500: true, FlushTimeout: 10 * time.Second})(http.HandlerFunc(panickingHandler))
+	ts, _ := s.serve(t, h)
+	if status, _, _ := get(t, ts.Client(), ts.URL, nil); status != http.StatusInternalServerError {
+		t.Fatalf("status %d", status)
+	}
+	// No Flush here: the middleware waited for delivery before answering.
+	if n := len(s.srv.Events()); n != 1 {
+		t.Errorf("the server had %d events when the response arrived, want 1", n)
+	}
+}
+
+func TestGoexitIsNotAPanic(t *testing.T) {
+	s := newSink(t)
+	h := errsighthttp.Middleware(errsighthttp.Options{RecoverWith500: true})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		runtime.Goexit()
+	}))
+	rec := httptest.NewRecorder()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil).WithContext(errsight.ContextWithHub(context.Background(), s.hub)))
+	})
+	wg.Wait()
+	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
+		t.Errorf("Goexit answered %d %q", rec.Code, rec.Body)
+	}
+	if events := s.events(t); len(events) != 0 {
+		t.Errorf("Goexit reported: %q", events[0].Message)
+	}
+}
+
+// The status-observing wrapper (RecoverWith500, CaptureServerErrors) keeps
+// the ResponseWriter's optional interfaces working.
+func TestWrappedWriterKeepsInterfaces(t *testing.T) {
+	s := newSink(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /stream", func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		if err := rc.SetWriteDeadline(time.Now().Add(time.Minute)); err != nil {
+			t.Errorf("SetWriteDeadline through the wrapper: %v", err)
+		}
+		_, _ = io.Copy(w, strings.NewReader("copied;")) // ReadFrom
+		if err := rc.Flush(); err != nil {
+			t.Errorf("Flush: %v", err)
+		}
+		w.(http.Flusher).Flush()
+	})
+	mux.HandleFunc("GET /hijack", func(w http.ResponseWriter, r *http.Request) {
+		conn, brw, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Errorf("Hijack: %v", err)
+			return
+		}
+		defer conn.Close()
+		_, _ = brw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nhijacked")
+		_ = brw.Flush()
+		panic("after hijack") // RecoverWith500 must not write to a hijacked connection
+	})
+	hijackDone := make(chan struct{})
+	h := errsighthttp.Middleware(errsighthttp.Options{RecoverWith500: true, CaptureServerErrors: true})(mux)
+	ts, errLog := s.serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hijack" {
+			// httptest.Server.Close does not wait for hijacked connections.
+			defer close(hijackDone)
+		}
+		h.ServeHTTP(w, r)
+	}))
+	if status, body, err := get(t, ts.Client(), ts.URL+"/stream", nil); err != nil || status != 200 || body != "copied;" {
+		t.Errorf("stream: %d %q %v", status, body, err)
+	}
+	if status, body, err := get(t, freshClient(ts), ts.URL+"/hijack", nil); err != nil || status != 200 || body != "hijacked" {
+		t.Errorf("hijack: %d %q %v", status, body, err)
+	}
+	<-hijackDone
+	ts.Close()
+	if strings.Contains(errLog.String(), "hijacked connection") {
+		t.Errorf("wrote to a hijacked connection: %s", errLog)
+	}
+	if events := s.events(t); len(events) != 1 || events[0].Message != "panic: after hijack" {
+		t.Errorf("got %d events, want the hijack panic", len(events))
+	}
+}

@@ -1,0 +1,5 @@
+//go:build race
+
+package errsighthttp_test
+
+const raceEnabled = true

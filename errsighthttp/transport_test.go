@@ -1,0 +1,156 @@
+package errsighthttp_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/errsighthttp"
+	"github.com/errsight/errsight-go/errsighttest"
+)
+
+// An outbound call made with a request's context shows up as a breadcrumb on
+// that request's next event, and on no other request's.
+func TestTransportBreadcrumbOnTheRequestsEvent(t *testing.T) {
+	s := newSink(t)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	defer upstream.Close()
+	client := &http.Client{Transport: errsighthttp.Transport(upstream.Client().Transport)}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /call", func(w http.ResponseWriter, r *http.Request) {
+		for _, p := range []string{"/stock?sku=1&api_key=upstream-secret", "/missing"} {
+			req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, upstream.URL+p, nil)
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		errsight.CaptureMessage(r.Context(), "after the calls", errsight.LevelError)
+	})
+	mux.HandleFunc("GET /quiet", func(w http.ResponseWriter, r *http.Request) {
+		errsight.CaptureMessage(r.Context(), "no calls here", errsight.LevelError)
+	})
+	ts, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{})(mux))
+	for _, p := range []string{"/call", "/quiet"} {
+		if _, _, err := get(t, ts.Client(), ts.URL+p, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	events := s.events(t)
+	if len(events) != 2 {
+		t.Fatalf("got %d events, want 2", len(events))
+	}
+	for _, ev := range events {
+		if ev.Message == "no calls here" {
+			if len(ev.Breadcrumbs) != 0 {
+				t.Errorf("another request's calls leaked: %+v", ev.Breadcrumbs)
+			}
+			continue
+		}
+		if len(ev.Breadcrumbs) != 2 {
+			t.Fatalf("got %d breadcrumbs, want 2: %+v", len(ev.Breadcrumbs), ev.Breadcrumbs)
+		}
+		ok, missing := ev.Breadcrumbs[0], ev.Breadcrumbs[1]
+		wantURL := upstream.URL + "/stock?sku=1&api_key=[Filtered]"
+		if ok.Category != "http" || ok.Level != "info" || ok.Message != "GET "+wantURL {
+			t.Errorf("breadcrumb = %+v", ok)
+		}
+		if ok.Data["method"] != "GET" || ok.Data["url"] != wantURL || fmt.Sprint(ok.Data["status_code"]) != "200" {
+			t.Errorf("breadcrumb data = %v", ok.Data)
+		}
+		if _, has := ok.Data["duration_ms"]; !has {
+			t.Errorf("no duration_ms in %v", ok.Data)
+		}
+		if missing.Level != "warning" || fmt.Sprint(missing.Data["status_code"]) != "404" {
+			t.Errorf("404 breadcrumb = %+v", missing)
+		}
+	}
+	if raw := string(s.bodies()); strings.Contains(raw, "upstream-secret") {
+		t.Error("a query secret of an outbound URL was sent")
+	}
+}
+
+type failingTransport struct{}
+
+func (failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return nil, errors.New("dial " + r.URL.String() + ": connection refused")
+}
+
+func TestTransportErrorBreadcrumb(t *testing.T) {
+	s := newSink(t)
+	ctx := errsight.ContextWithHub(context.Background(), s.hub)
+	client := &http.Client{Transport: errsighthttp.Transport(failingTransport{})}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "https://user:pw@api.example/v1?token=t0k3n", nil)
+	if _, err := client.Do(req); err == nil {
+		t.Fatal("want an error")
+	}
+	crumbs := s.hub.Scope().Breadcrumbs()
+	if len(crumbs) != 1 {
+		t.Fatalf("got %d breadcrumbs", len(crumbs))
+	}
+	b := crumbs[0]
+	if b.Level != errsight.LevelError || b.Message != "POST https://api.example/v1?token=[Filtered]" {
+		t.Errorf("breadcrumb = %+v", b)
+	}
+	if msg, _ := b.Data["error"].(string); strings.Contains(msg, "t0k3n") || strings.Contains(msg, "pw@") || msg == "" {
+		t.Errorf("error = %q", msg)
+	}
+	if _, has := b.Data["status_code"]; has {
+		t.Errorf("status_code without a response: %v", b.Data)
+	}
+}
+
+func TestTransportWithDisabledClientOnlyForwards(t *testing.T) {
+	var calls int
+	var mu sync.Mutex
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		return &http.Response{StatusCode: 204, Body: http.NoBody, Request: r}, nil
+	})
+	hub := errsight.NewHub(nil, nil)
+	ctx := errsight.ContextWithHub(context.Background(), hub)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://example.test/", nil)
+	resp, err := errsighthttp.Transport(base).RoundTrip(req)
+	if err != nil || resp.StatusCode != 204 || calls != 1 {
+		t.Fatalf("got %v, %v after %d calls", resp, err, calls)
+	}
+	if n := len(hub.Scope().Breadcrumbs()); n != 0 {
+		t.Errorf("%d breadcrumbs on a disabled hub", n)
+	}
+}
+
+func TestTransportNilBaseUsesDefaultTransport(t *testing.T) {
+	srv := errsighttest.NewServer() // any loopback server will do
+	defer srv.Close()
+	client := &http.Client{Transport: errsighthttp.Transport(nil)}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

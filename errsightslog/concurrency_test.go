@@ -1,0 +1,52 @@
+package errsightslog_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"testing"
+
+	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/errsightslog"
+)
+
+// Many goroutines log through one handler tree, deriving handlers as they
+// go, on a shared hub and on hubs of their own, while a LevelVar changes.
+// Run with -race: the handler must share nothing mutable.
+func TestConcurrentLogging(t *testing.T) {
+	s := newSink(t)
+	shared := errsight.NewHub(s.client, nil)
+	var lv slog.LevelVar
+	base := slog.New(errsightslog.NewHandler(&errsightslog.HandlerOptions{BreadcrumbLevel: &lv, Hub: shared})).With("app", "test")
+
+	const goroutines, iterations = 16, 200
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			own := errsight.NewHub(s.client, nil)
+			ctx := errsight.ContextWithHub(context.Background(), own)
+			logger := base.WithGroup("g").With("n", g)
+			for i := range iterations {
+				l := logger.With("i", i)
+				l.InfoContext(ctx, "own", "k", i)
+				l.Info("shared", "k", i) // no hub in context: the pinned, shared hub
+				if i%50 == 0 {
+					l.ErrorContext(ctx, "failed", "err", errors.New("x"), slog.Group("grp", "a", i))
+				}
+			}
+			if n := len(own.Scope().Breadcrumbs()); n == 0 {
+				t.Error("no breadcrumbs on the goroutine's own hub")
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range iterations {
+			lv.Set(slog.Level(i % 2 * 4)) // Info, Warn, Info...
+		}
+	})
+	wg.Wait()
+	if n := len(s.events(t)); n != goroutines*iterations/50 {
+		t.Errorf("got %d events, want %d", n, goroutines*iterations/50)
+	}
+}

@@ -1,0 +1,5 @@
+//go:build race
+
+package errsightslog_test
+
+const raceEnabled = true

@@ -1,0 +1,88 @@
+package errsightslog_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/errsighthttp"
+	"github.com/errsight/errsight-go/errsightslog"
+)
+
+// What a request logs with its context lands on that request's hub only:
+// its breadcrumbs on its own events, with its own request data, however
+// many requests run at once.
+func TestBreadcrumbsStayInTheirRequest(t *testing.T) {
+	s := newSink(t)
+	logger := slog.New(errsightslog.NewHandler(nil))
+	const n = 8
+	var arrived sync.WaitGroup
+	arrived.Add(n)
+	allIn := make(chan struct{})
+	go func() { arrived.Wait(); close(allIn) }()
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		logger.InfoContext(r.Context(), "step one", "id", id)
+		arrived.Done()
+		select { // every request has logged before any reports
+		case <-allIn:
+		case <-time.After(10 * time.Second):
+			t.Error("requests did not run concurrently")
+		}
+		logger.WarnContext(r.Context(), "step two", "id", id)
+		logger.ErrorContext(r.Context(), "job failed", "id", id, "err", errors.New("no capacity"))
+	})
+	ts := httptest.NewUnstartedServer(errsighthttp.Middleware(errsighthttp.Options{})(mux))
+	ts.Config.BaseContext = func(net.Listener) context.Context {
+		return errsight.ContextWithHub(context.Background(), errsight.NewHub(s.client, nil))
+	}
+	ts.Start()
+	defer ts.Close()
+
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			resp, err := ts.Client().Get(fmt.Sprintf("%s/jobs/j%d", ts.URL, i))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+		})
+	}
+	wg.Wait()
+
+	events := s.events(t)
+	if len(events) != n {
+		t.Fatalf("got %d events, want %d", len(events), n)
+	}
+	for _, ev := range events {
+		id := ev.Metadata["id"]
+		if len(ev.Breadcrumbs) != 2 {
+			t.Errorf("event of %v has %d breadcrumbs: %+v", id, len(ev.Breadcrumbs), ev.Breadcrumbs)
+			continue
+		}
+		for i, want := range []string{"step one", "step two"} {
+			if b := ev.Breadcrumbs[i]; b.Message != want || b.Data["id"] != id {
+				t.Errorf("event of %v has breadcrumb %q of %v", id, b.Message, b.Data["id"])
+			}
+		}
+		request, _ := ev.Metadata["request"].(map[string]any)
+		if request["path"] != fmt.Sprintf("/jobs/%v", id) || ev.Tags["route"] != "GET /jobs/{id}" {
+			t.Errorf("event of %v has request %v, tags %v", id, request, ev.Tags)
+		}
+		if ev.ExceptionClass() != "*errors.errorString" {
+			t.Errorf("exception class %q", ev.ExceptionClass())
+		}
+	}
+}

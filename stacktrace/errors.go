@@ -1,0 +1,171 @@
+package stacktrace
+
+import (
+	"reflect"
+	"strings"
+)
+
+// maxCauseMessage is the most bytes of a cause's message that are kept:
+// an error wrapped with %w repeats every message below it, so a chain's
+// messages grow with the square of its depth.
+const maxCauseMessage = 4096
+
+// wrapperTypes are error types that only wrap other errors and say nothing
+// of their own: ErrorClass looks through them. Keyed by package path and
+// type name, so the modules need not be imported.
+var wrapperTypes = map[[2]string]bool{
+	{"fmt", "wrapError"}:                                    true,
+	{"fmt", "wrapErrors"}:                                   true,
+	{"errors", "joinError"}:                                 true,
+	{"github.com/pkg/errors", "withStack"}:                  true,
+	{"github.com/pkg/errors", "withMessage"}:                true,
+	{"github.com/cockroachdb/errors/errutil", "withPrefix"}: true,
+}
+
+// plainTypes are error types that carry only a message: ErrorClass names
+// one only when the chain has no more specific type.
+var plainTypes = map[[2]string]bool{
+	{"errors", "errorString"}:                              true,
+	{"github.com/pkg/errors", "fundamental"}:               true,
+	{"github.com/cockroachdb/errors/errutil", "leafError"}: true,
+	{"github.com/go-errors/errors", "Error"}:               true,
+}
+
+// ErrorClass is the most specific Go type name in err's chain, as %T prints
+// it ("*fs.PathError", "*url.Error", "main.MyErr" for package main): the
+// outermost type in the Unwrap tree (depth first, as errors.As searches)
+// that is neither a pure wrapper (*fmt.wrapError, *fmt.wrapErrors,
+// *errors.joinError, pkg/errors' withStack and withMessage, any unexported
+// type named "withXxx" that unwraps) nor a plain message (*errors.errorString,
+// pkg/errors' fundamental, go-errors' *Error). Failing that, the outermost
+// plain-message type, and failing that err's own type. A typed nil is named
+// by its type. ErrorClass(nil) is "<nil>", as %T prints it.
+//
+// It never panics, and looks at no more than a bounded part of the chain.
+func ErrorClass(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	var specific, plain reflect.Type
+	walkError(err, func(e error, _ int) bool {
+		t := reflect.TypeOf(e)
+		switch {
+		case isWrapperType(t, e):
+		case isPlainType(t):
+			if plain == nil {
+				plain = t
+			}
+		default:
+			specific = t
+			return false
+		}
+		return true
+	})
+	switch {
+	case specific != nil:
+		return specific.String()
+	case plain != nil:
+		return plain.String()
+	}
+	return reflect.TypeOf(err).String()
+}
+
+// typeKey names t (or the type t points to) by package path and name.
+func typeKey(t reflect.Type) [2]string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return [2]string{t.PkgPath(), t.Name()}
+}
+
+func isWrapperType(t reflect.Type, e error) bool {
+	k := typeKey(t)
+	if wrapperTypes[k] {
+		return true
+	}
+	// Error libraries name their anonymous wrappers withStack, withHint,
+	// withDetail... (pkg/errors, cockroachdb/errors): unexported, starting
+	// "with" and a capital, and unwrapping to something.
+	name := k[1]
+	if len(name) > 4 && strings.HasPrefix(name, "with") && 'A' <= name[4] && name[4] <= 'Z' {
+		many, one := unwrapSafe(e)
+		return one != nil || len(many) > 0
+	}
+	return false
+}
+
+func isPlainType(t reflect.Type) bool {
+	return plainTypes[typeKey(t)]
+}
+
+// ErrorMessage is err.Error(), never panicking: a panic in Error becomes
+// "[errsight: Error() panicked: <value>]", except that a typed nil whose
+// Error panics reads "<nil>", as fmt prints it. ErrorMessage(nil) is
+// "<nil>".
+//
+// An Error method that calls itself forever overflows the goroutine's
+// stack, which Go makes a fatal error that cannot be recovered: nothing can
+// protect against that one, or against an Error that never returns.
+func ErrorMessage(err error) (msg string) {
+	if err == nil {
+		return "<nil>"
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if isNilValue(err) {
+				msg = "<nil>"
+				return
+			}
+			msg = "[errsight: Error() panicked: " + panicText(r) + "]"
+		}
+	}()
+	return err.Error()
+}
+
+// Causes walks err's Unwrap tree depth first (not including err itself,
+// in the order errors.Is tries them: both Unwrap() error and
+// Unwrap() []error, so errors.Join and multiple %w), returning at most max
+// entries. Every error below err is an entry, the standard library's
+// wrappers included: their messages show how the chain was built. An
+// error that carries its own creation stack (see [OriginPCs]) gets a
+// Backtrace. Messages are cut to 4 KiB.
+//
+// It never panics and always ends: cycles are detected, a panicking Unwrap
+// ends its branch, and the walk is bounded in depth and in errors looked
+// at (see walkError for what Go cannot protect against).
+func (s *Symbolizer) Causes(err error, max int) []Cause {
+	if err == nil || max <= 0 {
+		return nil
+	}
+	s.init()
+	var out []Cause
+	walkError(err, func(e error, depth int) bool {
+		if depth == 0 {
+			return true
+		}
+		c := Cause{
+			Class:   reflect.TypeOf(e).String(),
+			Message: truncateBytes(ErrorMessage(e), maxCauseMessage),
+		}
+		if pcs := ownStack(e); len(pcs) > 0 {
+			frames, _ := s.frames(pcs, false)
+			c.Backtrace = Backtrace(frames)
+		}
+		out = append(out, c)
+		return len(out) < max
+	})
+	return out
+}
+
+// truncateBytes cuts s to at most n bytes on a rune boundary, marking a
+// cut with "…".
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && cut < len(s) && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}

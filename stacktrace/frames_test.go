@@ -1,0 +1,223 @@
+package stacktrace
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func firstFunction(t *testing.T, pcs []uintptr) string {
+	t.Helper()
+	if len(pcs) == 0 {
+		t.Fatal("no program counters")
+	}
+	f, _ := runtime.CallersFrames(pcs).Next()
+	return f.Function
+}
+
+//go:noinline
+func callersFrom(skip int) []uintptr {
+	pcs := make([]uintptr, 32)
+	return pcs[:Callers(skip, pcs)]
+}
+
+//go:noinline
+func callersViaHelper(skip int) []uintptr { return callersFrom(skip) }
+
+// inlinedCallers is small enough to be inlined; Callers' count must hold.
+func inlinedCallers(skip int) []uintptr {
+	pcs := make([]uintptr, 32)
+	return pcs[:Callers(skip, pcs)]
+}
+
+func TestCallersSkip(t *testing.T) {
+	const pkg = "github.com/errsight/errsight-go/stacktrace."
+	cases := []struct {
+		name string
+		pcs  []uintptr
+		want string
+	}{
+		{"skip 0 is the caller of Callers", callersFrom(0), pkg + "callersFrom"},
+		{"skip 1 is its caller", callersViaHelper(1), pkg + "callersViaHelper"},
+		{"skip 2", callersViaHelper(2), pkg + "TestCallersSkip"},
+		{"negative skip is 0", callersFrom(-3), pkg + "callersFrom"},
+		{"inlined caller", inlinedCallers(0), pkg + "inlinedCallers"},
+		{"inlined caller skip 1", inlinedCallers(1), pkg + "TestCallersSkip"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := firstFunction(t, tc.pcs); got != tc.want {
+				t.Errorf("first frame %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if n := Callers(0, nil); n != 0 {
+		t.Errorf("Callers into a nil slice wrote %d", n)
+	}
+}
+
+func TestCallersDoesNotAllocate(t *testing.T) {
+	pcs := make([]uintptr, 64)
+	if n := testing.AllocsPerRun(100, func() { Callers(0, pcs) }); n != 0 {
+		t.Errorf("Callers allocates %v times per call", n)
+	}
+}
+
+func frame(fn string) runtime.Frame { return runtime.Frame{Function: fn} }
+
+func functions(raw []runtime.Frame) string {
+	var names []string
+	for _, f := range raw {
+		names = append(names, f.Function)
+	}
+	return strings.Join(names, " ")
+}
+
+func TestTrimStack(t *testing.T) {
+	cases := []struct {
+		name string
+		in   []string
+		want string
+	}{
+		{"goroutine bottom", []string{"main.work", "main.main.func1", "runtime.goexit"}, "main.work main.main.func1"},
+		{"main goroutine bottom", []string{"main.run", "main.main", "runtime.main", "runtime.goexit"}, "main.run main.main"},
+		{"runtime-only stack is kept", []string{"runtime.gcBgMarkWorker", "runtime.goexit"}, "runtime.gcBgMarkWorker"},
+		{"explicit panic", []string{"errsight.Recover", "runtime.gopanic", "main.handle", "main.main", "runtime.main", "runtime.goexit"}, "main.handle main.main"},
+		{"nil dereference", []string{"main.rec", "runtime.gopanic", "runtime.panicmem", "runtime.sigpanic", "main.deref", "main.main"}, "main.deref main.main"},
+		{"index out of range", []string{"main.rec", "runtime.gopanic", "runtime.goPanicIndex", "main.index"}, "main.index"},
+		{"bounds go1.26", []string{"main.rec", "runtime.gopanic", "runtime.panicBounds64", "runtime.panicBounds", "main.index"}, "main.index"},
+		{"runtime function that panics stays", []string{"main.rec", "runtime.gopanic", "runtime.mapassign_faststr", "main.store"}, "runtime.mapassign_faststr main.store"},
+		{"nested panics: the innermost wins", []string{"main.rec", "runtime.gopanic", "main.cleanup", "runtime.gopanic", "main.first"}, "main.cleanup runtime.gopanic main.first"},
+		{"nothing outside the panic: keep the stack", []string{"main.rec", "runtime.gopanic"}, "main.rec"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var raw []runtime.Frame
+			for _, fn := range tc.in {
+				raw = append(raw, frame(fn))
+			}
+			if got := functions(trimStack(raw)); got != tc.want {
+				t.Errorf("trimStack = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func recurse(n int, pcs []uintptr) int {
+	if n == 0 {
+		return Callers(0, pcs)
+	}
+	return recurse(n-1, pcs) + 0
+}
+
+func TestFramesDeepRecursion(t *testing.T) {
+	pcs := make([]uintptr, 200)
+	n := recurse(150, pcs)
+	s := NewSymbolizer(Options{ContextLines: -1})
+	frames, omitted := s.Frames(pcs[:n])
+	if len(frames) != MaxFrames {
+		t.Fatalf("%d frames, want %d", len(frames), MaxFrames)
+	}
+	if omitted != n-MaxFrames-1 { // runtime.goexit is dropped, not omitted
+		t.Errorf("omitted %d, want %d", omitted, n-MaxFrames-1)
+	}
+	for i := 0; i < 40; i++ {
+		if frames[i].Function != "recurse" {
+			t.Fatalf("frame %d is %q, want one of the innermost recurse frames", i, frames[i].Function)
+		}
+	}
+	if last := frames[len(frames)-1]; last.Function != "tRunner" {
+		t.Errorf("outermost frame %q, want testing's tRunner", last.Function)
+	}
+	if frames[len(frames)-2].Function != "TestFramesDeepRecursion" {
+		t.Errorf("second outermost frame %q", frames[len(frames)-2].Function)
+	}
+
+	small := NewSymbolizer(Options{MaxFrames: 10, ContextLines: -1})
+	frames, omitted = small.Frames(pcs[:n])
+	if len(frames) != 10 || omitted != n-11 {
+		t.Errorf("MaxFrames 10: %d frames, %d omitted", len(frames), omitted)
+	}
+}
+
+func TestFramesEmpty(t *testing.T) {
+	var s Symbolizer // the zero Symbolizer is ready to use
+	if frames, omitted := s.Frames(nil); frames != nil || omitted != 0 {
+		t.Errorf("Frames(nil) = %v, %d", frames, omitted)
+	}
+	frames, _ := s.Frames([]uintptr{1})
+	if len(frames) > 1 {
+		t.Errorf("Frames of a bogus pc = %+v", frames)
+	}
+	for _, f := range frames {
+		if f.Filename == "" || f.Function == "" {
+			t.Errorf("empty filename or function in %+v", f)
+		}
+	}
+}
+
+func TestFrameFromTraceback(t *testing.T) {
+	skipIfTrimpath(t)
+	s := NewSymbolizer(Options{})
+	f := s.Frame("github.com/errsight/errsight-go/stacktrace.TestFrameFromTraceback(0xc000123456)", thisFile(t), 1)
+	want := Frame{
+		Filename:   "stacktrace/frames_test.go",
+		AbsPath:    thisFile(t),
+		Lineno:     1,
+		Function:   "TestFrameFromTraceback",
+		Module:     "github.com/errsight/errsight-go/stacktrace",
+		InApp:      true,
+		PreContext: nil, ContextLine: "package stacktrace",
+		PostContext: []string{"", "import (", "\t\"runtime\"", "\t\"strings\"", "\t\"sync\""},
+	}
+	if !equalFrames(f, want) {
+		t.Errorf("Frame = %+v\nwant    %+v", f, want)
+	}
+	f = s.Frame("net/http.(*conn).serve", "net/http/server.go", 2000)
+	if f.InApp || f.Filename != "net/http/server.go" || f.Function != "(*conn).serve" || f.AbsPath != "" || f.ContextLine != "" {
+		t.Errorf("std frame = %+v", f)
+	}
+}
+
+func equalFrames(a, b Frame) bool {
+	eq := func(x, y []string) bool { return strings.Join(x, "\n") == strings.Join(y, "\n") && len(x) == len(y) }
+	return a.Filename == b.Filename && a.AbsPath == b.AbsPath && a.Lineno == b.Lineno &&
+		a.Function == b.Function && a.Module == b.Module && a.InApp == b.InApp &&
+		eq(a.PreContext, b.PreContext) && a.ContextLine == b.ContextLine && eq(a.PostContext, b.PostContext)
+}
+
+func TestBacktrace(t *testing.T) {
+	if Backtrace(nil) != nil {
+		t.Error("Backtrace(nil) is not nil")
+	}
+	got := Backtrace([]Frame{
+		{Filename: "internal/db/query.go", Lineno: 42, Function: "(*DB).Query"},
+		{Filename: "net/http/server.go", Lineno: 2100, Function: "HandlerFunc.ServeHTTP"},
+	})
+	want := "internal/db/query.go:42 in (*DB).Query\nnet/http/server.go:2100 in HandlerFunc.ServeHTTP"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("Backtrace = %q", got)
+	}
+}
+
+func TestSymbolizerConcurrent(t *testing.T) {
+	s := NewSymbolizer(Options{CacheBytes: 4 << 10})
+	pcs := callersFrom(0)
+	want, _ := s.Frames(pcs)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				got, _ := s.Frames(pcs)
+				if len(got) != len(want) || !equalFrames(got[0], want[0]) {
+					t.Errorf("concurrent Frames differ: %+v", got[0])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -47,12 +47,19 @@ func (l *crumbNode) push(b Breadcrumb) *crumbNode {
 }
 
 func (l *crumbNode) compact(keep int) *crumbNode {
-	kept := l.slice(keep) // oldest first
-	var head *crumbNode
-	for i := range kept {
-		head = &crumbNode{b: kept[i], next: head, n: i + 1}
+	keep = min(keep, l.n)
+	// One slab for all the kept nodes: a compaction costs one allocation,
+	// and the nodes die together anyway.
+	slab := make([]crumbNode, keep)
+	node := l
+	for i := keep - 1; i >= 0; i-- {
+		slab[i] = crumbNode{b: node.b, n: i + 1}
+		if i > 0 {
+			slab[i].next = &slab[i-1]
+		}
+		node = node.next
 	}
-	return head
+	return &slab[keep-1]
 }
 
 // slice returns the newest max breadcrumbs, oldest first; nil for none.

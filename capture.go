@@ -74,7 +74,8 @@ func (h *Hub) captureEvent(ev *Event, skip int) EventID {
 	if ev.Level < c.opts.MinLevel {
 		return ""
 	}
-	if c.opts.AttachStacktrace && ev.Exception == nil {
+	if c.opts.AttachStacktrace && ev.Exception == nil && ev.err == nil && ev.pcs == nil {
+		// Only when the caller gave no stack of its own (SetStack, SetError).
 		ev.pcs = callers(skip + 1)
 	}
 	return h.finish(c, ev)

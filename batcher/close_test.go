@@ -75,7 +75,7 @@ func TestClose(t *testing.T) {
 		n           int
 		batchSize   int
 		timeout     time.Duration
-		wantErr     string // "" for nil
+		wantErr     string        // "" for nil
 		wantElapsed time.Duration // -1: anything below timeout
 		wantSent    uint64
 		wantReason  DropReason // of the drops in the error

@@ -22,9 +22,11 @@ func BenchmarkCaptureDisabled(b *testing.B) {
 		h := errsight.NewHub(c, nil)
 		fixture.PopulateErrsight(h.Scope())
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			h.CaptureError(err)
 		}
+		stop()
 	}, func(b *testing.B) {
 		c, cerr := sentry.NewClient(sentry.ClientOptions{Release: fixture.Release})
 		if cerr != nil {
@@ -32,9 +34,11 @@ func BenchmarkCaptureDisabled(b *testing.B) {
 		}
 		h := sentryHub(c)
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			h.CaptureException(err)
 		}
+		stop()
 	})
 }
 
@@ -49,16 +53,20 @@ func BenchmarkCaptureDisabledCtx(b *testing.B) {
 		fixture.PopulateErrsight(h.Scope())
 		ctx := errsight.ContextWithHub(background, h)
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			errsight.CaptureError(ctx, err)
 		}
+		stop()
 	}, func(b *testing.B) {
 		c, _ := sentry.NewClient(sentry.ClientOptions{Release: fixture.Release})
 		ctx := sentry.SetHubOnContext(background, sentryHub(c))
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			sentry.GetHubFromContext(ctx).CaptureException(err)
 		}
+		stop()
 	})
 }
 
@@ -70,17 +78,21 @@ func BenchmarkCaptureMessage(b *testing.B) {
 				h := errsightHub(errsightClient(b, tr, errsight.Options{}))
 				b.ReportAllocs()
 				withStack(shallowStack, func() {
+					stop := cpuPerOp(b)
 					for b.Loop() {
 						h.CaptureMessage(fixture.Message, errsight.LevelError)
 					}
+					stop()
 				})
 			}, func(b *testing.B) {
 				h := sentryHub(sentryClient(b, tr, sentry.ClientOptions{}))
 				b.ReportAllocs()
 				withStack(shallowStack, func() {
+					stop := cpuPerOp(b)
 					for b.Loop() {
 						h.CaptureMessage(fixture.Message)
 					}
+					stop()
 				})
 			})
 		})
@@ -114,18 +126,22 @@ func BenchmarkCaptureError(b *testing.B) {
 						b.ReportAllocs()
 						withStack(shape.depth, func() {
 							err := shape.err() // a pkg/errors stack starts here
+							stop := cpuPerOp(b)
 							for b.Loop() {
 								h.CaptureError(err)
 							}
+							stop()
 						})
 					}, func(b *testing.B) {
 						h := sentryHub(sentryClient(b, tr, sentry.ClientOptions{}))
 						b.ReportAllocs()
 						withStack(shape.depth, func() {
 							err := shape.err()
+							stop := cpuPerOp(b)
 							for b.Loop() {
 								h.CaptureException(err)
 							}
+							stop()
 						})
 					})
 				})
@@ -144,19 +160,23 @@ func BenchmarkCaptureErrorParallel(b *testing.B) {
 			sdkRun(b, func(b *testing.B) {
 				ctx := errsight.ContextWithHub(background, errsightHub(errsightClient(b, tr, errsight.Options{})))
 				b.ReportAllocs()
+				stop := cpuPerOp(b)
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
 						errsight.CaptureError(ctx, err)
 					}
 				})
+				stop()
 			}, func(b *testing.B) {
 				ctx := sentry.SetHubOnContext(background, sentryHub(sentryClient(b, tr, sentry.ClientOptions{})))
 				b.ReportAllocs()
+				stop := cpuPerOp(b)
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
 						sentry.GetHubFromContext(ctx).CaptureException(err)
 					}
 				})
+				stop()
 			})
 		})
 	}

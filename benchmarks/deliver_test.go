@@ -62,6 +62,7 @@ func benchErrsightDeliver(b *testing.B, c *errsight.Client, delivered func() uin
 	b.ReportAllocs()
 	withStack(shallowStack, func() {
 		err := fixture.Wrapped()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			h.CaptureError(err)
 			if n++; n%flushEvery == 0 {
@@ -70,6 +71,7 @@ func benchErrsightDeliver(b *testing.B, c *errsight.Client, delivered func() uin
 				}
 			}
 		}
+		stop()
 		if ferr := c.Flush(background); ferr != nil {
 			b.Fatal(ferr)
 		}
@@ -84,12 +86,14 @@ func benchSentryDeliver(b *testing.B, c *sentry.Client, delivered func() uint64)
 	b.ReportAllocs()
 	withStack(shallowStack, func() {
 		err := fixture.Wrapped()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			h.CaptureException(err)
 			if n++; n%flushEvery == 0 && !c.Flush(10*time.Second) {
 				b.Fatal("sentry: Flush timed out")
 			}
 		}
+		stop()
 		if !c.Flush(10 * time.Second) {
 			b.Fatal("sentry: Flush timed out")
 		}

@@ -18,15 +18,19 @@ func BenchmarkFork(b *testing.B) {
 	sdkRun(b, func(b *testing.B) {
 		ctx := errsight.ContextWithHub(background, errsightHub(errsightClient(b, trDiscard, errsight.Options{})))
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			sinkCtx = errsight.WithScope(ctx)
 		}
+		stop()
 	}, func(b *testing.B) {
 		ctx := sentry.SetHubOnContext(background, sentryHub(sentryClient(b, trDiscard, sentry.ClientOptions{})))
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			sinkCtx = sentry.SetHubOnContext(ctx, sentry.GetHubFromContext(ctx).Clone())
 		}
+		stop()
 	})
 }
 
@@ -37,18 +41,22 @@ func BenchmarkForkAndTag(b *testing.B) {
 	sdkRun(b, func(b *testing.B) {
 		ctx := errsight.ContextWithHub(background, errsightHub(errsightClient(b, trDiscard, errsight.Options{})))
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			rctx := errsight.WithScope(ctx)
 			errsight.ConfigureScope(rctx, func(s *errsight.Scope) { s.SetTag("route", "/cart") })
 			sinkCtx = rctx
 		}
+		stop()
 	}, func(b *testing.B) {
 		ctx := sentry.SetHubOnContext(background, sentryHub(sentryClient(b, trDiscard, sentry.ClientOptions{})))
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			h := sentry.GetHubFromContext(ctx).Clone()
 			h.ConfigureScope(func(s *sentry.Scope) { s.SetTag("route", "/cart") })
 			sinkCtx = sentry.SetHubOnContext(ctx, h)
 		}
+		stop()
 	})
 }

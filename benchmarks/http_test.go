@@ -38,10 +38,12 @@ func BenchmarkHTTPMiddleware(b *testing.B) {
 	serve := func(b *testing.B, h http.Handler) {
 		w := &nopWriter{h: http.Header{}}
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			h.ServeHTTP(w, req)
 			clear(w.h)
 		}
+		stop()
 	}
 	b.Run("sdk=none", func(b *testing.B) { serve(b, okHandler) })
 	sdkRun(b, func(b *testing.B) {

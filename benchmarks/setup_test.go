@@ -150,3 +150,19 @@ func sdkRun(b *testing.B, errsightBench, sentryBench func(b *testing.B)) {
 }
 
 var background = context.Background()
+
+// cpuPerOp starts measuring the CPU time of the whole process, every
+// goroutine included (the caller, errsight's worker, sentry-go's, the
+// loopback server, the GC); the function it returns reports it per
+// iteration as cpu-ns/op. Unlike ns/op, it does not grow when other
+// processes compete for the cores, and it charges the background work to
+// the capture that caused it.
+func cpuPerOp(b *testing.B) (stop func()) {
+	start, ok := processCPU()
+	return func() {
+		end, ok2 := processCPU()
+		if ok && ok2 && b.N > 0 {
+			b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}

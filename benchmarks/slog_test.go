@@ -28,17 +28,21 @@ func BenchmarkSlogBelowBreadcrumb(b *testing.B) {
 		ctx := errsight.ContextWithHub(background, errsightHub(errsightClient(b, trDiscard, errsight.Options{})))
 		l := slog.New(errsightslog.NewHandler(nil))
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			l.DebugContext(ctx, "cache miss", "key", "user:42", "attempt", 3)
 		}
+		stop()
 	})
 	sentryLogger := func(b *testing.B, opt sentryslog.Option) {
 		ctx := sentry.SetHubOnContext(background, sentryHub(sentryClient(b, trDiscard, sentry.ClientOptions{})))
 		l := slog.New(opt.NewSentryHandler(ctx))
 		b.ReportAllocs()
+		stop := cpuPerOp(b)
 		for b.Loop() {
 			l.DebugContext(ctx, "cache miss", "key", "user:42", "attempt", 3)
 		}
+		stop()
 	}
 	b.Run("sdk=sentry", func(b *testing.B) {
 		// EventLevel left nil: its default is Error and Fatal (and setting

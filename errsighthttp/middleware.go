@@ -31,8 +31,11 @@ import (
 //     reported and always re-panicked: it is net/http's way to abort a
 //     response, not a crash.
 //
-// The middleware never changes the client or its options: per-request data
-// lives in the per-request scope only. Middleware panics if applied to a nil
+// The request passed down is a copy (r.WithContext); when a ServeMux
+// further in sets its Pattern, the middleware copies the pattern back to
+// the request it received, as the mux would have set it there without the
+// middleware. The middleware never changes the client or its options:
+// per-request data lives in the per-request scope only. Middleware panics if applied to a nil
 // handler.
 func Middleware(opts Options) func(http.Handler) http.Handler {
 	opts.TrustedProxies = slices.Clone(opts.TrustedProxies)
@@ -60,6 +63,7 @@ type handler struct {
 // request is the middleware's per-request state, on ServeHTTP's stack.
 type request struct {
 	hub       *errsight.Hub
+	in        *http.Request // the request as received
 	r         *http.Request // the request passed down; ServeMux sets its Pattern
 	data      RequestData
 	reporting bool            // the hub's client is enabled
@@ -68,7 +72,7 @@ type request struct {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hub := errsight.HubFromContext(r.Context()).Clone()
-	rq := request{hub: hub, r: r.WithContext(errsight.ContextWithHub(r.Context(), hub))}
+	rq := request{hub: hub, in: r, r: r.WithContext(errsight.ContextWithHub(r.Context(), hub))}
 	if rq.reporting = hub.Client().Enabled(); rq.reporting {
 		rq.data = newRequestData(rq.r, &h.opts)
 		if rq.data.Route == "" && h.mux != nil {
@@ -96,6 +100,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.next.ServeHTTP(w, rq.r)
 	panicking = false
 
+	rq.passPatternOut()
 	if rq.reporting {
 		rq.lateRoute()
 		if h.opts.CaptureServerErrors && rq.rw.status >= 500 {
@@ -134,9 +139,20 @@ func (rq *request) lateRoute() {
 	s.SetMetadata(MetadataKey, rq.data)
 }
 
+// passPatternOut copies the pattern a ServeMux further in set on our copy
+// of the request to the request we received, as the mux would have done
+// without us: outer layers (metrics, access logs) read r.Pattern after
+// their handler returns.
+func (rq *request) passPatternOut() {
+	if rq.in.Pattern == "" && rq.r.Pattern != "" {
+		rq.in.Pattern = rq.r.Pattern
+	}
+}
+
 // panicked handles a value recovered from the handler. Every path ends in a
 // panic except RecoverWith500 on an unwritten response.
 func (h *handler) panicked(rq *request, v any) {
+	rq.passPatternOut()
 	if isAbort(v) {
 		panic(v)
 	}

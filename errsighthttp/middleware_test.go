@@ -168,6 +168,22 @@ func TestRouteBehindAnotherLayer(t *testing.T) {
 	}
 }
 
+// The middleware is transparent to outer layers that read r.Pattern after
+// their handler returns (metrics, access logs), as they would without it.
+func TestPatternVisibleToOuterLayers(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /users/{id}", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("GET /boom/{id}", func(w http.ResponseWriter, r *http.Request) { panic("x") })
+	h := errsighthttp.Middleware(errsighthttp.Options{RecoverWith500: true})(mux)
+	for path, want := range map[string]string{"/users/1": "GET /users/{id}", "/boom/1": "GET /boom/{id}"} {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if r.Pattern != want {
+			t.Errorf("%s: outer request's Pattern = %q, want %q", path, r.Pattern, want)
+		}
+	}
+}
+
 func TestSecretsNeverSent(t *testing.T) {
 	s := newSink(t)
 	mux := http.NewServeMux()

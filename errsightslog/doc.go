@@ -18,7 +18,9 @@
 //   - records at slog.LevelError and above become events (Error as error,
 //     anything above it as fatal);
 //   - records at slog.LevelInfo and above become breadcrumbs, attached to
-//     the next event of the same hub;
+//     the next events of the same hub. Error records are breadcrumbs too,
+//     added after their own event: an error logged and handled shows on
+//     the crash that follows it;
 //   - Debug records cost nothing unless Next wants them.
 //
 // [HandlerOptions.EventLevel] and [HandlerOptions.BreadcrumbLevel] move

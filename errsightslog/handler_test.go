@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"strings"
@@ -68,8 +67,6 @@ func TestErrorWithoutMessage(t *testing.T) {
 	if ev.Message != err.Error() || ev.ExceptionClass() != "*fs.PathError" {
 		t.Errorf("event = %q, class %q", ev.Message, ev.ExceptionClass())
 	}
-	var pe *fs.PathError
-	_ = errors.As(err, &pe)
 }
 
 func TestLevels(t *testing.T) {

@@ -3,6 +3,7 @@ package stacktrace
 import (
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // maxCauseMessage is the most bytes of a cause's message that are kept:
@@ -70,24 +71,51 @@ func ErrorClass(err error) string {
 	return reflect.TypeOf(err).String()
 }
 
-// typeKey names t (or the type t points to) by package path and name.
-func typeKey(t reflect.Type) [2]string {
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// typeRole is what ErrorClass makes of an error type.
+type typeRole uint8
+
+const (
+	roleSpecific typeRole = iota
+	roleWrapper
+	rolePlain
+	roleWithName // a wrapper if the value unwraps to something
+)
+
+// typeRoles caches roleOf per reflect.Type: a program has a fixed set of
+// error types, and hashing their names for every error was most of
+// ErrorClass's time.
+var typeRoles sync.Map
+
+func roleOf(t reflect.Type) typeRole {
+	if r, ok := typeRoles.Load(t); ok {
+		return r.(typeRole)
 	}
-	return [2]string{t.PkgPath(), t.Name()}
+	e := t
+	if e.Kind() == reflect.Pointer {
+		e = e.Elem()
+	}
+	k := [2]string{e.PkgPath(), e.Name()}
+	r := roleSpecific
+	switch name := k[1]; {
+	case wrapperTypes[k]:
+		r = roleWrapper
+	case plainTypes[k]:
+		r = rolePlain
+	case len(name) > 4 && strings.HasPrefix(name, "with") && 'A' <= name[4] && name[4] <= 'Z':
+		// Error libraries name their anonymous wrappers withStack,
+		// withHint, withDetail... (pkg/errors, cockroachdb/errors):
+		// unexported, "with" and a capital.
+		r = roleWithName
+	}
+	typeRoles.Store(t, r)
+	return r
 }
 
 func isWrapperType(t reflect.Type, e error) bool {
-	k := typeKey(t)
-	if wrapperTypes[k] {
+	switch roleOf(t) {
+	case roleWrapper:
 		return true
-	}
-	// Error libraries name their anonymous wrappers withStack, withHint,
-	// withDetail... (pkg/errors, cockroachdb/errors): unexported, starting
-	// "with" and a capital, and unwrapping to something.
-	name := k[1]
-	if len(name) > 4 && strings.HasPrefix(name, "with") && 'A' <= name[4] && name[4] <= 'Z' {
+	case roleWithName:
 		many, one := unwrapSafe(e)
 		return one != nil || len(many) > 0
 	}
@@ -95,7 +123,7 @@ func isWrapperType(t reflect.Type, e error) bool {
 }
 
 func isPlainType(t reflect.Type) bool {
-	return plainTypes[typeKey(t)]
+	return roleOf(t) == rolePlain
 }
 
 // ErrorMessage is err.Error(), never panicking: a panic in Error becomes

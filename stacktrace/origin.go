@@ -1,6 +1,9 @@
 package stacktrace
 
-import "reflect"
+import (
+	"reflect"
+	"sync"
+)
 
 // OriginPCs returns the program counters of the innermost error in err's
 // chain that carries its own creation stack, or nil when none does.
@@ -34,6 +37,58 @@ func OriginPCs(err error) []uintptr {
 	return best
 }
 
+// stackShape is which of OriginPCs' method shapes an error type has.
+type stackShape uint8
+
+const (
+	shapeNone stackShape = iota
+	shapeUintptrStackTrace
+	shapeUintptrCallers
+	shapeSliceStackTrace // StackTrace() []T, T of kind uintptr: reflection
+	shapeSliceCallers    // Callers() []T, T of kind uintptr: reflection
+)
+
+// stackShapes caches stackShapeOf per reflect.Type: most errors in a chain
+// have no stack, and finding that out by reflection for every error cost
+// more than the rest of the walk.
+var stackShapes sync.Map
+
+func stackShapeOf(err error) stackShape {
+	t := reflect.TypeOf(err)
+	if sh, ok := stackShapes.Load(t); ok {
+		return sh.(stackShape)
+	}
+	sh := shapeNone
+	switch err.(type) {
+	case interface{ StackTrace() []uintptr }:
+		sh = shapeUintptrStackTrace
+	case interface{ Callers() []uintptr }:
+		sh = shapeUintptrCallers
+	default:
+		// reflect.Type.MethodByName with constant names keeps the
+		// linker's dead-code elimination: only methods with these names
+		// are kept for reflection.
+		if returnsUintptrs(t.MethodByName("StackTrace")) {
+			sh = shapeSliceStackTrace
+		} else if returnsUintptrs(t.MethodByName("Callers")) {
+			sh = shapeSliceCallers
+		}
+	}
+	stackShapes.Store(t, sh)
+	return sh
+}
+
+// returnsUintptrs reports whether m takes nothing but its receiver and
+// returns a slice of a uintptr kind.
+func returnsUintptrs(m reflect.Method, ok bool) bool {
+	if !ok {
+		return false
+	}
+	t := m.Type
+	return t.NumIn() == 1 && t.NumOut() == 1 &&
+		t.Out(0).Kind() == reflect.Slice && t.Out(0).Elem().Kind() == reflect.Uintptr
+}
+
 // ownStack returns the creation stack err itself carries, by one of the
 // method shapes OriginPCs recognises, or nil.
 func ownStack(err error) (pcs []uintptr) {
@@ -45,39 +100,29 @@ func ownStack(err error) (pcs []uintptr) {
 			pcs = nil
 		}
 	}()
-	switch e := err.(type) {
-	case interface{ StackTrace() []uintptr }:
-		return clonePCs(e.StackTrace())
-	case interface{ Callers() []uintptr }:
-		return clonePCs(e.Callers())
+	var m reflect.Value
+	switch stackShapeOf(err) {
+	case shapeNone:
+		return nil
+	case shapeUintptrStackTrace:
+		return clonePCs(err.(interface{ StackTrace() []uintptr }).StackTrace())
+	case shapeUintptrCallers:
+		return clonePCs(err.(interface{ Callers() []uintptr }).Callers())
+	case shapeSliceStackTrace:
+		m = reflect.ValueOf(err).MethodByName("StackTrace")
+	case shapeSliceCallers:
+		m = reflect.ValueOf(err).MethodByName("Callers")
 	}
-	v := reflect.ValueOf(err)
-	// Constant method names keep the linker's dead-code elimination: only
-	// methods called StackTrace or Callers are kept for reflection.
-	for _, m := range [...]reflect.Value{v.MethodByName("StackTrace"), v.MethodByName("Callers")} {
-		if !m.IsValid() {
-			continue
-		}
-		t := m.Type()
-		if t.NumIn() != 0 || t.NumOut() != 1 {
-			continue
-		}
-		out := t.Out(0)
-		if out.Kind() != reflect.Slice || out.Elem().Kind() != reflect.Uintptr {
-			continue
-		}
-		res := m.Call(nil)[0]
-		n := res.Len()
-		if n == 0 {
-			return nil
-		}
-		pcs = make([]uintptr, n)
-		for i := range pcs {
-			pcs[i] = uintptr(res.Index(i).Uint())
-		}
-		return pcs
+	res := m.Call(nil)[0]
+	n := res.Len()
+	if n == 0 {
+		return nil
 	}
-	return nil
+	pcs = make([]uintptr, n)
+	for i := range pcs {
+		pcs[i] = uintptr(res.Index(i).Uint())
+	}
+	return pcs
 }
 
 func clonePCs(pcs []uintptr) []uintptr {

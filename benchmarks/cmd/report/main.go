@@ -141,6 +141,9 @@ func fmtTime(sec float64) string {
 	}
 }
 
+// fmtNanos formats a count of nanoseconds (cpu-ns/op) as a time.
+func fmtNanos(ns float64) string { return fmtTime(ns / 1e9) }
+
 func fmtSummary(s summary, ok bool, f func(float64) string) string {
 	if !ok {
 		return "—"
@@ -190,8 +193,8 @@ func writeSideBySide(w io.Writer, bs *benchSet) {
 			}
 		}
 	}
-	fmt.Fprintln(w, "| benchmark | errsight time/op | sentry-go time/op | sentry ÷ errsight | errsight allocs/op | sentry-go allocs/op | errsight B/op | sentry-go B/op |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| benchmark | errsight time/op | sentry-go time/op | sentry ÷ errsight | errsight CPU/op | sentry-go CPU/op | errsight allocs/op | sentry-go allocs/op | errsight B/op | sentry-go B/op |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range rows {
 		base := strings.SplitN(r.label, " [", 2)[0]
 		full := func(sdk string) string {
@@ -206,15 +209,18 @@ func writeSideBySide(w io.Writer, bs *benchSet) {
 		rt, rok := bs.get(full(r.right), "sec/op")
 		la, laok := bs.get(full(r.left), "allocs/op")
 		ra, raok := bs.get(full(r.right), "allocs/op")
+		lc, lcok := bs.get(full(r.left), "cpu-ns/op")
+		rc, rcok := bs.get(full(r.right), "cpu-ns/op")
 		lb, lbok := bs.get(full(r.left), "B/op")
 		rb, rbok := bs.get(full(r.right), "B/op")
 		ratio := "—"
 		if lok && rok && lt.Center > 0 {
 			ratio = fmt.Sprintf("%.1f×", rt.Center/lt.Center)
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			strings.ReplaceAll(r.label, "|", "\\|"),
 			fmtSummary(lt, lok, fmtTime), fmtSummary(rt, rok, fmtTime), ratio,
+			fmtSummary(lc, lcok, fmtNanos), fmtSummary(rc, rcok, fmtNanos),
 			fmtSummary(la, laok, fmtCount), fmtSummary(ra, raok, fmtCount),
 			fmtSummary(lb, lbok, fmtCount), fmtSummary(rb, rbok, fmtCount))
 	}

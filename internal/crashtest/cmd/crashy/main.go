@@ -4,10 +4,11 @@
 // ERRSIGHT_HOST, and look at what the server received, at its exit status
 // and standard error, and at the monitor process it leaves (or not).
 //
-// Modes that start the crash monitor print "ready <Init duration>" on
-// standard output once Init has returned, then wait for a line on standard
-// input before they fail, so that the test can look at the monitor process
-// while the program still runs.
+// Modes "monitor-..." start the crash monitor. Every mode but "recover" and
+// "go" prints "ready <Init duration in µs>" on standard output once Init
+// has returned, then waits for a line on standard input before it fails,
+// so that the test can look at the monitor process while the program
+// still runs.
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,7 +40,7 @@ func main() {
 	client, err := errsight.Init(errsight.Options{
 		Environment:     "crashtest",
 		Release:         "crashy@1.0.0",
-		CrashMonitor:    mode != "recover" && mode != "go",
+		CrashMonitor:    strings.HasPrefix(mode, "monitor-"),
 		ShutdownTimeout: 5 * time.Second,
 		FlushInterval:   10 * time.Millisecond,
 	})
@@ -74,7 +76,7 @@ func main() {
 		// The deferred client.Close runs while this panic unwinds main,
 		// before the runtime prints it: the monitor must still report it.
 		panicInMain(&codeError{code: 42})
-	case "monitor-clean":
+	case "monitor-clean", "clean":
 		return
 	case "monitor-exit":
 		os.Exit(3)

@@ -1,0 +1,235 @@
+package errsight
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// panicsWith runs f and returns the value it panicked with: Recover must
+// re-panic, so the value reaching this outer recover is Recover's.
+func panicsWith(f func()) (r any) {
+	defer func() { r = recover() }()
+	f()
+	return nil
+}
+
+//go:noinline
+func panicString() { panic("boom") }
+
+//go:noinline
+func panicIndex(i int) int {
+	s := []int{1, 2, 3}
+	return s[i]
+}
+
+type node struct{ next *node }
+
+//go:noinline
+func panicNil(n *node) *node { return n.next }
+
+//go:noinline
+func panicError() {
+	panic(fmt.Errorf("loading config: %w", &fs.PathError{Op: "open", Path: "/etc/app.yaml", Err: fs.ErrNotExist}))
+}
+
+func exceptionOf(t *testing.T, ev map[string]any) (class string, frames []any) {
+	t.Helper()
+	md := metadataOf(ev)
+	class, _ = md["exception_class"].(string)
+	frames, _ = md["exception_frames"].([]any)
+	return class, frames
+}
+
+func frameFunction(f any) string {
+	m, _ := f.(map[string]any)
+	s, _ := m["function"].(string)
+	return s
+}
+
+func TestRecover(t *testing.T) {
+	tests := []struct {
+		name    string
+		panic   func()
+		message string
+		class   string
+		first   string // the first frame: the function that panicked
+		causes  int
+	}{
+		{"string", panicString, "panic: boom", "string", "panicString", 0},
+		{"index out of range", func() { panicIndex(5) }, "panic: runtime error: index out of range [5] with length 3", "runtime.boundsError", "panicIndex", 0},
+		{"nil dereference", func() { panicNil(nil) }, "panic: runtime error: invalid memory address or nil pointer dereference", "runtime.errorString", "panicNil", 0},
+		{"error", panicError, "panic: loading config: open /etc/app.yaml: file does not exist", "*fs.PathError", "panicError", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, rec := newTestClient(t, Options{})
+			ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+			got := panicsWith(func() {
+				defer Recover(ctx)
+				tt.panic()
+			})
+			if "panic: "+fmt.Sprint(got) != tt.message {
+				t.Fatalf("re-panicked with %v, want the original value", got)
+			}
+			evs := rec.Events() // Recover flushed before re-panicking
+			if len(evs) != 1 {
+				t.Fatalf("%d events", len(evs))
+			}
+			ev := evs[0]
+			class, frames := exceptionOf(t, ev)
+			if ev["level"] != "fatal" || ev["message"] != tt.message || class != tt.class {
+				t.Errorf("level, message, class = %v, %q, %q; want fatal, %q, %q", ev["level"], ev["message"], class, tt.message, tt.class)
+			}
+			if len(frames) == 0 || frameFunction(frames[0]) != tt.first {
+				t.Errorf("frames %v: want %s first", frames, tt.first)
+			} else if f := frames[0].(map[string]any); f["in_app"] != true || f["context_line"] == nil {
+				t.Errorf("first frame %v: want in-app with source context", f)
+			}
+			causes, _ := metadataOf(ev)["exception_causes"].([]any)
+			if len(causes) != tt.causes {
+				t.Errorf("causes = %v, want %d", causes, tt.causes)
+			}
+		})
+	}
+}
+
+func TestRecoverDoesNotReport(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	disabled := ContextWithHub(context.Background(), NewHub(nil, nil))
+	tests := []struct {
+		name  string
+		ctx   context.Context
+		value any
+	}{
+		{"http.ErrAbortHandler", ctx, http.ErrAbortHandler},
+		{"wrapped http.ErrAbortHandler", ctx, fmt.Errorf("abort: %w", http.ErrAbortHandler)},
+		{"disabled client", disabled, "boom"},
+		{"nil context, disabled global hub", nil, "boom"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := panicsWith(func() {
+				defer Recover(tt.ctx)
+				panic(tt.value)
+			})
+			if got != tt.value {
+				t.Errorf("re-panicked with %v, want %v", got, tt.value)
+			}
+			if n := len(flushed(t, c, rec)); n != 0 {
+				t.Errorf("%d events", n)
+			}
+		})
+	}
+	t.Run("no panic", func(t *testing.T) {
+		if got := panicsWith(func() { defer Recover(ctx) }); got != nil {
+			t.Errorf("panicked with %v", got)
+		}
+	})
+	t.Run("not called by the deferred function itself", func(t *testing.T) {
+		// recover only works in the deferred function itself: Recover
+		// called one level down sees no panic, and the panic goes on.
+		got := panicsWith(func() {
+			defer func() { Recover(ctx) }()
+			panic("boom")
+		})
+		if got != "boom" || len(flushed(t, c, rec)) != 0 {
+			t.Errorf("got %v, %d events", got, len(rec.Events()))
+		}
+	})
+}
+
+func TestRecoverNilContext(t *testing.T) {
+	old := globalHub.Client()
+	t.Cleanup(func() { globalHub.BindClient(old) })
+	c, rec := newTestClient(t, Options{})
+	globalHub.BindClient(c)
+	got := panicsWith(func() {
+		//lint:ignore SA1012 a nil context on purpose
+		defer Recover(nil)
+		panic("boom")
+	})
+	if got != "boom" || len(rec.Events()) != 1 {
+		t.Errorf("re-panicked with %v, %d events", got, len(rec.Events()))
+	}
+}
+
+// TestRecoverReportFails checks that a failure inside the report never
+// replaces the program's own panic: errors.Is, which looks for
+// http.ErrAbortHandler, calls the value's Unwrap, which panics here.
+func TestRecoverReportFails(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	original := brokenUnwrap{}
+	got := panicsWith(func() {
+		defer Recover(ctx)
+		panic(original)
+	})
+	if got != original {
+		t.Errorf("re-panicked with %v, want the original value", got)
+	}
+	if n := len(flushed(t, c, rec)); n != 0 {
+		t.Errorf("%d events", n)
+	}
+}
+
+// brokenUnwrap's Unwrap method panics.
+type brokenUnwrap struct{}
+
+func (brokenUnwrap) Error() string { return "broken" }
+func (brokenUnwrap) Unwrap() error { panic("Unwrap failed") }
+
+func TestHubRecover(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	h := NewHub(c, nil)
+	var id EventID
+	func() {
+		defer func() { id = h.Recover(recover()) }()
+		panicString()
+	}()
+	evs := flushed(t, c, rec)
+	if id == "" || len(evs) != 1 || evs[0]["ingestion_id"] != string(id) {
+		t.Fatalf("id %q, events %v", id, evs)
+	}
+	if _, frames := exceptionOf(t, evs[0]); len(frames) == 0 || frameFunction(frames[0]) != "panicString" {
+		t.Errorf("frames %v", frames)
+	}
+	if h.Recover(nil) != "" || h.Recover(http.ErrAbortHandler) != "" {
+		t.Error("nil or http.ErrAbortHandler reported")
+	}
+}
+
+func TestGo(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	ConfigureScope(ctx, func(s *Scope) { s.SetTag("request", "r-1") })
+	done := make(chan struct{})
+	Go(ctx, func(ctx context.Context) {
+		defer close(done)
+		ConfigureScope(ctx, func(s *Scope) { s.SetTag("job", "reindex") })
+		CaptureError(ctx, errors.New("reindex failed"))
+	})
+	<-done
+	evs := flushed(t, c, rec)
+	if len(evs) != 1 {
+		t.Fatalf("%d events", len(evs))
+	}
+	tags := tagsOf(evs[0])
+	if tags["request"] != "r-1" || tags["job"] != "reindex" {
+		t.Errorf("tags = %v: want the parent's and the goroutine's", tags)
+	}
+	if _, leaked := HubFromContext(ctx).Scope().Tags()["job"]; leaked {
+		t.Error("the goroutine's tag leaked into the parent's scope")
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "errsight: ") {
+			t.Errorf("Go(nil) panicked with %v", r)
+		}
+	}()
+	Go(ctx, nil)
+}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -323,25 +322,6 @@ func TestReadLine(t *testing.T) {
 			t.Errorf("readLine = %d bytes, %v; want %d, %v", len(line), err, want.n, want.err)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the debug log's writes from the
-// monitor's watcher goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 func TestCurrentGoroutineID(t *testing.T) {

@@ -1,3 +1,5 @@
+//go:build linux
+
 package errsight
 
 import (
@@ -240,6 +242,41 @@ func TestCrashProcesses(t *testing.T) {
 		})
 	}
 
+	t.Run("user module", func(t *testing.T) {
+		// A program of another module, as users build them: its frames
+		// are in-app and named relative to its own module.
+		t.Parallel()
+		app := buildUserApp(t)
+		srv := errsighttest.NewServer()
+		defer srv.Close()
+		run := runCrashy(t, srv, nil, app, "crash")
+		if run.exit != 2 || !strings.Contains(run.stderr, "panic: assignment to entry in nil map") {
+			t.Errorf("exit status %d; stderr:\n%s", run.exit, run.stderr)
+		}
+		evs, err := srv.WaitForEvents(1, 10*time.Second)
+		if err != nil {
+			t.Fatalf("%v; stderr:\n%s", err, run.stderr)
+		}
+		want := []errsighttest.Frame{
+			{Filename: "internal/jobs/jobs.go", Lineno: 5, Function: "Run", InApp: true, ContextLine: "\tm[key]++"},
+			{Filename: "main.go", Lineno: 16, Function: "main", InApp: true, ContextLine: "\t\tgo jobs.Run(\"retries\")"},
+		}
+		got := evs[0].ExceptionFrames()
+		if len(got) != len(want) {
+			t.Fatalf("frames %+v, want %+v", got, want)
+		}
+		for i, f := range got {
+			w := want[i]
+			if f.Filename != w.Filename || f.Lineno != w.Lineno || f.Function != w.Function || f.InApp != w.InApp ||
+				f.ContextLine != w.ContextLine || !strings.HasSuffix(f.AbsPath, "/"+w.Filename) {
+				t.Errorf("frame %d = %+v, want %+v", i, f, w)
+			}
+		}
+		if cls := evs[0].ExceptionClass(); cls != "runtime.Error" {
+			t.Errorf("class %q", cls)
+		}
+	})
+
 	t.Run("as PID 1", func(t *testing.T) {
 		t.Parallel()
 		unshare, err := exec.LookPath("unshare")
@@ -284,4 +321,79 @@ func TestCrashMonitorFiles(t *testing.T) {
 	if target, _ := os.Readlink(fd + "2"); target != os.DevNull {
 		t.Errorf("the monitor's stderr is %s, want %s without Debug", target, os.DevNull)
 	}
+}
+
+// The program of buildUserApp: a module of its own that uses errsight
+// through a replace directive.
+const (
+	userAppMain = `package main
+
+import (
+	"os"
+	"time"
+
+	errsight "github.com/errsight/errsight-go"
+
+	"example.com/app/internal/jobs"
+)
+
+func main() {
+	client, _ := errsight.Init(errsight.Options{CrashMonitor: true})
+	defer client.Close()
+	if len(os.Args) > 1 {
+		go jobs.Run("retries")
+		time.Sleep(time.Minute)
+	}
+}
+`
+	userAppJobs = `package jobs
+
+func Run(key string) {
+	var m map[string]int
+	m[key]++
+}
+`
+)
+
+// buildUserApp builds a program of module example.com/app that uses this
+// repository's errsight.
+func buildUserApp(t *testing.T) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	gomod := "module example.com/app\n\ngo 1.26\n\nrequire github.com/errsight/errsight-go v0.0.0\n\n" +
+		"replace github.com/errsight/errsight-go => " + root + "\n"
+	for name, text := range map[string]string{
+		"go.mod":                gomod,
+		"go.sum":                string(sum),
+		"main.go":               userAppMain,
+		"internal/jobs/jobs.go": userAppJobs,
+	} {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(dir, "app")
+	cmd := exec.Command(goTool, "build", "-o", bin, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the user module: %v\n%s", err, out)
+	}
+	return bin
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 package errsight
 
 import (
@@ -6,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,6 +26,9 @@ func skipUnlessProcesses(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("looks at processes through /proc")
 	}
+	// A monitor built with -race (the test binary itself) would otherwise
+	// linger a second at exit, as every race-enabled program does.
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
 }
 
 // processEnviron returns the environment of process pid, nil once it is
@@ -233,4 +239,23 @@ func TestInitCrashMonitor(t *testing.T) {
 	if crashMon.Load() != nil || !strings.Contains(log.String(), "crash monitor not started: the client is disabled") {
 		t.Errorf("disabled client: monitor %v, log %q", crashMon.Load(), log)
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the debug log's writes from the
+// monitor's watcher goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

@@ -42,7 +42,8 @@ var plainTypes = map[[2]string]bool{
 // plain-message type, and failing that err's own type. A typed nil is named
 // by its type. ErrorClass(nil) is "<nil>", as %T prints it.
 //
-// It never panics, and looks at no more than a bounded part of the chain.
+// It never panics, and looks at no more than 1,024 errors of the chain, so
+// a deeper one may be named by its outer type.
 func ErrorClass(err error) string {
 	if err == nil {
 		return "<nil>"
@@ -159,8 +160,9 @@ func ErrorMessage(err error) (msg string) {
 // Backtrace. Messages are cut to 4 KiB.
 //
 // It never panics and always ends: cycles are detected, a panicking Unwrap
-// ends its branch, and the walk is bounded in depth and in errors looked
-// at (see walkError for what Go cannot protect against).
+// ends its branch, a typed nil is listed but not unwrapped, and the walk
+// looks at no more than 1,024 errors, 256 deep. Go cannot protect against
+// an Unwrap or Error that never returns or overflows the stack.
 func (s *Symbolizer) Causes(err error, max int) []Cause {
 	if err == nil || max <= 0 {
 		return nil

@@ -93,6 +93,21 @@ type holder struct{ inner error }
 func (h holder) Error() string { return "holder" }
 func (h holder) Unwrap() error { return h.inner }
 
+// fanOut is not comparable (its tags) and unwraps to n copies of itself.
+type fanOut struct {
+	n    int
+	tags []string
+}
+
+func (f fanOut) Error() string { return "fan-out" + strings.Join(f.tags, ",") }
+func (f fanOut) Unwrap() []error {
+	out := make([]error, f.n)
+	for i := range out {
+		out[i] = f
+	}
+	return out
+}
+
 // multi unwraps to a fixed list, nils included (errors.Join drops nils,
 // other code need not).
 type multi []error
@@ -290,6 +305,7 @@ func TestBadErrorsEnd(t *testing.T) {
 			return c
 		}()},
 		{"non-comparable holder", holder{sliceErr{[]string{"q"}}}},
+		{"non-comparable fan-out to itself", fanOut{n: 1000}},
 	}
 	s := NewSymbolizer(Options{})
 	for _, tc := range cases {

@@ -2,18 +2,22 @@ package stacktrace
 
 import (
 	"bytes"
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
 // TestGroupingStable builds testdata/groupprog twice, in two directories
 // and once with -trimpath, runs both from a third, and requires the same
-// grouping inputs and keys: exception class, first in-app frame's filename
-// and function, sha256("v2|class|filename|function"), and every frame.
+// grouping inputs: exception class, first in-app frame's filename and
+// function, and every frame. It prints the server's grouping keys,
+// sha256("v2|class|filename|function"), which are then equal too.
 func TestGroupingStable(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two programs; skipped with -short")
@@ -24,39 +28,50 @@ func TestGroupingStable(t *testing.T) {
 	}
 	repo := repoRoot(t)
 	base := t.TempDir()
-	plain := buildGroupProg(t, goBin, repo, filepath.Join(base, "a"), false)
-	trimmed := buildGroupProg(t, goBin, repo, filepath.Join(base, "elsewhere", "build dir", "b"), true)
+	dirs := [2]string{filepath.Join(base, "a"), filepath.Join(base, "elsewhere", "build dir", "b")}
+	var (
+		bins [2]string
+		errs [2]error
+		wg   sync.WaitGroup
+	)
+	for i, dir := range dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			bins[i], errs[i] = buildGroupProg(goBin, repo, dir, i == 1)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	runDir := t.TempDir()
-	outPlain := runGroupProg(t, plain, runDir)
-	outTrimmed := runGroupProg(t, trimmed, runDir)
-	if !bytes.Equal(outPlain, outTrimmed) {
-		t.Fatalf("grouping differs between builds:\n--- %s\n%s\n--- %s (-trimpath)\n%s", plain, outPlain, trimmed, outTrimmed)
+	plain := runGroupProg(t, bins[0], runDir)
+	trimmed := runGroupProg(t, bins[1], runDir)
+	if !bytes.Equal(plain, trimmed) {
+		t.Fatalf("grouping differs between builds:\n--- %s\n%s\n--- %s (-trimpath)\n%s", bins[0], plain, bins[1], trimmed)
 	}
 
-	var reports []struct {
-		Case, Class, Filename, Function, Key string
-		Frames                               []string
+	cases := parseGroupProg(t, plain)
+	want := map[string]string{
+		"capture_in_main":          "*fs.PathError|cmd/groupprog/main.go|main",
+		"origin_in_method":         "*store.NotFoundError|internal/store/store.go|(*Store).Load",
+		"panic_through_dependency": "*store.NotFoundError|internal/store/store.go|(*Store).MustGet",
 	}
-	if err := json.Unmarshal(outPlain, &reports); err != nil {
-		t.Fatalf("%v\n%s", err, outPlain)
+	if len(cases) != len(want) {
+		t.Fatalf("%d cases, want %d:\n%s", len(cases), len(want), plain)
 	}
-	want := map[string][3]string{
-		"capture_in_main":          {"*fs.PathError", "cmd/groupprog/main.go", "main"},
-		"origin_in_method":         {"*store.NotFoundError", "internal/store/store.go", "(*Store).Load"},
-		"panic_through_dependency": {"*store.NotFoundError", "internal/store/store.go", "(*Store).MustGet"},
-	}
-	if len(reports) != len(want) {
-		t.Fatalf("%d reports, want %d:\n%s", len(reports), len(want), outPlain)
-	}
-	for _, r := range reports {
-		w := want[r.Case]
-		if got := [3]string{r.Class, r.Filename, r.Function}; got != w {
-			t.Errorf("%s: grouped by %q, want %q", r.Case, got, w)
+	for name, c := range cases {
+		if c.group != want[name] {
+			t.Errorf("%s: grouped by %q, want %q", name, c.group, want[name])
 		}
-		t.Logf("%s: key %s (%s|%s|%s)", r.Case, r.Key[:16], r.Class, r.Filename, r.Function)
+		key := sha256.Sum256([]byte("v2|" + c.group))
+		t.Logf("%s: key %s (v2|%s)", name, hex.EncodeToString(key[:8]), c.group)
 	}
-	frames := strings.Join(reports[2].Frames, "\n")
+	frames := strings.Join(cases["panic_through_dependency"].frames, "\n")
 	t.Logf("frames of the panic:\n%s", frames)
 	for _, f := range []string{
 		"in Wrap.func in_app=false",    // the dependency's literal, wherever it was inlined
@@ -64,9 +79,40 @@ func TestGroupingStable(t *testing.T) {
 		"cmd/groupprog/main.go:",       // the literal in main
 	} {
 		if !strings.Contains(frames, f) {
-			t.Errorf("panic frames lack %q:\n%s", f, frames)
+			t.Errorf("panic frames lack %q", f)
 		}
 	}
+}
+
+type groupCase struct {
+	group  string // class|filename|function
+	frames []string
+}
+
+// parseGroupProg reads groupprog's output: "case", "class", "first" and
+// "frame" lines.
+func parseGroupProg(t *testing.T, out []byte) map[string]*groupCase {
+	t.Helper()
+	cases := map[string]*groupCase{}
+	var cur *groupCase
+	var class string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		kind, rest, _ := strings.Cut(line, " ")
+		switch {
+		case kind == "case":
+			cur = &groupCase{}
+			cases[rest] = cur
+		case cur == nil:
+			t.Fatalf("output does not start with a case:\n%s", out)
+		case kind == "class":
+			class = rest
+		case kind == "first":
+			cur.group = class + "|" + rest
+		case kind == "frame":
+			cur.frames = append(cur.frames, rest)
+		}
+	}
+	return cases
 }
 
 // repoRoot is the SDK's module directory, above this package.
@@ -84,25 +130,26 @@ func repoRoot(t *testing.T) string {
 
 // buildGroupProg copies groupprog and its dependency under dir, writes
 // their go.mod files, and builds the program; it returns the binary.
-func buildGroupProg(t *testing.T, goBin, repo, dir string, trimpath bool) string {
-	t.Helper()
+func buildGroupProg(goBin, repo, dir string, trimpath bool) (string, error) {
 	for _, name := range []string{"groupprog", "groupdep"} {
 		if err := os.CopyFS(filepath.Join(dir, name), os.DirFS(filepath.Join("testdata", name))); err != nil {
-			t.Fatal(err)
+			return "", err
 		}
 	}
-	write := func(name, content string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	files := map[string]string{
+		"groupdep/go.mod": "module example.com/groupdep\n\ngo 1.26\n",
+		"groupprog/go.mod": "module example.com/groupprog\n\ngo 1.26\n\n" +
+			"require (\n\texample.com/groupdep v0.0.0\n\t" + sdkModule + " v0.0.0\n)\n\n" +
+			"replace example.com/groupdep => ../groupdep\n\n" +
+			"replace " + sdkModule + " => " + filepath.ToSlash(repo) + "\n",
 	}
-	write("groupdep/go.mod", "module example.com/groupdep\n\ngo 1.26\n")
-	write("groupprog/go.mod", "module example.com/groupprog\n\ngo 1.26\n\n"+
-		"require (\n\texample.com/groupdep v0.0.0\n\t"+sdkModule+" v0.0.0\n)\n\n"+
-		"replace example.com/groupdep => ../groupdep\n\n"+
-		"replace "+sdkModule+" => "+filepath.ToSlash(repo)+"\n")
 	if sum, err := os.ReadFile(filepath.Join(repo, "go.sum")); err == nil {
-		write("groupprog/go.sum", string(sum))
+		files["groupprog/go.sum"] = string(sum)
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			return "", err
+		}
 	}
 
 	bin := filepath.Join(dir, "bin", "groupprog")
@@ -110,7 +157,8 @@ func buildGroupProg(t *testing.T, goBin, repo, dir string, trimpath bool) string
 	if trimpath {
 		args = append(args, "-trimpath")
 	}
-	cmd := exec.Command(goBin, append(args, "./cmd/groupprog")...)
+	args = append(args, "./cmd/groupprog")
+	cmd := exec.Command(goBin, args...)
 	cmd.Dir = filepath.Join(dir, "groupprog")
 	// Offline and self-contained: the replaced modules need no download
 	// and no checksum database.
@@ -118,9 +166,9 @@ func buildGroupProg(t *testing.T, goBin, repo, dir string, trimpath bool) string
 		"GOFLAGS=-mod=mod -buildvcs=false", "GOWORK=off", "GOPROXY=off",
 		"GOTOOLCHAIN=local", "GOSUMDB=off", "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		return "", fmt.Errorf("go %s in %s: %v\n%s", strings.Join(args, " "), cmd.Dir, err, out)
 	}
-	return bin
+	return bin, nil
 }
 
 func runGroupProg(t *testing.T, bin, dir string) []byte {

@@ -26,14 +26,8 @@ func isSDKPackage(pkg string) bool {
 	return false
 }
 
-// inApp decides whether a frame is the application's own code:
-//
-//  1. InAppExclude wins: a frame whose package path, Filename or AbsPath
-//     starts with one of its prefixes is not in-app.
-//  2. The SDK's own packages are not in-app (see sdkPackages).
-//  3. InAppInclude: a matching frame is in-app.
-//  4. Otherwise the main module's code is in-app, and the standard library
-//     and every dependency module are not.
+// inApp decides whether a frame is the application's own code, by the
+// rules documented on Options.
 func (s *Symbolizer) inApp(pkg, filename, absPath string, kind codeKind) bool {
 	if matchAny(s.opts.InAppExclude, pkg, filename, absPath) {
 		return false

@@ -16,9 +16,9 @@ import (
 //     alias of it, or a plain []uintptr;
 //   - Callers() []uintptr: go-errors.
 //
-// Their values are treated exactly like runtime.Callers output (return
-// addresses; pkg/errors' Frame is such a pc plus nothing), which is what
-// [Symbolizer.Frames] expects. The result is a fresh slice. OriginPCs never
+// Their values are treated exactly like runtime.Callers output, which is
+// what they are (pkg/errors' Frame is a return address, one past the call,
+// as its own pc method knows), and what [Symbolizer.Frames] expects. The result is a fresh slice. OriginPCs never
 // panics: a stack method that does is ignored.
 func OriginPCs(err error) []uintptr {
 	var (

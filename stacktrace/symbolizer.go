@@ -9,6 +9,17 @@ import (
 // Options configures a Symbolizer. The zero Options is valid: every zero
 // field means its default. The slices are read, never modified or kept
 // beyond NewSymbolizer's copy.
+//
+// A frame is in-app by these rules, the first that applies:
+//  1. it matches InAppExclude: not in-app;
+//  2. it is in this SDK (github.com/errsight/errsight-go, and its batcher,
+//     transport, stacktrace, errsighthttp, errsightslog, errsighttest and
+//     internal packages): not in-app, even when the SDK is the main module,
+//     except in its *_test.go files, where tests stand for the application
+//     (the SDK's examples/ are an application too);
+//  3. it matches InAppInclude: in-app;
+//  4. it is in the main module: in-app; the standard library and every
+//     dependency module, vendored or not: not.
 type Options struct {
 	// InAppInclude are package-path or file-path prefixes (on whole path
 	// elements, matched against Frame.Module, Frame.Filename and

@@ -68,16 +68,24 @@ func walkError(err error, visit func(e error, depth int) bool) {
 		}
 		// Push children in reverse so the first is visited first; never
 		// more than the walk can still visit.
-		if room := maxWalkNodes - nodes; len(many) > room {
-			many = many[:room]
+		if len(many) > room(nodes) {
+			many = many[:room(nodes)]
 		}
 		for i := len(many) - 1; i >= 0; i-- {
 			if many[i] != nil {
 				stack = append(stack, item{many[i], it.depth + 1})
 			}
 		}
+		// Only the top room items can still be reached (each visit pops
+		// one and pushes above the rest): drop the others, so that errors
+		// unwrapping to many copies of themselves can't grow the stack.
+		if excess := len(stack) - room(nodes); excess > 0 {
+			stack = append(stack[:0], stack[excess:]...)
+		}
 	}
 }
+
+func room(nodes int) int { return maxWalkNodes - nodes }
 
 // unwrapSafe calls err's Unwrap method of either shape, recovering from a
 // panic in it.

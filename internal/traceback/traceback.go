@@ -168,7 +168,6 @@ type parser struct {
 	block   blockKind
 	g       *Goroutine
 	pending *Frame // a function line waiting for its file line
-	created bool   // pending is a "created by" line
 }
 
 type blockKind int

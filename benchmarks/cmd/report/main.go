@@ -141,9 +141,6 @@ func fmtTime(sec float64) string {
 	}
 }
 
-// fmtNanos formats a count of nanoseconds (cpu-ns/op) as a time.
-func fmtNanos(ns float64) string { return fmtTime(ns / 1e9) }
-
 func fmtSummary(s summary, ok bool, f func(float64) string) string {
 	if !ok {
 		return "—"
@@ -209,8 +206,8 @@ func writeSideBySide(w io.Writer, bs *benchSet) {
 		rt, rok := bs.get(full(r.right), "sec/op")
 		la, laok := bs.get(full(r.left), "allocs/op")
 		ra, raok := bs.get(full(r.right), "allocs/op")
-		lc, lcok := bs.get(full(r.left), "cpu-ns/op")
-		rc, rcok := bs.get(full(r.right), "cpu-ns/op")
+		lc, lcok := bs.get(full(r.left), "cpu-sec/op")  // benchfmt tidies cpu-ns/op into seconds
+		rc, rcok := bs.get(full(r.right), "cpu-sec/op") // benchfmt tidies cpu-ns/op into seconds
 		lb, lbok := bs.get(full(r.left), "B/op")
 		rb, rbok := bs.get(full(r.right), "B/op")
 		ratio := "—"
@@ -220,7 +217,7 @@ func writeSideBySide(w io.Writer, bs *benchSet) {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			strings.ReplaceAll(r.label, "|", "\\|"),
 			fmtSummary(lt, lok, fmtTime), fmtSummary(rt, rok, fmtTime), ratio,
-			fmtSummary(lc, lcok, fmtNanos), fmtSummary(rc, rcok, fmtNanos),
+			fmtSummary(lc, lcok, fmtTime), fmtSummary(rc, rcok, fmtTime),
 			fmtSummary(la, laok, fmtCount), fmtSummary(ra, raok, fmtCount),
 			fmtSummary(lb, lbok, fmtCount), fmtSummary(rb, rbok, fmtCount))
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -244,9 +243,14 @@ func launchCrashMonitor(c *Client) (*crashMonitor, error) {
 		m.stop(false)
 		return nil, fmt.Errorf("SetCrashOutput: %w", err)
 	}
-	m.watching = true
-	m.watchDone = make(chan struct{})
-	go m.watch()
+	// The watcher needs a deadline to be stopped by Close; where pipes
+	// have none (Windows), there is no watcher, and the child is reaped
+	// when the monitor is stopped or replaced.
+	if lifeR.SetReadDeadline(time.Time{}) == nil {
+		m.watching = true
+		m.watchDone = make(chan struct{})
+		go m.watch()
+	}
 	return m, nil
 }
 
@@ -327,11 +331,19 @@ func (m *crashMonitor) stop(resetOutput bool) {
 	m.mu.Unlock()
 	m.stopWatching()
 	_ = m.pipe.Close()
-	_ = m.life.SetReadDeadline(time.Now().Add(time.Second))
-	if _, err := io.Copy(io.Discard, m.life); err != nil {
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		m.wait()
+	}()
+	timer := time.NewTimer(time.Second)
+	defer timer.Stop()
+	select {
+	case <-exited:
+	case <-timer.C:
 		_ = m.cmd.Process.Kill()
+		<-exited
 	}
-	m.wait()
 	_ = m.life.Close()
 }
 

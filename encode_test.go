@@ -202,7 +202,7 @@ type cyclic struct {
 	Next *cyclic
 }
 
-type opaqueStringer struct{ secretish int }
+type opaqueStringer struct{ _ int }
 
 func (o opaqueStringer) String() string { return "opaque-string" }
 

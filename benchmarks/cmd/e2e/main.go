@@ -75,9 +75,9 @@ func runParent(cfg e2e.Config) error {
 	if err != nil {
 		return err
 	}
-	// The child bounds itself (cap + close timeout, and sentry-go's own 5 s
-	// close); this only guards against a hang.
-	ctx, cancel := context.WithTimeout(context.Background(), cfg.Cap+2*cfg.CloseTimeout+time.Minute)
+	// The child bounds itself (cap, then flush and close, each bounded);
+	// this only guards against a hang of the harness.
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.Cap+2*cfg.CloseTimeout+2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe,
 		"-child", "-target", string(t),

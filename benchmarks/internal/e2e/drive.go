@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -80,8 +81,11 @@ func driveErrsight(cfg Config, t Target) (SDKResult, error) {
 	r.DeliverSeconds = time.Since(start).Seconds()
 
 	closeStart := time.Now()
-	if err := c.Close(); err != nil {
-		r.CloseErr = err.Error()
+	var closeErr error
+	if !bounded(cfg.CloseTimeout+closeGrace, func() { closeErr = c.Close() }) {
+		r.CloseErr = fmt.Sprintf("errsight: Close did not return within %v", cfg.CloseTimeout+closeGrace)
+	} else if closeErr != nil {
+		r.CloseErr = closeErr.Error()
 	}
 	r.CloseSeconds = time.Since(closeStart).Seconds()
 
@@ -142,11 +146,39 @@ func driveSentry(cfg Config, t Target) (SDKResult, error) {
 	r.DeliverSeconds = time.Since(start).Seconds()
 
 	// What a sentry-go program does at exit: Flush with a timeout, Close.
+	// Close is bounded here: after a Flush that timed out, sentry-go's
+	// AsyncTransport.Close waits for its worker, which goes on draining
+	// the whole queue (up to 1000 envelopes, one request each) first.
 	closeStart := time.Now()
 	if !c.Flush(cfg.CloseTimeout) {
 		r.CloseErr = "sentry: Flush at close returned false"
 	}
-	c.Close()
+	if !bounded(closeGrace+5*time.Second, c.Close) { // 5 s: its telemetry processor's own Close timeout
+		r.CloseErr += fmt.Sprintf("; sentry: Close did not return within %v (abandoned)", closeGrace+5*time.Second)
+		r.CloseErr = strings.TrimPrefix(r.CloseErr, "; ")
+	}
 	r.CloseSeconds = time.Since(closeStart).Seconds()
 	return r, nil
+}
+
+// closeGrace is how long past its own timeout an SDK's Close may take
+// before the harness stops waiting for it.
+const closeGrace = 5 * time.Second
+
+// bounded runs f and waits for it at most d; it reports whether f returned.
+// When it did not, f goes on running in the background.
+func bounded(d time.Duration, f func()) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
 }

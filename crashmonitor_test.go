@@ -56,9 +56,17 @@ func processState(pid int) string {
 	return string(rest[:1])
 }
 
+// isMonitor reports whether process pid carries the monitor's marker and
+// key. Right after exec, the kernel may not have set up the new program's
+// environment yet: it waits a little for one.
 func isMonitor(pid int, key string) bool {
+	env := processEnviron(pid)
+	for deadline := time.Now().Add(5 * time.Second); env == nil && processState(pid) != "" && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+		env = processEnviron(pid)
+	}
 	var marker, hasKey bool
-	for _, kv := range processEnviron(pid) {
+	for _, kv := range env {
 		marker = marker || kv == EnvCrashMonitor+"="+crashMonitorMarker
 		hasKey = hasKey || kv == EnvAPIKey+"="+key
 	}

@@ -99,11 +99,17 @@ func TestE2ESmoke(t *testing.T) {
 			if cfg.SDK != e2e.Errsight {
 				return // sentry-go's accounting is what is being measured
 			}
-			if r.Unaccounted != 0 {
-				t.Errorf("%d events neither delivered nor counted as dropped", r.Unaccounted)
+			if !r.CapHit {
+				if r.Unaccounted != 0 || r.Sent != int64(r.Delivered) {
+					t.Errorf("%d events unaccounted for; Stats().Sent = %d, the server accepted %d", r.Unaccounted, r.Sent, r.Delivered)
+				}
+				return
 			}
-			if r.Sent != int64(r.Delivered) {
-				t.Errorf("Stats().Sent = %d, the server accepted %d", r.Sent, r.Delivered)
+			// When Close gives up, the batch in flight is cancelled and
+			// counted as dropped; the server may have accepted it just
+			// before: counted twice is allowed, lost is not.
+			if r.Unaccounted > 0 || r.Sent > int64(r.Delivered) {
+				t.Errorf("%d events neither delivered nor counted as dropped; Stats().Sent = %d, the server accepted %d", r.Unaccounted, r.Sent, r.Delivered)
 			}
 		})
 	}

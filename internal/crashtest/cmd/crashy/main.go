@@ -65,9 +65,8 @@ func main() {
 	}
 	switch mode {
 	case "monitor-panic":
-		done := make(chan struct{})
-		go worker(done)
-		<-done
+		go worker()
+		time.Sleep(time.Minute) // the worker's panic ends the program first
 	case "monitor-fatal":
 		concurrentMapWrites()
 	case "monitor-recover":
@@ -113,8 +112,7 @@ func reindex() {
 }
 
 //go:noinline
-func worker(done chan struct{}) {
-	defer close(done)
+func worker() {
 	panic("goroutine boom")
 }
 

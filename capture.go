@@ -1,9 +1,9 @@
 package errsight
 
 import (
-	"errors"
-	"net/http"
+	"fmt"
 	"reflect"
+	"runtime"
 	"time"
 
 	"github.com/errsight/errsight-go/stacktrace"
@@ -88,7 +88,7 @@ func (h *Hub) capturePanic(r any, skip int) EventID {
 	if r == nil {
 		return ""
 	}
-	if err, ok := r.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+	if isAbortHandler(r) {
 		// net/http's sentinel for "abort this response quietly".
 		return ""
 	}
@@ -99,7 +99,8 @@ func (h *Hub) capturePanic(r any, skip int) EventID {
 	ev := &Event{Level: LevelFatal, Message: "panic: " + panicText(r), panicV: r}
 	if err, ok := r.(error); ok && !isNilError(err) {
 		ev.err = err
-	} else {
+	}
+	if _, ok := r.(error); !ok || isRuntimeError(r) {
 		ev.Exception = &Exception{Class: panicClass(r)}
 	}
 	ev.pcs = callers(skip + 1)
@@ -139,11 +140,24 @@ func isNilError(err error) bool {
 	return false
 }
 
-// panicClass names a non-error panic value's type, which the server uses
-// for grouping: "string" for panic("..."), "runtime.boundsError"...
+// panicClass names a panic value for grouping, the way the crash monitor
+// does, so that a panic groups the same whichever layer reports it: "panic"
+// for a string or a Stringer (the traceback shows only their text),
+// "runtime.Error" for the runtime's own panics (whose concrete types, such
+// as runtime.boundsError, are internal and change between Go versions),
+// else the value's type ("main.state"). Other errors get their ErrorClass.
 func panicClass(r any) string {
-	if r == nil {
+	switch r.(type) {
+	case nil, string, fmt.Stringer:
 		return "panic"
 	}
+	if isRuntimeError(r) {
+		return "runtime.Error"
+	}
 	return reflect.TypeOf(r).String()
+}
+
+func isRuntimeError(r any) bool {
+	_, ok := r.(runtime.Error)
+	return ok
 }

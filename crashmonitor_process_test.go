@@ -103,27 +103,35 @@ func runCrashy(t *testing.T, srv *errsighttest.Server, wrap []string, bin, mode 
 }
 
 // findMonitor returns the pid of parent's child process that carries the
-// monitor marker, 0 for none.
+// monitor marker, 0 for none. A child whose environment is not readable
+// yet (it is still in exec) is looked at again.
 func findMonitor(parent int) int {
-	dirs, _ := os.ReadDir("/proc")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		stat := readFile("/proc/" + d.Name() + "/stat")
-		_, rest, _ := strings.Cut(stat, ") ")
-		fields := strings.Fields(rest)
-		if len(fields) < 2 || fields[1] != strconv.Itoa(parent) {
-			continue
-		}
-		for _, kv := range processEnviron(pid) {
-			if kv == EnvCrashMonitor+"="+crashMonitorMarker {
-				return pid
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		starting := false
+		dirs, _ := os.ReadDir("/proc")
+		for _, d := range dirs {
+			pid, err := strconv.Atoi(d.Name())
+			if err != nil {
+				continue
+			}
+			_, rest, _ := strings.Cut(readFile("/proc/"+d.Name()+"/stat"), ") ")
+			fields := strings.Fields(rest)
+			if len(fields) < 2 || fields[1] != strconv.Itoa(parent) {
+				continue
+			}
+			env := processEnviron(pid)
+			starting = starting || env == nil
+			for _, kv := range env {
+				if kv == EnvCrashMonitor+"="+crashMonitorMarker {
+					return pid
+				}
 			}
 		}
+		if !starting || time.Now().After(deadline) {
+			return 0
+		}
+		time.Sleep(time.Millisecond)
 	}
-	return 0
 }
 
 // procStatus reads a "kB" field of a process's /proc status.
@@ -176,7 +184,7 @@ func TestCrashProcesses(t *testing.T) {
 		tags     map[string]string // among the event's tags
 	}{
 		{mode: "recover", exit: 2, stderr: "panic: recover boom [recovered, repanicked]\n\ngoroutine 1 [running]:\n",
-			events: 1, message: "panic: recover boom", class: "string", function: "panicker",
+			events: 1, message: "panic: recover boom", class: "panic", function: "panicker",
 			tags: map[string]string{"app": "crashy"}},
 		{mode: "go", exit: 2, stderr: "panic: reindex: unsupported operation [recovered, repanicked]\n\ngoroutine ",
 			events: 1, message: "panic: reindex: unsupported operation", function: "reindex",
@@ -189,7 +197,7 @@ func TestCrashProcesses(t *testing.T) {
 		{mode: "monitor-main-panic", exit: 2, stderr: "panic: code 42\n\ngoroutine 1 [running]:\n", monitor: true,
 			events: 1, message: "panic: code 42", class: "panic", function: "panicInMain"},
 		{mode: "monitor-recover", exit: 2, stderr: "panic: recover boom [recovered, repanicked]\n", monitor: true,
-			events: 1, message: "panic: recover boom", class: "string", function: "panicker"},
+			events: 1, message: "panic: recover boom", class: "panic", function: "panicker"},
 		{mode: "monitor-clean", exit: 0, monitor: true},
 		{mode: "monitor-exit", exit: 3, monitor: true},
 		{mode: "clean", exit: 0},

@@ -2,6 +2,8 @@ package errsight
 
 import (
 	"context"
+	"errors"
+	"net/http"
 )
 
 // Recover reports a panic in progress as a fatal event on the hub of ctx,
@@ -90,4 +92,20 @@ func flushBounded(ctx context.Context, c *Client) bool {
 		return false
 	}
 	return true
+}
+
+// isAbortHandler reports whether r is (or wraps) http.ErrAbortHandler,
+// net/http's sentinel for "abort this response quietly". errors.Is calls
+// the value's own Unwrap and Is methods: one that panics means no.
+func isAbortHandler(r any) (abort bool) {
+	err, ok := r.(error)
+	if !ok {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			abort = false
+		}
+	}()
+	return errors.Is(err, http.ErrAbortHandler)
 }

@@ -60,9 +60,9 @@ func TestRecover(t *testing.T) {
 		first   string // the first frame: the function that panicked
 		causes  int
 	}{
-		{"string", panicString, "panic: boom", "string", "panicString", 0},
-		{"index out of range", func() { panicIndex(5) }, "panic: runtime error: index out of range [5] with length 3", "runtime.boundsError", "panicIndex", 0},
-		{"nil dereference", func() { panicNil(nil) }, "panic: runtime error: invalid memory address or nil pointer dereference", "runtime.errorString", "panicNil", 0},
+		{"string", panicString, "panic: boom", "panic", "panicString", 0},
+		{"index out of range", func() { panicIndex(5) }, "panic: runtime error: index out of range [5] with length 3", "runtime.Error", "panicIndex", 0},
+		{"nil dereference", func() { panicNil(nil) }, "panic: runtime error: invalid memory address or nil pointer dereference", "runtime.Error", "panicNil", 0},
 		{"error", panicError, "panic: loading config: open /etc/app.yaml: file does not exist", "*fs.PathError", "panicError", 2},
 	}
 	for _, tt := range tests {
@@ -160,9 +160,28 @@ func TestRecoverNilContext(t *testing.T) {
 }
 
 // TestRecoverReportFails checks that a failure inside the report never
-// replaces the program's own panic: errors.Is, which looks for
-// http.ErrAbortHandler, calls the value's Unwrap, which panics here.
+// replaces the program's own panic. A Hub built as a zero value has no
+// scope, and capturing on it fails.
 func TestRecoverReportFails(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	h := &Hub{}
+	h.BindClient(c)
+	ctx := ContextWithHub(context.Background(), h)
+	got := panicsWith(func() {
+		defer Recover(ctx)
+		panic("original")
+	})
+	if got != "original" {
+		t.Errorf("re-panicked with %v, want the original value", got)
+	}
+	if n := len(flushed(t, c, rec)); n != 0 {
+		t.Errorf("%d events", n)
+	}
+}
+
+// TestRecoverHostileError reports a panic value whose Unwrap panics:
+// looking for http.ErrAbortHandler in it must not fail.
+func TestRecoverHostileError(t *testing.T) {
 	c, rec := newTestClient(t, Options{})
 	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
 	original := brokenUnwrap{}
@@ -173,8 +192,11 @@ func TestRecoverReportFails(t *testing.T) {
 	if got != original {
 		t.Errorf("re-panicked with %v, want the original value", got)
 	}
-	if n := len(flushed(t, c, rec)); n != 0 {
-		t.Errorf("%d events", n)
+	if evs := flushed(t, c, rec); len(evs) != 1 || evs[0]["message"] != "panic: broken" {
+		t.Errorf("events %v", evs)
+	}
+	if id := NewHub(c, nil).Recover(original); id == "" {
+		t.Error("Hub.Recover did not report it")
 	}
 }
 

@@ -23,18 +23,24 @@ const flushEvery = 50
 // json.Marshal-ed by a transport that then drops it, as its HTTP transports
 // do before the network), or the real HTTP pipeline to a loopback server
 // (tr=http). It flushes every 50 events and reports delivered/op, which must
-// be 1.
+// be 1, and for tr=encode wire-B/op, the JSON each SDK produces per event.
 //
 // errsight runs with SpikeLimit -1 here: with the default spike protection
 // the identical events past 60 a minute would be collapsed, not encoded.
 func BenchmarkDeliver(b *testing.B) {
 	b.Run("tr=encode", func(b *testing.B) {
 		sdkRun(b, func(b *testing.B) {
-			c, delivered := errsightClientCount(b, trDiscard, errsight.Options{SpikeLimit: -1})
-			benchErrsightDeliver(b, c, delivered)
+			tr := &fixture.DiscardTransport{}
+			c, delivered := errsightClientCount(b, trDiscard, errsight.Options{SpikeLimit: -1, Transport: tr})
+			n := benchErrsightDeliver(b, c, delivered)
+			// The request bodies: JSON arrays of BatchSize events.
+			b.ReportMetric(float64(tr.Bytes.Load())/float64(n), "wire-B/op")
 		}, func(b *testing.B) {
-			c, delivered := sentryClientCount(b, trDiscard, sentry.ClientOptions{Transport: &fixture.SentryDiscard{Encode: true}})
-			benchSentryDeliver(b, c, delivered)
+			tr := &fixture.SentryDiscard{Encode: true}
+			c, delivered := sentryClientCount(b, trDiscard, sentry.ClientOptions{Transport: tr})
+			n := benchSentryDeliver(b, c, delivered)
+			// The event items' JSON, without the envelope's headers.
+			b.ReportMetric(float64(tr.Bytes.Load())/float64(n), "wire-B/op")
 		})
 	})
 	b.Run("tr=http", func(b *testing.B) {
@@ -45,17 +51,19 @@ func BenchmarkDeliver(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				c, delivered := errsightClientCount(b, trHTTP, errsight.Options{SpikeLimit: -1, BatchSize: batch})
-				benchErrsightDeliver(b, c, delivered)
+				_ = benchErrsightDeliver(b, c, delivered)
 			})
 		}
 		b.Run("sdk=sentry", func(b *testing.B) {
 			c, delivered := sentryClientCount(b, trHTTP, sentry.ClientOptions{})
-			benchSentryDeliver(b, c, delivered)
+			_ = benchSentryDeliver(b, c, delivered)
 		})
 	})
 }
 
-func benchErrsightDeliver(b *testing.B, c *errsight.Client, delivered func() uint64) {
+// benchErrsightDeliver runs the loop and returns the number of events
+// captured.
+func benchErrsightDeliver(b *testing.B, c *errsight.Client, delivered func() uint64) int {
 	h := errsightHub(c)
 	before := delivered()
 	n := 0
@@ -77,9 +85,12 @@ func benchErrsightDeliver(b *testing.B, c *errsight.Client, delivered func() uin
 		}
 	})
 	b.ReportMetric(float64(delivered()-before)/float64(n), "delivered/op")
+	return n
 }
 
-func benchSentryDeliver(b *testing.B, c *sentry.Client, delivered func() uint64) {
+// benchSentryDeliver runs the loop and returns the number of events
+// captured.
+func benchSentryDeliver(b *testing.B, c *sentry.Client, delivered func() uint64) int {
 	h := sentryHub(c)
 	before := delivered()
 	n := 0
@@ -99,4 +110,5 @@ func benchSentryDeliver(b *testing.B, c *sentry.Client, delivered func() uint64)
 		}
 	})
 	b.ReportMetric(float64(delivered()-before)/float64(n), "delivered/op")
+	return n
 }

@@ -312,10 +312,7 @@ func writeTargets(w io.Writer, root, side *benchSet, runs []e2e.Result) {
 		a, aok := t.set.get(t.bench, "allocs/op")
 		verdict := "not measured"
 		if ok && aok {
-			verdict = "**met**"
-			if s.Center > t.maxSec || a.Center > t.maxAllocs {
-				verdict = "**missed**"
-			}
+			verdict = judge(s, a, t.maxSec, t.maxAllocs)
 		}
 		fmt.Fprintf(w, "| %s | ≤ %s, ≤ %.0f allocs | %s | %s | %s `%s` | %s |\n",
 			t.what, fmtTime(t.maxSec), t.maxAllocs, fmtSummary(s, ok, fmtTime), fmtSummary(a, aok, fmtCount), t.source, t.bench, verdict)
@@ -364,6 +361,25 @@ func writeTargets(w io.Writer, root, side *benchSet, runs []e2e.Result) {
 		}
 		fmt.Fprintf(w, "| end to end, server delay %v ms: delivered events/s, BatchSize 100 | ≥ 5× sentry-go | %.0f vs %.0f: %.1f× | | e2e | %s |\n",
 			delay, es.EventsPerSecond, sen.EventsPerSecond, ratio, verdict)
+	}
+}
+
+// judge says whether a target is met: "met" when the whole 95% confidence
+// interval of the median time is within the limit, "missed" when the whole
+// interval is above it, else "inconclusive" (the median's side is given);
+// allocations must be within their limit either way.
+func judge(s, allocs summary, maxSec, maxAllocs float64) string {
+	switch {
+	case allocs.Center > maxAllocs:
+		return "**missed** (allocations)"
+	case s.Hi <= maxSec:
+		return "**met**"
+	case s.Lo > maxSec:
+		return "**missed**"
+	case s.Center <= maxSec:
+		return "inconclusive (median within, interval " + fmtTime(s.Lo) + "–" + fmtTime(s.Hi) + ")"
+	default:
+		return "inconclusive (median above, interval " + fmtTime(s.Lo) + "–" + fmtTime(s.Hi) + ")"
 	}
 }
 

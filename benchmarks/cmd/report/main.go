@@ -372,6 +372,8 @@ func judge(s, allocs summary, maxSec, maxAllocs float64) string {
 	switch {
 	case allocs.Center > maxAllocs:
 		return "**missed** (allocations)"
+	case math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0):
+		return "inconclusive (too few runs for an interval)"
 	case s.Hi <= maxSec:
 		return "**met**"
 	case s.Lo > maxSec:

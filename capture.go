@@ -96,7 +96,7 @@ func (h *Hub) capturePanic(r any, skip int) EventID {
 	if !c.Enabled() {
 		return ""
 	}
-	ev := &Event{Level: LevelFatal, Message: "panic: " + panicText(r), panicV: r}
+	ev := &Event{Level: LevelFatal, Message: "panic: " + panicText(r)}
 	if err, ok := r.(error); ok && !isNilError(err) {
 		ev.err = err
 	}

@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/errsight/errsight-go/stacktrace"
 )
 
@@ -75,23 +73,35 @@ type Event struct {
 	err    error
 	panicV any
 	pcs    []uintptr
-	scope  scopeData
+	scope  *scopeData
 	built  bool
 	// suppressed is set by the spike guard on the worker: how many events
 	// like this one were left out since the last one sent.
-	suppressed int
+	suppressed int32
 }
 
 // newEventID makes a random (version 4) UUID. math/rand/v2's generator is
 // ChaCha8 seeded per thread by the runtime: unique enough for an idempotency
-// key, without crypto/rand's syscall on the capture path.
+// key, without crypto/rand's syscall on the capture path. The text is
+// formatted by hand into one allocation: this runs on every capture.
 func newEventID() EventID {
-	var u uuid.UUID
+	var u [16]byte
 	binary.LittleEndian.PutUint64(u[:8], rand.Uint64())
 	binary.LittleEndian.PutUint64(u[8:], rand.Uint64())
 	u[6] = (u[6] & 0x0f) | 0x40
 	u[8] = (u[8] & 0x3f) | 0x80
-	return EventID(u.String())
+	const hexDigits = "0123456789abcdef"
+	var buf [36]byte
+	j := 0
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			buf[j] = '-'
+			j++
+		}
+		buf[j], buf[j+1] = hexDigits[c>>4], hexDigits[c&0xf]
+		j += 2
+	}
+	return EventID(buf[:])
 }
 
 // build merges the scope snapshot into the event and symbolises its stack.
@@ -108,7 +118,10 @@ func (ev *Event) build(c *Client) {
 	if ev.Release == "" {
 		ev.Release = c.opts.Release
 	}
-	sd := &ev.scope
+	sd := ev.scope
+	if sd == nil {
+		sd = &emptyScope
+	}
 	if ev.User.IsZero() {
 		ev.User = sd.user
 	}
@@ -126,7 +139,7 @@ func (ev *Event) build(c *Client) {
 	if n := len(ev.Breadcrumbs); n > maxBreadcrumbs {
 		ev.Breadcrumbs = ev.Breadcrumbs[n-maxBreadcrumbs:]
 	}
-	ev.scope = scopeData{}
+	ev.scope = nil
 
 	if ev.err != nil || ev.pcs != nil {
 		ev.buildException(c)
@@ -147,13 +160,11 @@ func (ev *Event) buildException(c *Client) {
 			pcs = origin
 		}
 		ex.Causes = c.sym.Causes(ev.err, maxCauses)
-	} else if ev.panicV != nil && ex.Class == "" {
-		ex.Class = "panic"
 	}
 	if len(pcs) > 0 && len(ex.Frames) == 0 {
 		ex.Frames, ex.FramesOmitted = c.sym.Frames(pcs)
 	}
-	ev.err, ev.pcs, ev.panicV = nil, nil, nil
+	ev.err, ev.pcs = nil, nil
 	if ex.Class == "" && len(ex.Frames) == 0 && len(ex.Causes) == 0 {
 		// A message with AttachStacktrace but an empty stack: nothing to send.
 		return

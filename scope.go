@@ -16,14 +16,19 @@ import (
 //
 // The zero Scope is empty and ready to use; so is [NewScope]'s.
 type Scope struct {
-	mu  sync.Mutex
-	d   scopeData
+	mu sync.Mutex
+	// d is the scope's content, nil when empty. Snapshots and clones share
+	// the pointer; shared says so, and the next write copies the struct
+	// first. That makes a snapshot (every capture) and a fork (every
+	// request) one pointer copy, and keeps events small.
+	d      *scopeData
+	shared bool
+	// own says which maps of *d this scope may write in place: a map is
+	// still shared with older copies of the struct until it is copied too.
 	own ownBits
 }
 
-// ownBits says which maps of a Scope's data are its own to mutate in place.
-// A map that was shared with a clone or a snapshot is copied before the
-// first write after that.
+// ownBits marks the maps of a scope's data that only this scope refers to.
 type ownBits uint8
 
 const (
@@ -31,8 +36,8 @@ const (
 	ownMetadata
 )
 
-// scopeData is a scope's content. Its maps and slices are never written once
-// shared; see ownBits.
+// scopeData is a scope's content. Once a snapshot or clone refers to it,
+// nothing writes to it or to its maps and slices again.
 type scopeData struct {
 	user        User
 	tags        map[string]string
@@ -40,6 +45,9 @@ type scopeData struct {
 	fingerprint []string
 	crumbs      *crumbNode
 }
+
+// emptyScope stands in for a nil *scopeData when reading.
+var emptyScope scopeData
 
 // NewScope returns an empty scope.
 func NewScope() *Scope { return &Scope{} }
@@ -54,22 +62,45 @@ func (s *Scope) Clone() *Scope {
 
 func (s *Scope) cloneInto(c *Scope) {
 	c.d = s.snapshot()
+	c.shared = c.d != nil
 }
 
-// snapshot returns the scope's data for an event or a clone and marks every
-// map as shared.
-func (s *Scope) snapshot() scopeData {
+// snapshot returns the scope's data for an event or a clone, nil when
+// empty, and marks it shared: it is never written again.
+func (s *Scope) snapshot() *scopeData {
 	s.mu.Lock()
 	d := s.d
-	s.own = 0
+	s.shared = d != nil
 	s.mu.Unlock()
 	return d
+}
+
+// writableLocked returns the data this scope may write, copying it first
+// if a snapshot or clone refers to it.
+func (s *Scope) writableLocked() *scopeData {
+	switch {
+	case s.d == nil:
+		s.d, s.own = &scopeData{}, 0
+	case s.shared:
+		c := *s.d
+		s.d, s.own = &c, 0
+	}
+	s.shared = false
+	return s.d
+}
+
+// read returns the data for reading; the caller holds s.mu.
+func (s *Scope) readLocked() *scopeData {
+	if s.d == nil {
+		return &emptyScope
+	}
+	return s.d
 }
 
 // SetUser sets the user of every later event.
 func (s *Scope) SetUser(u User) {
 	s.mu.Lock()
-	s.d.user = u
+	s.writableLocked().user = u
 	s.mu.Unlock()
 }
 
@@ -77,37 +108,37 @@ func (s *Scope) SetUser(u User) {
 // per event, keys up to 60 and values up to 200 characters).
 func (s *Scope) SetTag(key, value string) {
 	s.mu.Lock()
-	s.ownTagsLocked(1)
-	s.d.tags[key] = value
+	s.ownTagsLocked(1)[key] = value
 	s.mu.Unlock()
 }
 
 // SetTags sets several tags at once; tags not in m are kept.
 func (s *Scope) SetTags(m map[string]string) {
 	s.mu.Lock()
-	s.ownTagsLocked(len(m))
-	maps.Copy(s.d.tags, m)
+	maps.Copy(s.ownTagsLocked(len(m)), m)
 	s.mu.Unlock()
 }
 
 // RemoveTag removes one tag.
 func (s *Scope) RemoveTag(key string) {
 	s.mu.Lock()
-	if _, ok := s.d.tags[key]; ok {
-		s.ownTagsLocked(0)
-		delete(s.d.tags, key)
+	if _, ok := s.readLocked().tags[key]; ok {
+		delete(s.ownTagsLocked(0), key)
 	}
 	s.mu.Unlock()
 }
 
-func (s *Scope) ownTagsLocked(extra int) {
-	if s.own&ownTags != 0 && s.d.tags != nil {
-		return
+// ownTagsLocked returns the tags map, copied first unless only this scope
+// refers to it.
+func (s *Scope) ownTagsLocked(extra int) map[string]string {
+	d := s.writableLocked()
+	if s.own&ownTags == 0 || d.tags == nil {
+		m := make(map[string]string, len(d.tags)+extra)
+		maps.Copy(m, d.tags)
+		d.tags = m
+		s.own |= ownTags
 	}
-	m := make(map[string]string, len(s.d.tags)+extra)
-	maps.Copy(m, s.d.tags)
-	s.d.tags = m
-	s.own |= ownTags
+	return d.tags
 }
 
 // SetMetadata sets one metadata value, sent in the event's metadata object.
@@ -116,16 +147,17 @@ func (s *Scope) ownTagsLocked(extra int) {
 // placeholder. A nil value removes the key.
 func (s *Scope) SetMetadata(key string, value any) {
 	s.mu.Lock()
-	if s.own&ownMetadata == 0 || s.d.metadata == nil {
-		m := make(map[string]any, len(s.d.metadata)+1)
-		maps.Copy(m, s.d.metadata)
-		s.d.metadata = m
+	d := s.writableLocked()
+	if s.own&ownMetadata == 0 || d.metadata == nil {
+		m := make(map[string]any, len(d.metadata)+1)
+		maps.Copy(m, d.metadata)
+		d.metadata = m
 		s.own |= ownMetadata
 	}
 	if value == nil {
-		delete(s.d.metadata, key)
+		delete(d.metadata, key)
 	} else {
-		s.d.metadata[key] = value
+		d.metadata[key] = value
 	}
 	s.mu.Unlock()
 }
@@ -138,7 +170,7 @@ func (s *Scope) SetFingerprint(fp []string) {
 		fp = nil
 	}
 	s.mu.Lock()
-	s.d.fingerprint = fp
+	s.writableLocked().fingerprint = fp
 	s.mu.Unlock()
 }
 
@@ -147,22 +179,24 @@ func (s *Scope) SetFingerprint(fp []string) {
 func (s *Scope) AddBreadcrumb(b Breadcrumb) {
 	b = b.normalised()
 	s.mu.Lock()
-	s.d.crumbs = s.d.crumbs.push(b)
+	d := s.writableLocked()
+	d.crumbs = d.crumbs.push(b)
 	s.mu.Unlock()
 }
 
 // ClearBreadcrumbs removes every breadcrumb.
 func (s *Scope) ClearBreadcrumbs() {
 	s.mu.Lock()
-	s.d.crumbs = nil
+	if s.d != nil {
+		s.writableLocked().crumbs = nil
+	}
 	s.mu.Unlock()
 }
 
 // Clear empties the scope.
 func (s *Scope) Clear() {
 	s.mu.Lock()
-	s.d = scopeData{}
-	s.own = 0
+	s.d, s.shared, s.own = nil, false, 0
 	s.mu.Unlock()
 }
 
@@ -170,14 +204,14 @@ func (s *Scope) Clear() {
 func (s *Scope) User() User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.d.user
+	return s.readLocked().user
 }
 
 // Tags returns a copy of the scope's tags.
 func (s *Scope) Tags() map[string]string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return maps.Clone(s.d.tags)
+	return maps.Clone(s.readLocked().tags)
 }
 
 // Metadata returns a copy of the scope's metadata map (the values themselves
@@ -185,13 +219,13 @@ func (s *Scope) Tags() map[string]string {
 func (s *Scope) Metadata() map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return maps.Clone(s.d.metadata)
+	return maps.Clone(s.readLocked().metadata)
 }
 
 // Breadcrumbs returns the scope's breadcrumbs, oldest first.
 func (s *Scope) Breadcrumbs() []Breadcrumb {
 	s.mu.Lock()
-	l := s.d.crumbs
+	l := s.readLocked().crumbs
 	s.mu.Unlock()
 	return l.slice(maxBreadcrumbs)
 }
@@ -200,5 +234,5 @@ func (s *Scope) Breadcrumbs() []Breadcrumb {
 func (s *Scope) Fingerprint() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string(nil), s.d.fingerprint...)
+	return append([]string(nil), s.readLocked().fingerprint...)
 }

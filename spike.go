@@ -26,7 +26,7 @@ type spikeGuard struct {
 type spikeCount struct {
 	windowStart time.Time
 	sent        int
-	suppressed  int
+	suppressed  int32
 }
 
 func newSpikeGuard(limit int) *spikeGuard {

@@ -3,8 +3,8 @@ module github.com/errsight/errsight-go
 go 1.26.0
 
 require (
-	github.com/google/uuid v1.6.0 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
-	go.uber.org/goleak v1.3.0 // indirect
-	golang.org/x/sync v0.25.0 // indirect
+	github.com/google/uuid v1.6.0
+	go.uber.org/goleak v1.3.0
 )
+
+require github.com/stretchr/testify v1.12.1 // indirect

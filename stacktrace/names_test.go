@@ -97,8 +97,8 @@ func TestTrimArgs(t *testing.T) {
 		"":                                "",
 		"net/http.(*conn).serve(0xc0001)": "net/http.(*conn).serve",
 	} {
-		if got := trimArgs(in); got != want {
-			t.Errorf("trimArgs(%q) = %q, want %q", in, got, want)
+		if got := TrimArgs(in); got != want {
+			t.Errorf("TrimArgs(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -252,7 +252,7 @@ func (s *Symbolizer) learnFrames(raw []runtime.Frame) {
 // in-app classification and source context as Frames.
 func (s *Symbolizer) Frame(function, file string, line int) Frame {
 	s.init()
-	return s.frame(trimArgs(function), file, line, true)
+	return s.frame(TrimArgs(function), file, line, true)
 }
 
 func (s *Symbolizer) frame(function, file string, line int, withContext bool) Frame {
@@ -308,10 +308,10 @@ func (s *Symbolizer) lookup(function, file string) nameInfo {
 	return info
 }
 
-// trimArgs removes a traceback's argument list: "main.f(0x1, {0x2, 0x3})"
-// and "main.(*T).M(...)" end at their name. A receiver's parentheses follow
-// a dot, an argument list does not.
-func trimArgs(fn string) string {
+// TrimArgs removes a Go traceback's argument list from a function name:
+// "main.f(0x1, {0x2, 0x3})" and "main.(*T).M(...)" end at their name. A
+// receiver's parentheses follow a dot, an argument list's do not.
+func TrimArgs(fn string) string {
 	if !strings.HasSuffix(fn, ")") {
 		return fn
 	}

@@ -4,7 +4,7 @@
 // whole standard error stream, and never fails: whatever the input, Parse
 // returns a Report holding what it could recognise.
 //
-// It imports nothing from the errsight packages; the crash monitor turns a
+// It imports only the stacktrace package; the crash monitor turns a
 // Report into an event.
 //
 // # What the runtime prints
@@ -34,6 +34,8 @@ package traceback
 import (
 	"strconv"
 	"strings"
+
+	"github.com/errsight/errsight-go/stacktrace"
 )
 
 // Kinds of crash, as in Report.Kind.
@@ -313,7 +315,7 @@ func (p *parser) blockLine(line string) {
 		p.pending = &p.g.CreatedBy
 		return
 	}
-	name := trimArgs(line)
+	name := stacktrace.TrimArgs(line)
 	if name == line || name == "" || strings.ContainsAny(name, " \t") {
 		// Not "function(arguments)": the block has ended without a blank
 		// line ("exit status 2" from go run, a fatal error's message).
@@ -351,31 +353,6 @@ func elided(line string) (int, bool) {
 		return n, true
 	}
 	return 1, true
-}
-
-// trimArgs removes the argument list: "main.f(0x1, {0x2, 0x3})" and
-// "main.(*T).M(...)" end at their name. A receiver's parentheses follow a
-// dot; an argument list's do not.
-func trimArgs(fn string) string {
-	if !strings.HasSuffix(fn, ")") {
-		return fn
-	}
-	depth := 0
-	for i := len(fn) - 1; i >= 0; i-- {
-		switch fn[i] {
-		case ')':
-			depth++
-		case '(':
-			depth--
-			if depth == 0 {
-				if i > 0 && fn[i-1] != '.' {
-					return fn[:i]
-				}
-				return fn
-			}
-		}
-	}
-	return fn
 }
 
 // parseFileLine reads "/src/app/main.go:145 +0x4d", with or without the pc

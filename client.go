@@ -24,6 +24,7 @@ type Client struct {
 	sym     *stacktrace.Symbolizer
 	queue   eventQueue
 	spike   *spikeGuard // owned by the worker goroutine
+	scratch []byte      // encoding buffer, owned by the worker goroutine
 
 	beforeSendDropped atomic.Uint64
 	beforeSendPanics  atomic.Uint64

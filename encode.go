@@ -1,6 +1,7 @@
 package errsight
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -37,7 +38,8 @@ const (
 
 var sdkMetadataKeys = []string{keyExceptionClass, keyExceptionFrames, keyExceptionCauses, keyFramesOmitted, keySuppressed}
 
-// encode is the batcher's Encode: it runs on the worker goroutine only.
+// encode is the batcher's Encode. It runs on the worker goroutine only,
+// which owns c.spike and c.scratch.
 func (c *Client) encode(ev *Event, shrink int) ([]byte, error) {
 	if shrink >= shrinkLevels {
 		return nil, batcher.ErrCannotShrink
@@ -48,8 +50,18 @@ func (c *Client) encode(ev *Event, shrink int) ([]byte, error) {
 			return nil, batcher.ErrSuppressed
 		}
 	}
-	return appendEvent(make([]byte, 0, 2048), ev, shrink), nil
+	// Encode into the worker's scratch buffer, then copy out exactly what
+	// the event needs: the batcher keeps these bytes until delivery, and a
+	// buffer grown by doubling would keep up to twice that.
+	b := appendEvent(c.scratch[:0], ev, shrink)
+	if cap(b) <= maxScratchBytes {
+		c.scratch = b
+	}
+	return bytes.Clone(b), nil
 }
+
+// maxScratchBytes bounds the encoding buffer the worker keeps between events.
+const maxScratchBytes = 1 << 20
 
 // appendEvent writes the event's JSON object with the server's field names,
 // inside the server's limits. It never fails: a value that cannot be encoded
@@ -104,7 +116,7 @@ func appendEvent(b []byte, ev *Event, shrink int) []byte {
 	b = appendMetadata(b, ev, shrink)
 	if ex := ev.Exception; ex != nil && len(ex.Frames) > 0 {
 		b = append(b, `,"backtrace":`...)
-		b = appendJSON(b, stacktrace.Backtrace(framesFor(ex.Frames, shrink)), maxValueBytes)
+		b = appendStrings(b, stacktrace.Backtrace(framesFor(ex.Frames, shrink)))
 	}
 	return append(b, '}')
 }
@@ -254,11 +266,11 @@ func appendMetadata(b []byte, ev *Event, shrink int) []byte {
 		}
 		if frames := framesFor(ex.Frames, shrink); len(frames) > 0 {
 			field(keyExceptionFrames)
-			b = appendJSON(b, frames, math.MaxInt)
+			b = appendFrames(b, frames)
 		}
 		if len(ex.Causes) > 0 {
 			field(keyExceptionCauses)
-			b = appendJSON(b, causesFor(ex.Causes, shrink), math.MaxInt)
+			b = appendCauses(b, causesFor(ex.Causes, shrink))
 		}
 		if ex.FramesOmitted > 0 {
 			field(keyFramesOmitted)

@@ -51,6 +51,9 @@ func run(w io.Writer, dir string) error {
 	fmt.Fprintln(w)
 	writeSideBySide(w, side)
 	fmt.Fprintln(w)
+	if writeBaseline(w, side) {
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintln(w, "### End to end")
 	fmt.Fprintln(w)
 	writeE2E(w, runs)
@@ -221,6 +224,31 @@ func writeSideBySide(w io.Writer, bs *benchSet) {
 			fmtSummary(la, laok, fmtCount), fmtSummary(ra, raok, fmtCount),
 			fmtSummary(lb, lbok, fmtCount), fmtSummary(rb, rbok, fmtCount))
 	}
+}
+
+// writeBaseline writes the benchmarks without an sdk key (BenchmarkMachine),
+// if any, and reports whether it wrote anything.
+func writeBaseline(w io.Writer, bs *benchSet) bool {
+	var names []string
+	for _, name := range bs.names {
+		if _, sdk := splitSDK(name); sdk == "" {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return false
+	}
+	fmt.Fprintln(w, "### Machine baseline")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| operation | time/op | allocs/op | B/op |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|")
+	for _, name := range names {
+		t, tok := bs.get(name, "sec/op")
+		a, aok := bs.get(name, "allocs/op")
+		b, bok := bs.get(name, "B/op")
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", name, fmtSummary(t, tok, fmtTime), fmtSummary(a, aok, fmtCount), fmtSummary(b, bok, fmtCount))
+	}
+	return true
 }
 
 func readE2E(path string) ([]e2e.Result, error) {

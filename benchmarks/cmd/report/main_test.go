@@ -14,6 +14,7 @@ BenchmarkCaptureMessage/tr=discard/sdk=errsight-2   1000  260.0 ns/op  300 cpu-n
 BenchmarkCaptureMessage/tr=discard/sdk=sentry-2     1000  2500 ns/op  3600 B/op  26 allocs/op
 BenchmarkCaptureMessage/tr=discard/sdk=sentry-2     1000  2600 ns/op  3600 B/op  26 allocs/op
 BenchmarkSlogBelowBreadcrumb/sdk=errsight-2  1000  12 ns/op  0 B/op  0 allocs/op
+BenchmarkMachine/op=time.Now-2  1000  55 ns/op
 BenchmarkSlogBelowBreadcrumb/sdk=sentry-defaults-2  1000  900 ns/op  280 B/op  7 allocs/op
 `
 
@@ -44,6 +45,7 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		"| CaptureMessage/tr=discard | 255 ns ±∞ | 2.55 µs ±∞ | 10.0× | 300 ns ±∞ | — | 2 ±∞ | 26 ±∞ |", // medians of 2 runs
 		"| SlogBelowBreadcrumb [sentry-defaults] | 12 ns ±∞ | 900 ns ±∞ | 75.0× |",
+		"| Machine/op=time.Now | 55 ns ±∞ | — | — |",
 		"| sentry delay=0s | 10 / 100 (10.0%) | 10 | queue_overflow 80 | 10 |",
 		"| CaptureMessage, populated hub | ≤ 300 ns, ≤ 3 allocs | 400 ns ±0% | 2 ±0% | root `CaptureMessage` | **missed** |",
 		"| disabled capture (package-level, no API key) | ≤ 5.00 ns, ≤ 0 allocs | 3.00 ns ±0% | 0 ±0% | root `CaptureDisabled` | **met** |",

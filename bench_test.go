@@ -16,7 +16,7 @@ import (
 // the other core and its allocations would be counted against the caller.
 type discardQueue struct{ n atomic.Uint64 }
 
-func (q *discardQueue) Enqueue(*Event) bool         { q.n.Add(1); return true }
+func (q *discardQueue) Enqueue(*capture) bool       { q.n.Add(1); return true }
 func (q *discardQueue) Flush(context.Context) error { return nil }
 func (q *discardQueue) Close(time.Duration) error   { return nil }
 func (q *discardQueue) Stats() batcher.Stats        { return batcher.Stats{Enqueued: q.n.Load()} }
@@ -148,7 +148,7 @@ func BenchmarkEncodeEvent(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		ev := proto
-		if _, err := c.encode(&ev, 0); err != nil {
+		if _, err := c.encode(&capture{ev: &ev}, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

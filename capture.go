@@ -17,6 +17,31 @@ const maxCauses = 5
 // trimming of deep stacks to have something to trim.
 const stackDepth = 64
 
+// capture is what a capture function queues: the few words the capturing
+// goroutine can record cheaply. The worker turns it into an Event, unless
+// the Event exists already: built by the caller (CaptureEvent), or on the
+// spot for BeforeSend. Keeping it small keeps the capture path cheap: every
+// byte allocated here is paid for on the user's goroutine.
+type capture struct {
+	ev    *Event
+	id    EventID
+	level Level
+	msg   string
+	ts    time.Time
+	err   error
+	pcs   []uintptr
+	scope *scopeData
+}
+
+// event returns the capture's Event, making it from the record once.
+func (r *capture) event() *Event {
+	if r.ev == nil {
+		r.ev = &Event{ID: r.id, Level: r.level, Message: r.msg, Timestamp: r.ts, err: r.err, pcs: r.pcs, scope: r.scope}
+		r.err, r.pcs, r.scope = nil, nil, nil
+	}
+	return r.ev
+}
+
 // The capture functions below count the frames above them exactly: skip is
 // how many frames sit between the user's call and the function itself, so
 // that the first frame of the stack is the user's call site.
@@ -36,10 +61,9 @@ func (h *Hub) captureError(err error, level Level, skip int) EventID {
 	if level < c.opts.MinLevel {
 		return ""
 	}
-	ev := &Event{Level: level, err: err}
-	ev.Message = stacktrace.ErrorMessage(err)
-	ev.pcs = callers(skip + 1)
-	return h.finish(c, ev)
+	r := &capture{level: level, err: err, msg: stacktrace.ErrorMessage(err)}
+	r.pcs = callers(skip + 1)
+	return h.finish(c, r)
 }
 
 func (h *Hub) captureMessage(msg string, level Level, skip int) EventID {
@@ -53,11 +77,11 @@ func (h *Hub) captureMessage(msg string, level Level, skip int) EventID {
 	if level < c.opts.MinLevel {
 		return ""
 	}
-	ev := &Event{Level: level, Message: msg}
+	r := &capture{level: level, msg: msg}
 	if c.opts.AttachStacktrace {
-		ev.pcs = callers(skip + 1)
+		r.pcs = callers(skip + 1)
 	}
-	return h.finish(c, ev)
+	return h.finish(c, r)
 }
 
 func (h *Hub) captureEvent(ev *Event, skip int) EventID {
@@ -78,7 +102,7 @@ func (h *Hub) captureEvent(ev *Event, skip int) EventID {
 		// Only when the caller gave no stack of its own (SetStack, SetError).
 		ev.pcs = callers(skip + 1)
 	}
-	return h.finish(c, ev)
+	return h.finish(c, &capture{ev: ev})
 }
 
 // capturePanic reports a recovered value as a fatal event. Called from a
@@ -104,25 +128,39 @@ func (h *Hub) capturePanic(r any, skip int) EventID {
 		ev.Exception = &Exception{Class: panicClass(r)}
 	}
 	ev.pcs = callers(skip + 1)
-	return h.finish(c, ev)
+	return h.finish(c, &capture{ev: ev})
 }
 
-// finish stamps the event and hands it to the client.
-func (h *Hub) finish(c *Client, ev *Event) EventID {
-	if ev.ID == "" {
-		ev.ID = newEventID()
+// finish stamps the capture with its id, time and scope snapshot, and hands
+// it to the client.
+func (h *Hub) finish(c *Client, r *capture) EventID {
+	if ev := r.ev; ev != nil {
+		if ev.ID == "" {
+			ev.ID = newEventID()
+		}
+		if ev.Timestamp.IsZero() {
+			ev.Timestamp = time.Now()
+		}
+		ev.scope = h.scope.snapshot()
+		r.id = ev.ID
+	} else {
+		r.id = newEventID()
+		r.ts = time.Now()
+		r.scope = h.scope.snapshot()
 	}
-	if ev.Timestamp.IsZero() {
-		ev.Timestamp = time.Now()
-	}
-	ev.scope = h.scope.snapshot()
-	return c.enqueue(ev)
+	return c.enqueue(r)
 }
 
+// callers records the stack into an array on the goroutine's own stack,
+// then keeps only what it holds: a typical stack of 20 frames costs 160
+// bytes, not stackDepth words.
 func callers(skip int) []uintptr {
-	pcs := make([]uintptr, stackDepth)
-	n := stacktrace.Callers(skip+1, pcs)
-	return pcs[:n:n]
+	var buf [stackDepth]uintptr
+	n := stacktrace.Callers(skip+1, buf[:])
+	if n == 0 {
+		return nil
+	}
+	return append([]uintptr(nil), buf[:n]...)
 }
 
 // isNilError reports whether err is nil or a nil pointer (or map, slice,

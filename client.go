@@ -37,7 +37,7 @@ type Client struct {
 // only so that benchmarks can measure the capture path alone, without the
 // worker's encoding competing for the same cores.
 type eventQueue interface {
-	Enqueue(*Event) bool
+	Enqueue(*capture) bool
 	Flush(context.Context) error
 	Close(time.Duration) error
 	Stats() batcher.Stats
@@ -89,7 +89,7 @@ func NewClient(opts Options) (*Client, error) {
 	})
 	c.spike = newSpikeGuard(o.SpikeLimit)
 	c.enabled = true
-	c.queue = batcher.New(batcher.Config[*Event]{
+	c.queue = batcher.New(batcher.Config[*capture]{
 		Transport:     tr,
 		Encode:        c.encode,
 		BatchSize:     o.BatchSize,
@@ -173,18 +173,20 @@ func (c *Client) Close() error {
 	return c.closeErr
 }
 
-// enqueue hands a built or unbuilt event to the worker after BeforeSend.
-func (c *Client) enqueue(ev *Event) EventID {
+// enqueue hands a capture to the worker, after BeforeSend when there is one.
+func (c *Client) enqueue(r *capture) EventID {
 	if c.opts.BeforeSend != nil {
+		ev := r.event()
 		ev.build(c)
 		if ev = c.beforeSend(ev); ev == nil {
 			return ""
 		}
+		r.ev, r.id = ev, ev.ID
 	}
-	if !c.queue.Enqueue(ev) {
+	if !c.queue.Enqueue(r) {
 		return ""
 	}
-	return ev.ID
+	return r.id
 }
 
 // beforeSend runs the user's hook, containing a panic: fail-closed drops the

@@ -40,10 +40,11 @@ var sdkMetadataKeys = []string{keyExceptionClass, keyExceptionFrames, keyExcepti
 
 // encode is the batcher's Encode. It runs on the worker goroutine only,
 // which owns c.spike and c.scratch.
-func (c *Client) encode(ev *Event, shrink int) ([]byte, error) {
+func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
 	if shrink >= shrinkLevels {
 		return nil, batcher.ErrCannotShrink
 	}
+	ev := r.event()
 	if shrink == shrinkNone {
 		ev.build(c)
 		if c.spike.suppress(ev, time.Now()) {

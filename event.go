@@ -68,13 +68,13 @@ type Event struct {
 	// Exception is set for captured errors and panics.
 	Exception *Exception
 
-	// What the capturing goroutine recorded cheaply; build turns it into the
-	// exported fields, on the worker unless BeforeSend needs them sooner.
-	err    error
-	panicV any
-	pcs    []uintptr
-	scope  *scopeData
-	built  bool
+	// What the capture recorded (the error, its stack, the scope snapshot);
+	// build turns it into the exported fields, on the worker unless
+	// BeforeSend needs them sooner.
+	err   error
+	pcs   []uintptr
+	scope *scopeData
+	built bool
 	// suppressed is set by the spike guard on the worker: how many events
 	// like this one were left out since the last one sent.
 	suppressed int32

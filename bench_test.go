@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/errsight/errsight-go/batcher"
+	"github.com/errsight/errsight-go/errsighttest"
 )
 
 // discardQueue stands in for the batcher when only the capturing
@@ -152,4 +154,34 @@ func BenchmarkEncodeEvent(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCaptureHangingServer captures against a server that never
+// answers: the queue fills, one batch waits in flight, and every further
+// capture is a counted drop. heap-MiB is the heap in use at the end over the
+// heap before: what a dead ErrSight costs the application's memory.
+func BenchmarkCaptureHangingServer(b *testing.B) {
+	srv := errsighttest.NewServer()
+	defer srv.Close()
+	srv.SetFault(errsighttest.Fault{Hang: true})
+	c, err := NewClient(Options{Host: srv.URL, APIKey: srv.APIKey(), ShutdownTimeout: 100 * time.Millisecond, Timeout: time.Hour, SpikeLimit: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := populatedHub(c)
+	err = wrappedTwice()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	b.ReportAllocs()
+	for b.Loop() {
+		h.CaptureError(err)
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	grown := max(int64(after.HeapInuse)-int64(before.HeapInuse), 0)
+	b.ReportMetric(float64(grown)/(1<<20), "heap-MiB")
+	b.ReportMetric(float64(c.Stats().Dropped.QueueFull)/float64(b.N), "dropped/op")
+	_ = c.Close()
 }

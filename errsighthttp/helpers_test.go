@@ -10,10 +10,10 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighttest"
+	"github.com/errsight/errsight-go/internal/sinktest"
 )
 
 // sink is an errsighttest server with an enabled client reporting to it and
@@ -24,38 +24,19 @@ type sink struct {
 	srv    *errsighttest.Server
 	client *errsight.Client
 	hub    *errsight.Hub
+	base   *sinktest.Sink
 }
 
 func newSink(t testing.TB) *sink {
 	t.Helper()
-	srv := errsighttest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := errsight.NewClient(errsight.Options{
-		Host:       srv.URL,
-		APIKey:     srv.APIKey(),
-		MinLevel:   errsight.LevelDebug,
-		SpikeLimit: -1,
-		// Short and large batches keep the tests quick: they wait for
-		// delivery with Flush.
-		FlushInterval: 10 * time.Millisecond,
-		BatchSize:     100,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return &sink{srv: srv, client: c, hub: errsight.NewHub(c, nil)}
+	base := sinktest.New(t)
+	return &sink{srv: base.Server, client: base.Client, hub: errsight.NewHub(base.Client, nil), base: base}
 }
 
 // events flushes the client and returns what the server accepted.
 func (s *sink) events(t testing.TB) []errsighttest.Event {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.client.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s.srv.Events()
+	return s.base.Events(t)
 }
 
 // bodies returns every request body the ErrSight server received.

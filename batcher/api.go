@@ -80,6 +80,7 @@ type Config[T any] struct {
 // DropReason says why an item was not delivered.
 type DropReason int
 
+// The reasons, in the order of Stats.Dropped.
 const (
 	DropQueueFull   DropReason = iota // the queue was full at Enqueue
 	DropClosed                        // Enqueue after Close, or still queued when Close gave up
@@ -88,7 +89,7 @@ const (
 	DropRateLimited                   // held back by a 429 pause when Close gave up
 	DropSuppressed                    // Encode returned ErrSuppressed
 	DropEncode                        // Encode failed
-	NumDropReasons
+	NumDropReasons                    // the number of reasons: Stats.Dropped's length
 )
 
 var dropReasonNames = [NumDropReasons]string{

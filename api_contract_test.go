@@ -3,10 +3,14 @@ package errsight_test
 import (
 	"context"
 	"io"
+	"log/slog"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/errsighthttp"
+	"github.com/errsight/errsight-go/errsightslog"
 	"github.com/errsight/errsight-go/errsighttest"
 	"github.com/errsight/errsight-go/transport"
 )
@@ -111,4 +115,14 @@ func TestAPIContract(t *testing.T) {
 		_                             = (*errsighttest.Server)(nil).Events
 		_                             = (*errsighttest.Server)(nil).WaitForEvents
 	)
+
+	var (
+		_ func(errsighthttp.Options) func(http.Handler) http.Handler = errsighthttp.Middleware
+		_ func(*errsightslog.HandlerOptions) *errsightslog.Handler   = errsightslog.NewHandler
+		_ slog.Handler                                               = errsightslog.NewHandler(nil)
+		_                                                            = errsightslog.HandlerOptions{Next: slog.Handler(nil)}
+	)
+	if errsighthttp.Middleware(errsighthttp.Options{}) == nil {
+		t.Error("the zero errsighthttp.Options must give a working middleware")
+	}
 }

@@ -307,14 +307,7 @@ func TestCrashProcesses(t *testing.T) {
 // application's standard output and error open (a reader of the
 // application's output must see EOF when the application exits).
 func TestCrashMonitorFiles(t *testing.T) {
-	skipUnlessProcesses(t)
-	t.Cleanup(func() { stopCrashMonitor(nil) })
-	c, _ := newTestClient(t, Options{CrashMonitor: true})
-	startCrashMonitor(c)
-	m := crashMon.Load()
-	if m == nil {
-		t.Fatal("no monitor started")
-	}
+	m := startTestMonitor(t, Options{})
 	fd := "/proc/" + strconv.Itoa(m.cmd.Process.Pid) + "/fd/"
 	for _, n := range []string{"1", "2"} {
 		target, err := os.Readlink(fd + n)

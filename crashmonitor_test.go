@@ -140,15 +140,8 @@ func TestCrashMonitorLifecycle(t *testing.T) {
 }
 
 func TestCrashMonitorDiesEarly(t *testing.T) {
-	skipUnlessProcesses(t)
-	t.Cleanup(func() { stopCrashMonitor(nil) })
 	log := &syncBuffer{}
-	c, _ := newTestClient(t, Options{CrashMonitor: true, Debug: true, DebugWriter: log})
-	startCrashMonitor(c)
-	m := crashMon.Load()
-	if m == nil {
-		t.Fatalf("no monitor started: %s", log)
-	}
+	m := startTestMonitor(t, Options{Debug: true, DebugWriter: log})
 	pid := m.cmd.Process.Pid
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -167,14 +160,7 @@ func TestCrashMonitorDiesEarly(t *testing.T) {
 }
 
 func TestCrashMonitorIgnoresSignals(t *testing.T) {
-	skipUnlessProcesses(t)
-	t.Cleanup(func() { stopCrashMonitor(nil) })
-	c, _ := newTestClient(t, Options{CrashMonitor: true})
-	startCrashMonitor(c)
-	m := crashMon.Load()
-	if m == nil {
-		t.Fatal("no monitor started")
-	}
+	m := startTestMonitor(t, Options{})
 	pid := m.cmd.Process.Pid
 	// Give the child time to get past its init function (where it
 	// installs its signal dispositions): it reads its header first.
@@ -267,4 +253,20 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// startTestMonitor starts a crash monitor for a test client with opts (and
+// CrashMonitor) and stops it when the test ends.
+func startTestMonitor(t *testing.T, opts Options) *crashMonitor {
+	t.Helper()
+	skipUnlessProcesses(t)
+	t.Cleanup(func() { stopCrashMonitor(nil) })
+	opts.CrashMonitor = true
+	c, _ := newTestClient(t, opts)
+	startCrashMonitor(c)
+	m := crashMon.Load()
+	if m == nil {
+		t.Fatalf("no monitor started (debug output, if any: %v)", opts.DebugWriter)
+	}
+	return m
 }

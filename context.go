@@ -6,6 +6,15 @@ import "context"
 // ContextWithHub can set it.
 type hubKey struct{}
 
+// HubKey is the string under which integrations store a request's hub in
+// framework contexts that keep values by string key rather than as a
+// context.Context chain: gin's *gin.Context (c.Set), fasthttp's RequestCtx
+// (SetUserValue). Such a framework context is itself a context.Context whose
+// Value looks the string up, so [HubFromContext] finds the request's hub
+// whichever form of context a handler passes, without the core importing any
+// framework. Application code uses [ContextWithHub] instead.
+const HubKey = "github.com/errsight/errsight-go.Hub"
+
 // globalHub is the hub of code that carries none in its context. Its client
 // is nil (disabled) until Init binds one.
 var globalHub = NewHub(nil, nil)
@@ -14,11 +23,15 @@ var globalHub = NewHub(nil, nil)
 // the one every context without a hub falls back to.
 func CurrentHub() *Hub { return globalHub }
 
-// HubFromContext returns the hub in ctx, else the global hub. It never
+// HubFromContext returns the hub in ctx (set by [ContextWithHub], or stored
+// under [HubKey] by a framework integration), else the global hub. It never
 // returns nil; a nil ctx is treated as context.Background().
 func HubFromContext(ctx context.Context) *Hub {
 	if ctx != nil {
 		if h, ok := ctx.Value(hubKey{}).(*Hub); ok && h != nil {
+			return h
+		}
+		if h, ok := ctx.Value(HubKey).(*Hub); ok && h != nil {
 			return h
 		}
 	}

@@ -21,6 +21,23 @@ var sensitiveParts = [...]string{
 	"cookie", "bearer", "private",
 }
 
+// IsSensitiveName reports whether a parameter, header or metadata name looks
+// like it carries a secret, by the default rules that every errsight
+// integration shares. It does not allocate.
+func IsSensitiveName(name string) bool { return sensitiveKey(name) }
+
+// ScrubQuery returns the raw query string with the value of every parameter
+// whose name looks sensitive (see [IsSensitiveName]) replaced by [Filtered].
+// A query without such parameters is returned as is, without allocating.
+// Integrations for other frameworks use it so that the rules live in one
+// place.
+func ScrubQuery(raw string) string { return scrubQuery(raw) }
+
+// ScrubURL renders a URL held as text for a report: without credentials or
+// fragment, its query scrubbed as by [ScrubQuery]. Text that does not parse
+// as a URL becomes [Filtered] rather than being sent unscrubbed.
+func ScrubURL(s string) string { return scrubURLString(s) }
+
 // sensitiveKey reports whether a parameter name looks like it carries a
 // secret. It does not allocate.
 func sensitiveKey(name string) bool {

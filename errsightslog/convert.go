@@ -1,17 +1,12 @@
 package errsightslog
 
 import (
-	"encoding"
-	"encoding/json"
-	"fmt"
 	"log/slog"
-	"reflect"
 	"runtime"
 	"slices"
-	"time"
 
 	"github.com/errsight/errsight-go"
-	"github.com/errsight/errsight-go/stacktrace"
+	"github.com/errsight/errsight-go/internal/logbridge"
 )
 
 // levelOf maps a slog level to an ErrSight level: below Info is debug,
@@ -71,7 +66,7 @@ func addAttr(dst attrSink, prefix string, a slog.Attr, firstErr *error) {
 		return
 	}
 	if *firstErr == nil && a.Value.Kind() == slog.KindAny {
-		if err, ok := a.Value.Any().(error); ok && !isNil(err) {
+		if err, ok := a.Value.Any().(error); ok && !logbridge.IsNilError(err) {
 			*firstErr = err
 		}
 	}
@@ -101,42 +96,7 @@ func convert(v slog.Value) any {
 	case slog.KindTime:
 		return v.Time().Round(0) // drop the monotonic reading
 	}
-	return snapshot(v.Any())
-}
-
-func snapshot(x any) (out any) {
-	defer func() {
-		// A String, Error or MarshalJSON method may panic: a log call must not.
-		if r := recover(); r != nil {
-			out = fmt.Sprintf("!PANIC in %T: %v", x, r)
-		}
-	}()
-	switch x := x.(type) {
-	case nil, string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr, float32, float64, json.Number, time.Time:
-		return x
-	case json.Marshaler, encoding.TextMarshaler:
-		// The type chose its JSON form: below.
-	case error:
-		return stacktrace.ErrorMessage(x)
-	case fmt.Stringer:
-		return x.String()
-	}
-	b, err := json.Marshal(x)
-	if err != nil {
-		return fmt.Sprintf("%+v", x)
-	}
-	return json.RawMessage(b)
-}
-
-// isNil reports whether err is a nil pointer (or other nil reference) in a
-// non-nil interface, whose methods would likely panic.
-func isNil(err error) bool {
-	v := reflect.ValueOf(err)
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
-		return v.IsNil()
-	}
-	return false
+	return logbridge.Snapshot(v.Any())
 }
 
 // callerStack returns the stack of the logging call: the current stack

@@ -3,15 +3,14 @@ package errsightslog
 import (
 	"context"
 	"log/slog"
-	"maps"
 	"slices"
 
 	"github.com/errsight/errsight-go"
-	"github.com/errsight/errsight-go/stacktrace"
+	"github.com/errsight/errsight-go/internal/logbridge"
 )
 
 // BreadcrumbCategory is the category of the breadcrumbs the handler adds.
-const BreadcrumbCategory = "log"
+const BreadcrumbCategory = logbridge.Category
 
 // HandlerOptions configures a [Handler]. A nil *HandlerOptions, and the
 // zero value, mean: records at slog.LevelError and above become events,
@@ -193,37 +192,14 @@ func (h *Handler) report(ctx context.Context, r slog.Record, isEvent, isCrumb bo
 		return
 	}
 	data, err := h.collect(r)
-	level := levelOf(r.Level)
-	if isEvent {
-		metadata := data
-		if isCrumb && data != nil {
-			// The event may be changed by BeforeSend; the breadcrumb is
-			// shared by every later event. They must not share a map.
-			metadata = maps.Clone(data)
-		}
-		ev := &errsight.Event{Level: level, Message: r.Message, Metadata: metadata, Timestamp: r.Time}
-		if err != nil {
-			ev.SetError(err)
-			ev.SetStack(callerStack(r.PC))
-			if text := stacktrace.ErrorMessage(err); ev.Message == "" {
-				ev.Message = text
-			} else if text != "" {
-				ev.Message += ": " + text
-			}
-		}
-		hub.CaptureEvent(ev)
+	rec := logbridge.Record{
+		Level: levelOf(r.Level), Message: r.Message, Time: r.Time, Data: data, Err: err,
+		Event: isEvent, Breadcrumb: isCrumb,
 	}
-	if isCrumb {
-		// Added after the event, so that it shows on the later events of
-		// this work and not on its own.
-		hub.AddBreadcrumb(errsight.Breadcrumb{
-			Category:  BreadcrumbCategory,
-			Message:   r.Message,
-			Level:     level,
-			Data:      data,
-			Timestamp: r.Time,
-		})
+	if isEvent && err != nil {
+		rec.Stack = callerStack(r.PC)
 	}
+	logbridge.Report(hub, rec)
 }
 
 // collect flattens the handler's and the record's attributes into one map

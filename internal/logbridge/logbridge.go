@@ -1,0 +1,130 @@
+// Package logbridge is what the logging integrations (errsightslog,
+// errsightzap, errsightzerolog, errsightlogrus) share: turning one log record
+// into an event and/or a breadcrumb, taking a safe snapshot of a field's
+// value, and finding the stack of the logging call. It is internal: users
+// see each integration's own API.
+package logbridge
+
+import (
+	"context"
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"reflect"
+	"time"
+
+	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/stacktrace"
+)
+
+// Category is the category of the breadcrumbs every logging integration adds.
+const Category = "log"
+
+// Record is one log record, converted by an integration.
+type Record struct {
+	Level   errsight.Level
+	Message string
+	Time    time.Time      // zero: now
+	Data    map[string]any // the record's fields, owned by the record; nil when none
+	Err     error          // the error field, nil when none
+	Stack   []uintptr      // the logging call's stack (innermost first), used when Err carries none
+	// Event and Breadcrumb say what the record becomes.
+	Event, Breadcrumb bool
+}
+
+// Report turns r into an event and/or a breadcrumb on hub. An event's
+// message is "message: error text" when there is an error; the breadcrumb
+// is added after the event, so that it shows on the later events of the
+// same work and not on its own. Nothing happens when hub's client is
+// disabled.
+func Report(hub *errsight.Hub, r Record) {
+	if !hub.Client().Enabled() {
+		return
+	}
+	if r.Event {
+		metadata := r.Data
+		if r.Breadcrumb && r.Data != nil {
+			// The event may be changed by BeforeSend; the breadcrumb is
+			// shared by every later event. They must not share a map.
+			metadata = maps.Clone(r.Data)
+		}
+		ev := &errsight.Event{Level: r.Level, Message: r.Message, Metadata: metadata, Timestamp: r.Time}
+		if r.Err != nil && !IsNilError(r.Err) {
+			ev.SetError(r.Err)
+			ev.SetStack(r.Stack)
+			if text := stacktrace.ErrorMessage(r.Err); ev.Message == "" {
+				ev.Message = text
+			} else if text != "" {
+				ev.Message += ": " + text
+			}
+		}
+		hub.CaptureEvent(ev)
+	}
+	if r.Breadcrumb {
+		hub.AddBreadcrumb(errsight.Breadcrumb{
+			Category:  Category,
+			Message:   r.Message,
+			Level:     r.Level,
+			Data:      r.Data,
+			Timestamp: r.Time,
+		})
+	}
+}
+
+// FlushTimeout bounds the flush before a logger ends the process (a Fatal
+// record): long enough for one request, short enough not to hold an exit.
+const FlushTimeout = 2 * time.Second
+
+// Flush waits, at most FlushTimeout, for hub's client to deliver what is
+// queued. The logging integrations call it for the records after which
+// their logger exits the process or panics, as the loggers' own outputs
+// sync then.
+func Flush(hub *errsight.Hub) {
+	ctx, cancel := context.WithTimeout(context.Background(), FlushTimeout)
+	defer cancel()
+	_ = hub.Client().Flush(ctx)
+}
+
+// Snapshot turns a field's value into one that is safe to encode later, on
+// the client's worker, when the caller may have changed what a pointer
+// points to: basic values as they are, errors as their text, Stringers as
+// their text, anything else as its JSON (json.RawMessage), else as %+v.
+// A panicking String, Error or MarshalJSON method gives a placeholder, never
+// a panic.
+func Snapshot(x any) (out any) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = fmt.Sprintf("!PANIC in %T: %v", x, r)
+		}
+	}()
+	switch x := x.(type) {
+	case nil, string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr, float32, float64, json.Number, time.Time:
+		return x
+	case json.Marshaler, encoding.TextMarshaler:
+		// The type chose its JSON form: below.
+	case error:
+		return stacktrace.ErrorMessage(x)
+	case fmt.Stringer:
+		return x.String()
+	}
+	b, err := json.Marshal(x)
+	if err != nil {
+		return fmt.Sprintf("%+v", x)
+	}
+	return json.RawMessage(b)
+}
+
+// IsNilError reports whether err is nil, or a nil pointer (or other nil
+// reference) in a non-nil interface, whose methods would likely panic.
+func IsNilError(err error) bool {
+	if err == nil {
+		return true
+	}
+	v := reflect.ValueOf(err)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
+		return v.IsNil()
+	}
+	return false
+}

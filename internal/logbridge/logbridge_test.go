@@ -1,0 +1,104 @@
+package logbridge_test
+
+import (
+	"encoding/json"
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/errsight/errsight-go/internal/logbridge"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type panicky struct{}
+
+func (panicky) String() string { panic("boom") }
+
+type badJSON struct{}
+
+func (badJSON) MarshalJSON() ([]byte, error) { panic("json boom") }
+
+type cyclic struct{ Next *cyclic }
+
+type nilErr struct{}
+
+func (*nilErr) Error() string { return "x" }
+
+func TestSnapshot(t *testing.T) {
+	c := &cyclic{}
+	c.Next = c
+	tests := []struct {
+		name string
+		in   any
+		want string // prefix of fmt'd snapshot
+	}{
+		{"string", "s", "s"},
+		{"int", 42, "42"},
+		{"error", errors.New("e"), "e"},
+		{"panicking Stringer", panicky{}, "!PANIC in logbridge_test.panicky: boom"},
+		{"panicking MarshalJSON", badJSON{}, "!PANIC in logbridge_test.badJSON: json boom"},
+		{"cycle", c, "&{Next:"},
+		{"struct", struct{ A int }{1}, `{"A":1}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := logbridge.Snapshot(tt.in)
+			var s string
+			switch v := got.(type) {
+			case json.RawMessage:
+				s = string(v)
+			case string:
+				s = v
+			default:
+				b, _ := json.Marshal(v)
+				s = string(b)
+			}
+			if !strings.HasPrefix(s, tt.want) {
+				t.Errorf("Snapshot = %q, want prefix %q", s, tt.want)
+			}
+		})
+	}
+}
+
+func TestIsNilError(t *testing.T) {
+	var typed *nilErr
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, true},
+		{"typed nil", typed, true},
+		{"value", errors.New("x"), false},
+	}
+	for _, tt := range tests {
+		if got := logbridge.IsNilError(tt.err); got != tt.want {
+			t.Errorf("%s: got %v", tt.name, got)
+		}
+	}
+}
+
+// logger stands for a logging library: its frames are dropped.
+func logger() []uintptr { return logbridge.CallerStack("github.com/errsight/errsight-go/internal/logbridge_test") }
+
+func TestCallerStackStartsAtTheCaller(t *testing.T) {
+	tests := []struct {
+		name string
+		pcs  func() []uintptr
+		want string
+	}{
+		{"nothing skipped", func() []uintptr { return logbridge.CallerStack() }, "TestCallerStackStartsAtTheCaller.func1"},
+		{"every frame of the test package skipped", logger, "testing.tRunner"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := runtime.CallersFrames(tt.pcs()).Next()
+			if !strings.HasSuffix(f.Function, tt.want) {
+				t.Errorf("first frame %s, want %s", f.Function, tt.want)
+			}
+		})
+	}
+}

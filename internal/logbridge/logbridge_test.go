@@ -82,7 +82,9 @@ func TestIsNilError(t *testing.T) {
 }
 
 // logger stands for a logging library: its frames are dropped.
-func logger() []uintptr { return logbridge.CallerStack("github.com/errsight/errsight-go/internal/logbridge_test") }
+func logger() []uintptr {
+	return logbridge.CallerStack("github.com/errsight/errsight-go/internal/logbridge_test")
+}
 
 func TestCallerStackStartsAtTheCaller(t *testing.T) {
 	tests := []struct {

@@ -70,7 +70,7 @@ func BenchmarkTransport(b *testing.B) {
 	for _, tt := range []struct {
 		name string
 		rt   http.RoundTripper
-	}{{"bare", base}, {"Transport", errsighthttp.Transport(base)}} {
+	}{{"bare", base}, {"NewTransport", errsighthttp.NewTransport(base)}} {
 		b.Run(tt.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

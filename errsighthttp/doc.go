@@ -1,5 +1,5 @@
 // Package errsighthttp reports what happens in HTTP servers and clients to
-// ErrSight: [Middleware] for servers, [Transport] for outbound requests.
+// ErrSight: [Middleware] for servers, [NewTransport] for outbound requests.
 // It depends on the standard library and the errsight package only.
 //
 // # A hub per request
@@ -42,6 +42,26 @@
 // The tags [TagMethod] ("http.method") and [TagRoute] ("route") are set as
 // well: filter and group by route on the server rather than by path.
 //
+// # Secrets
+//
+// Whether a query parameter's value is a secret is decided by its name's
+// parts ([IsSensitiveName]): password, pwd, otp, pin, token, api_key, apiKey,
+// PHPSESSID, JSESSIONID, connect.sid, OAuth's code and code_verifier,
+// X-Amz-Signature, X-Goog-Signature, Azure's sig and many more are
+// [Filtered], while monkey, design, author and country_code are kept. Add
+// the application's own names with [Options.SensitiveNames]; the same rules
+// apply to outbound breadcrumbs ([NewTransportWithOptions]) and, through
+// [ScrubQuery], [ScrubURL] and [SensitiveNames], to every other errsight
+// integration.
+//
+// # Other routers and frameworks
+//
+// Integrations for routers and frameworks built on net/http (errsightchi,
+// errsightgin, errsightecho) share this package's per-request mechanics:
+// [StartRequest] clones the hub and attaches [NewRequestData]; a [Request]
+// then records the route once the router knows it and reports panics and
+// errors.
+//
 // # Routes
 //
 // The route is the http.ServeMux pattern that matched, such as
@@ -74,10 +94,10 @@
 //
 // # Outbound requests
 //
-// [Transport] wraps an http.RoundTripper so that each request becomes a
+// [NewTransport] wraps an http.RoundTripper so that each request becomes a
 // breadcrumb on the hub of its context:
 //
-//	client := &http.Client{Transport: errsighthttp.Transport(nil)}
+//	client := &http.Client{Transport: errsighthttp.NewTransport(nil)}
 //	req, _ := http.NewRequestWithContext(r.Context(), "GET", inventoryURL, nil)
 //	resp, err := client.Do(req) // a breadcrumb on this request's hub
 //

@@ -80,7 +80,7 @@ func ExampleOptions() {
 	// fatal panic: runtime error: index out of range [3] with length 2
 }
 
-func ExampleTransport() {
+func ExampleNewTransport() {
 	srv := errsighttest.NewServer()
 	defer srv.Close()
 	client, _ := errsight.NewClient(errsight.Options{Host: srv.URL, APIKey: srv.APIKey()})
@@ -93,7 +93,7 @@ func ExampleTransport() {
 	defer upstream.Close()
 
 	// Outbound requests made with ctx become breadcrumbs on its hub.
-	httpClient := &http.Client{Transport: errsighthttp.Transport(nil)}
+	httpClient := &http.Client{Transport: errsighthttp.NewTransport(nil)}
 	defer httpClient.CloseIdleConnections()
 	req, _ := http.NewRequestWithContext(ctx, "GET", upstream.URL+"/stock?sku=9&api_key=abc", nil)
 	if resp, err := httpClient.Do(req); err == nil {

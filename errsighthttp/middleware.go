@@ -1,11 +1,8 @@
 package errsighthttp
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/errsight/errsight-go"
 )
@@ -39,6 +36,7 @@ import (
 // handler.
 func Middleware(opts Options) func(http.Handler) http.Handler {
 	opts.TrustedProxies = slices.Clone(opts.TrustedProxies)
+	opts.SensitiveNames = slices.Clone(opts.SensitiveNames)
 	return func(next http.Handler) http.Handler {
 		if next == nil {
 			panic("errsighthttp: Middleware applied to a nil http.Handler")
@@ -62,23 +60,18 @@ type handler struct {
 
 // request is the middleware's per-request state, on ServeHTTP's stack.
 type request struct {
-	hub       *errsight.Hub
-	in        *http.Request // the request as received
-	r         *http.Request // the request passed down; ServeMux sets its Pattern
-	data      RequestData
-	reporting bool            // the hub's client is enabled
-	rw        *responseWriter // nil unless a status must be observed
+	Request
+	in *http.Request   // the request as received
+	r  *http.Request   // the request passed down; ServeMux sets its Pattern
+	rw *responseWriter // nil unless a status must be observed
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	hub := errsight.HubFromContext(r.Context()).Clone()
-	rq := request{hub: hub, in: r, r: r.WithContext(errsight.ContextWithHub(r.Context(), hub))}
-	if rq.reporting = hub.Client().Enabled(); rq.reporting {
-		rq.data = newRequestData(rq.r, &h.opts)
-		if rq.data.Route == "" && h.mux != nil {
-			_, rq.data.Route = h.mux.Handler(rq.r)
-		}
-		rq.attach()
+	rq := request{Request: StartRequest(r, &h.opts), in: r}
+	rq.r = r.WithContext(errsight.ContextWithHub(r.Context(), rq.Hub))
+	if rq.reporting && rq.Data.Route == "" && h.mux != nil {
+		_, pattern := h.mux.Handler(rq.r)
+		rq.SetRoute(pattern)
 	}
 	if h.opts.RecoverWith500 || (rq.reporting && h.opts.CaptureServerErrors) {
 		rq.rw = &responseWriter{ResponseWriter: w}
@@ -101,42 +94,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	panicking = false
 
 	rq.passPatternOut()
-	if rq.reporting {
-		rq.lateRoute()
-		if h.opts.CaptureServerErrors && rq.rw.status >= 500 {
-			rq.captureServerError(rq.rw.status)
-		}
+	// A ServeMux further in sets Pattern on the request it was given,
+	// which is ours when the layers between pass it on unchanged.
+	rq.SetRoute(rq.r.Pattern)
+	if h.opts.CaptureServerErrors && rq.reporting && rq.rw.status >= 500 {
+		rq.ReportStatus(rq.rw.status)
 	}
-}
-
-// attach puts the request data on the request's scope.
-func (rq *request) attach() {
-	s := rq.hub.Scope()
-	s.SetTag(TagMethod, rq.data.Method)
-	if rq.data.Route != "" {
-		s.SetTag(TagRoute, rq.data.Route)
-	}
-	s.SetMetadata(MetadataKey, rq.data)
-	if rq.data.ClientIP != "" {
-		if u := s.User(); u.IPAddress == "" {
-			u.IPAddress = rq.data.ClientIP
-			s.SetUser(u)
-		}
-	}
-}
-
-// lateRoute records the route when it became known only while the request
-// was dispatched: a ServeMux further in sets Pattern on the request it was
-// given, which is ours when the layers between pass it on unchanged.
-func (rq *request) lateRoute() {
-	if rq.data.Route != "" || rq.r.Pattern == "" {
-		return
-	}
-	rq.data.Route = rq.r.Pattern
-	s := rq.hub.Scope()
-	s.SetTag(TagRoute, rq.data.Route)
-	// A new value, not an update: the old one may be in queued events.
-	s.SetMetadata(MetadataKey, rq.data)
 }
 
 // passPatternOut copies the pattern a ServeMux further in set on our copy
@@ -156,14 +119,8 @@ func (h *handler) panicked(rq *request, v any) {
 	if isAbort(v) {
 		panic(v)
 	}
-	if rq.reporting {
-		rq.lateRoute()
-		if id := rq.hub.Recover(v); id != "" && h.opts.FlushTimeout > 0 {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(rq.r.Context()), h.opts.FlushTimeout)
-			_ = rq.hub.Client().Flush(ctx) // a late report is still delivered by the worker
-			cancel()
-		}
-	}
+	rq.SetRoute(rq.r.Pattern)
+	rq.ReportPanic(v)
 	if !h.opts.RecoverWith500 {
 		panic(v)
 	}
@@ -173,23 +130,4 @@ func (h *handler) panicked(rq *request, v any) {
 		panic(http.ErrAbortHandler)
 	}
 	http.Error(rq.rw.ResponseWriter, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-}
-
-// captureServerError reports a 5xx answer that did not come from a panic.
-func (rq *request) captureServerError(status int) {
-	msg := strconv.Itoa(status) + " " + http.StatusText(status) + ": " + rq.data.Method + " " + rq.data.Path
-	rq.hub.CaptureEvent(&errsight.Event{
-		Level:   errsight.LevelError,
-		Message: msg,
-		Tags:    map[string]string{TagStatusCode: strconv.Itoa(status)},
-	})
-}
-
-// isAbort reports whether a panic value is net/http's "abort quietly".
-func isAbort(v any) bool {
-	if v == http.ErrAbortHandler {
-		return true
-	}
-	err, ok := v.(error)
-	return ok && errors.Is(err, http.ErrAbortHandler)
 }

@@ -192,7 +192,10 @@ func TestSecretsNeverSent(t *testing.T) {
 	})
 	mux.HandleFunc("GET /panic", func(w http.ResponseWriter, r *http.Request) { panic("boom") })
 	mux.HandleFunc("GET /fail", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) })
-	ts, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{CaptureServerErrors: true, SendClientIP: true})(mux))
+	ts, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{
+		CaptureServerErrors: true, SendClientIP: true,
+		SensitiveNames: errsighthttp.SensitiveNames{"customer_ref"},
+	})(mux))
 
 	// The secrets carry a random suffix: the panic's frames include source
 	// lines of this file, which must not count as a leak.
@@ -208,8 +211,14 @@ func TestSecretsNeverSent(t *testing.T) {
 		"User-Agent":          {"secret-scan"},
 	}
 	secrets := []string{secret("bearer"), secret("cookie"), secret("apikey"), secret("proxy"), secret("setcookie"), secret("referer"), secret("query")}
+	// Names of the broadened default rules, and one of the application's.
+	query := "?Password=" + secret("query") + "&page=1"
+	for _, name := range []string{"pwd", "PHPSESSID", "X-Amz-Signature", "sig", "otp", "customerRef"} {
+		query += "&" + name + "=" + secret(name)
+		secrets = append(secrets, secret(name))
+	}
 	for _, path := range []string{"/capture", "/panic", "/fail"} {
-		_, _, _ = get(t, freshClient(ts), ts.URL+path+"?Password="+secret("query")+"&page=1", header)
+		_, _, _ = get(t, freshClient(ts), ts.URL+path+query, header)
 	}
 	events := s.events(t)
 	if len(events) != 3 {

@@ -9,8 +9,8 @@ import (
 // a hub per request, request data attached, panics reported and then
 // re-panicked, nothing waited for, no client IP.
 //
-// Options is copied by Middleware; changing it (or the TrustedProxies slice)
-// afterwards has no effect.
+// Options is copied by Middleware; changing it (or the TrustedProxies and
+// SensitiveNames slices) afterwards has no effect.
 type Options struct {
 	// RecoverWith500 makes the middleware stop a panic after reporting it:
 	// it answers 500 Internal Server Error when the handler had written
@@ -53,4 +53,11 @@ type Options struct {
 	// proxy. Empty (the default): the connection's peer address is the
 	// client. To trust every peer, list 0.0.0.0/0 and ::/0.
 	TrustedProxies []netip.Prefix
+
+	// SensitiveNames adds names of the application's own secrets to the
+	// default scrubbing rules (see [IsSensitiveName]): the values of query
+	// parameters with these names are [Filtered] in the request data and
+	// in the Referer header, and, given to [NewTransportWithOptions], in
+	// the breadcrumbs of outbound requests. Nil: the default rules only.
+	SensitiveNames SensitiveNames
 }

@@ -46,7 +46,7 @@ type RequestData struct {
 	// Path is the request's path, as the handler sees it in r.URL.Path.
 	Path string `json:"path"`
 	// Query is the raw query string with the values of sensitive parameters
-	// (password, token, key, secret, auth, session, code...) replaced by
+	// (see [IsSensitiveName] and Options.SensitiveNames) replaced by
 	// [Filtered]; empty without a query.
 	Query string `json:"query,omitempty"`
 	// Headers holds the allow-listed headers present on the request:
@@ -61,12 +61,21 @@ type RequestData struct {
 	ClientIP string `json:"client_ip,omitempty"`
 }
 
-// newRequestData copies what is reported about r.
-func newRequestData(r *http.Request, o *Options) RequestData {
+// NewRequestData copies what is reported about r: the shared way for every
+// net/http-based integration to describe a request, so that the scrubbing
+// rules, the header allow-list and the client IP rules live here only. opts
+// gives SendClientIP, TrustedProxies and SensitiveNames; nil means the zero
+// Options. Route is r.Pattern: integrations whose router knows a route
+// template set it afterwards. r is not modified.
+func NewRequestData(r *http.Request, opts *Options) RequestData {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
 	rd := RequestData{
 		Method: r.Method,
 		Path:   r.URL.Path,
-		Query:  scrubQuery(r.URL.RawQuery),
+		Query:  scrubQuery(r.URL.RawQuery, o.SensitiveNames),
 		Route:  r.Pattern,
 	}
 	scheme := "http"
@@ -94,7 +103,7 @@ func newRequestData(r *http.Request, o *Options) RequestData {
 		}
 		v := strings.Join(vs, ", ")
 		if name == "Referer" {
-			v = scrubURLString(v)
+			v = scrubURLString(v, o.SensitiveNames)
 		}
 		if rd.Headers == nil {
 			rd.Headers = make(map[string]string, 4)

@@ -9,73 +9,70 @@ import (
 // sensitive, in the request data and in breadcrumb URLs.
 const Filtered = "[Filtered]"
 
-// sensitiveParts are matched, case-insensitively, as substrings of query
-// parameter names. Substring matching over-scrubs ("monkey" contains "key")
-// on purpose: a filtered harmless value costs a little context, a leaked
-// token costs an incident. "passw" covers password and passwd; "token"
-// covers access_token and refresh_token; "key" covers api_key and apikey;
-// "auth" covers authorization; "sig" covers signature.
-var sensitiveParts = [...]string{
-	"passw", "passphrase", "pwd", "secret", "token", "key", "auth",
-	"session", "jwt", "sig", "code", "credential", "csrf", "xsrf",
-	"cookie", "bearer", "private",
-}
+// SensitiveNames lists names, besides the default rules, whose values are
+// secrets: query parameters, headers and metadata keys of the application
+// ("tenant_secret" is caught by default, "customer_ref" is not). Each entry
+// is split into parts like the names it is compared with, and matches a name
+// whose parts contain its parts in a row, ignoring case: "customer_ref"
+// matches "customerRef", "X-Customer-Ref" and "customer_ref_id"; "ref"
+// matches all of those and "ref" alone.
+//
+// The zero value (nil) applies the default rules only; see
+// [IsSensitiveName] for them. Its methods are safe for concurrent use and
+// do not modify the slice.
+type SensitiveNames []string
+
+// Match reports whether name looks like it carries a secret, by the default
+// rules or by one of the extra names. It does not allocate.
+func (n SensitiveNames) Match(name string) bool { return sensitiveName(name, n) }
+
+// ScrubQuery returns the raw query string with the value of every parameter
+// whose name matches (see [SensitiveNames.Match]) replaced by [Filtered].
+// Everything else is kept as sent (order, repeated keys, encoding), and a
+// query without such parameters is returned as is, without allocating.
+func (n SensitiveNames) ScrubQuery(raw string) string { return scrubQuery(raw, n) }
+
+// ScrubURL renders a URL held as text for a report: without credentials or
+// fragment, its query scrubbed as by [SensitiveNames.ScrubQuery]. Text that
+// does not parse as a URL becomes [Filtered] rather than being sent
+// unscrubbed.
+func (n SensitiveNames) ScrubURL(s string) string { return scrubURLString(s, n) }
 
 // IsSensitiveName reports whether a parameter, header or metadata name looks
 // like it carries a secret, by the default rules that every errsight
 // integration shares. It does not allocate.
-func IsSensitiveName(name string) bool { return sensitiveKey(name) }
+//
+// The rules look at the parts of a name, split at _ - . [ ] space / : and at
+// case changes ("X-Amz-Signature" is x, amz, signature; "apiKey" is api,
+// key), ignoring case. A name is sensitive when a part is a word such as
+// pass, pw, pwd, password, otp, pin, secret, token, key, jwt, auth, session,
+// sid, cookie, csrf, sig, signature, credential, verifier or assertion; when
+// a part contains a run-together stem such as token, secret, passw, sessid,
+// sessionid or apikey ("accesstoken", "PHPSESSID", "JSESSIONID"); when it is
+// exactly "code" (OAuth's authorization code) or has a "code" part beside a
+// word such as verification, device, user or reset; or when it is exactly
+// sv, se or sp (an Azure shared access signature's fields). So "monkey",
+// "design", "author", "country_code" and "shipping" are kept. To add names
+// of your own, use [SensitiveNames] (Options.SensitiveNames).
+func IsSensitiveName(name string) bool { return sensitiveName(name, nil) }
 
 // ScrubQuery returns the raw query string with the value of every parameter
 // whose name looks sensitive (see [IsSensitiveName]) replaced by [Filtered].
 // A query without such parameters is returned as is, without allocating.
 // Integrations for other frameworks use it so that the rules live in one
 // place.
-func ScrubQuery(raw string) string { return scrubQuery(raw) }
+func ScrubQuery(raw string) string { return scrubQuery(raw, nil) }
 
 // ScrubURL renders a URL held as text for a report: without credentials or
 // fragment, its query scrubbed as by [ScrubQuery]. Text that does not parse
 // as a URL becomes [Filtered] rather than being sent unscrubbed.
-func ScrubURL(s string) string { return scrubURLString(s) }
-
-// sensitiveKey reports whether a parameter name looks like it carries a
-// secret. It does not allocate.
-func sensitiveKey(name string) bool {
-	for _, p := range sensitiveParts {
-		if containsFold(name, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// containsFold reports whether s contains the lower-case ASCII needle,
-// ignoring ASCII case in s.
-func containsFold(s, needle string) bool {
-	n := len(needle)
-	for i := 0; i+n <= len(s); i++ {
-		j := 0
-		for ; j < n; j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != needle[j] {
-				break
-			}
-		}
-		if j == n {
-			return true
-		}
-	}
-	return false
-}
+func ScrubURL(s string) string { return scrubURLString(s, nil) }
 
 // scrubQuery returns the raw query string with the value of every sensitive
 // parameter replaced by [Filtered]. Everything else is kept as sent (order,
 // repeated keys, encoding), and a query without sensitive parameters is
 // returned as is, without allocating.
-func scrubQuery(raw string) string {
+func scrubQuery(raw string, extra SensitiveNames) string {
 	if raw == "" {
 		return ""
 	}
@@ -89,7 +86,7 @@ func scrubQuery(raw string) string {
 			end += pos
 		}
 		seg := raw[pos:end]
-		if eq := strings.IndexByte(seg, '='); eq >= 0 && eq < len(seg)-1 && sensitiveKey(paramName(seg[:eq])) {
+		if eq := strings.IndexByte(seg, '='); eq >= 0 && eq < len(seg)-1 && sensitiveName(paramName(seg[:eq]), extra) {
 			if b.Len() == 0 {
 				b.Grow(len(raw) + len(Filtered))
 			}
@@ -119,7 +116,7 @@ func paramName(s string) string {
 
 // scrubURL renders u for a report: scheme, host, path and the scrubbed
 // query, without credentials (user:password@) or fragment. u is not modified.
-func scrubURL(u *url.URL) string {
+func scrubURL(u *url.URL, extra SensitiveNames) string {
 	if u == nil {
 		return ""
 	}
@@ -137,7 +134,7 @@ func scrubURL(u *url.URL) string {
 		b.WriteString(u.Host)
 		b.WriteString(u.EscapedPath())
 	}
-	if q := scrubQuery(u.RawQuery); q != "" {
+	if q := scrubQuery(u.RawQuery, extra); q != "" {
 		b.WriteByte('?')
 		b.WriteString(q)
 	}
@@ -146,10 +143,10 @@ func scrubURL(u *url.URL) string {
 
 // scrubURLString is scrubURL for a URL held as text (a Referer header).
 // Text that does not parse as a URL is dropped rather than sent unscrubbed.
-func scrubURLString(s string) string {
+func scrubURLString(s string, extra SensitiveNames) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		return Filtered
 	}
-	return scrubURL(u)
+	return scrubURL(u, extra)
 }

@@ -29,7 +29,7 @@ func TestScrubQuery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := scrubQuery(tt.in); got != tt.want {
+			if got := scrubQuery(tt.in, nil); got != tt.want {
 				t.Errorf("scrubQuery(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
@@ -38,7 +38,7 @@ func TestScrubQuery(t *testing.T) {
 
 func TestScrubQueryDoesNotAllocateWhenClean(t *testing.T) {
 	q := "page=2&sort=asc&filter=open"
-	if n := testing.AllocsPerRun(100, func() { _ = scrubQuery(q) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { _ = scrubQuery(q, nil) }); n != 0 {
 		t.Errorf("%v allocations for a clean query", n)
 	}
 }
@@ -55,11 +55,11 @@ func TestScrubURL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := scrubURL(u); got != tt.want {
+		if got := scrubURL(u, nil); got != tt.want {
 			t.Errorf("scrubURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	if got := scrubURLString("http://[bad"); got != Filtered {
+	if got := scrubURLString("http://[bad", nil); got != Filtered {
 		t.Errorf("unparsable Referer = %q", got)
 	}
 }
@@ -71,14 +71,14 @@ func FuzzScrubQuery(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		got := scrubQuery(raw)
+		got := scrubQuery(raw, nil)
 		in, out := strings.Split(raw, "&"), strings.Split(got, "&")
 		if len(in) != len(out) {
 			t.Fatalf("scrubQuery(%q) = %q: %d parameters became %d", raw, got, len(in), len(out))
 		}
 		for i := range in {
 			name, value, _ := strings.Cut(in[i], "=")
-			if sensitiveKey(paramName(name)) && value != "" {
+			if IsSensitiveName(paramName(name)) && value != "" {
 				if out[i] != name+"="+Filtered {
 					t.Fatalf("scrubQuery(%q): %q became %q", raw, in[i], out[i])
 				}
@@ -138,7 +138,7 @@ func TestRequestDataHeaders(t *testing.T) {
 	r.Header.Add("Accept", "application/json")
 	r.Header.Set("Authorization", "Bearer nope")
 	r.Header.Set("X-Custom-Token", "nope")
-	rd := newRequestData(r, &Options{})
+	rd := NewRequestData(r, nil)
 	want := map[string]string{"Content-Type": "application/json", "Accept": "text/html, application/json", "Content-Length": "2"}
 	if len(rd.Headers) != len(want) {
 		t.Errorf("headers = %v, want %v", rd.Headers, want)

@@ -2,22 +2,23 @@ package errsighthttp
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/errsight/errsight-go"
 )
 
-// BreadcrumbCategory is the category of the breadcrumbs [Transport] records.
+// BreadcrumbCategory is the category of the breadcrumbs [NewTransport] records.
 const BreadcrumbCategory = "http"
 
-// Transport returns an http.RoundTripper that records every outbound request
+// NewTransport returns an http.RoundTripper that records every outbound request
 // as a breadcrumb on the hub of the request's context (req.Context(), so
 // use http.NewRequestWithContext with the incoming request's context), then
 // sends it through base. A nil base means http.DefaultTransport, looked up
 // at each request.
 //
-//	client := &http.Client{Transport: errsighthttp.Transport(nil)}
+//	client := &http.Client{Transport: errsighthttp.NewTransport(nil)}
 //
 // A breadcrumb has the category "http", the message "METHOD url" and the
 // data method, url, status_code (or error) and duration_ms. The URL has no
@@ -28,13 +29,24 @@ const BreadcrumbCategory = "http"
 //
 // A request whose context carries no hub goes to the global hub's scope.
 // When the hub's client is disabled, the round tripper only calls base.
-// Transport never modifies the request, and is safe for concurrent use.
-func Transport(base http.RoundTripper) http.RoundTripper {
+// The round tripper never modifies the request, and is safe for concurrent
+// use. To scrub the application's own secret parameters too, use
+// [NewTransportWithOptions].
+func NewTransport(base http.RoundTripper) http.RoundTripper {
 	return &roundTripper{base: base}
 }
 
+// NewTransportWithOptions is [NewTransport] with the scrubbing rules of
+// opts: the values of query parameters named in opts.SensitiveNames are
+// [Filtered] in the breadcrumbs too, as in the middleware's request data.
+// The other fields of opts concern incoming requests and are ignored.
+func NewTransportWithOptions(base http.RoundTripper, opts Options) http.RoundTripper {
+	return &roundTripper{base: base, names: slices.Clone(opts.SensitiveNames)}
+}
+
 type roundTripper struct {
-	base http.RoundTripper
+	base  http.RoundTripper
+	names SensitiveNames // extra sensitive names; never modified
 }
 
 func (t *roundTripper) baseRT() http.RoundTripper {
@@ -58,7 +70,7 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if method == "" {
 		method = http.MethodGet
 	}
-	u := scrubURL(req.URL)
+	u := scrubURL(req.URL, t.names)
 	data := map[string]any{
 		"method":      method,
 		"url":         u,

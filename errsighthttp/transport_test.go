@@ -14,6 +14,8 @@ import (
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighthttp"
 	"github.com/errsight/errsight-go/errsighttest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // An outbound call made with a request's context shows up as a breadcrumb on
@@ -28,7 +30,7 @@ func TestTransportBreadcrumbOnTheRequestsEvent(t *testing.T) {
 		_, _ = io.WriteString(w, "ok")
 	}))
 	defer upstream.Close()
-	client := &http.Client{Transport: errsighthttp.Transport(upstream.Client().Transport)}
+	client := &http.Client{Transport: errsighthttp.NewTransport(upstream.Client().Transport)}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /call", func(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +99,7 @@ func (failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestTransportErrorBreadcrumb(t *testing.T) {
 	s := newSink(t)
 	ctx := errsight.ContextWithHub(context.Background(), s.hub)
-	client := &http.Client{Transport: errsighthttp.Transport(failingTransport{})}
+	client := &http.Client{Transport: errsighthttp.NewTransport(failingTransport{})}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "https://user:pw@api.example/v1?token=t0k3n", nil)
 	if _, err := client.Do(req); err == nil {
 		t.Fatal("want an error")
@@ -130,7 +132,7 @@ func TestTransportWithDisabledClientOnlyForwards(t *testing.T) {
 	hub := errsight.NewHub(nil, nil)
 	ctx := errsight.ContextWithHub(context.Background(), hub)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://example.test/", nil)
-	resp, err := errsighthttp.Transport(base).RoundTrip(req)
+	resp, err := errsighthttp.NewTransport(base).RoundTrip(req)
 	if err != nil || resp.StatusCode != 204 || calls != 1 {
 		t.Fatalf("got %v, %v after %d calls", resp, err, calls)
 	}
@@ -142,7 +144,7 @@ func TestTransportWithDisabledClientOnlyForwards(t *testing.T) {
 func TestTransportNilBaseUsesDefaultTransport(t *testing.T) {
 	srv := errsighttest.NewServer() // any loopback server will do
 	defer srv.Close()
-	client := &http.Client{Transport: errsighthttp.Transport(nil)}
+	client := &http.Client{Transport: errsighthttp.NewTransport(nil)}
 	defer client.CloseIdleConnections()
 	resp, err := client.Get(srv.URL + "/")
 	if err != nil {
@@ -154,3 +156,35 @@ func TestTransportNilBaseUsesDefaultTransport(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestTransportScrubsWithOptions checks that breadcrumbs follow the same
+// rules as request data: the broadened defaults, and the application's own
+// names given to NewTransportWithOptions.
+func TestTransportScrubsWithOptions(t *testing.T) {
+	s := newSink(t)
+	ctx := errsight.ContextWithHub(context.Background(), s.hub)
+	tests := []struct {
+		name string
+		rt   http.RoundTripper
+		want string
+	}{
+		{"defaults", errsighthttp.NewTransport(failingTransport{}),
+			"GET https://bucket.example/o?X-Amz-Signature=[Filtered]&X-Amz-Date=20260101&pwd=[Filtered]&customerRef=c1"},
+		{"with SensitiveNames", errsighthttp.NewTransportWithOptions(failingTransport{}, errsighthttp.Options{SensitiveNames: errsighthttp.SensitiveNames{"customer_ref"}}),
+			"GET https://bucket.example/o?X-Amz-Signature=[Filtered]&X-Amz-Date=20260101&pwd=[Filtered]&customerRef=[Filtered]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s.hub.Scope().ClearBreadcrumbs()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://bucket.example/o?X-Amz-Signature=s1g&X-Amz-Date=20260101&pwd=p4ss&customerRef=c1", nil)
+			_, err := (&http.Client{Transport: tt.rt}).Do(req)
+			require.Error(t, err)
+			crumbs := s.hub.Scope().Breadcrumbs()
+			require.Len(t, crumbs, 1)
+			assert.Equal(t, tt.want, crumbs[0].Message)
+			assert.Equal(t, strings.TrimPrefix(tt.want, "GET "), crumbs[0].Data["url"])
+			assert.NotContains(t, crumbs[0].Data["error"], "s1g")
+			assert.NotContains(t, crumbs[0].Data["error"], "p4ss")
+		})
+	}
+}

@@ -77,7 +77,7 @@ func run(addr string, selftest bool) error {
 	a := &app{
 		baseURL: "http://" + ln.Addr().String(),
 		// Outbound calls become breadcrumbs on the hub of their request.
-		http: &http.Client{Transport: errsighthttp.Transport(nil), Timeout: 5 * time.Second},
+		http: &http.Client{Transport: errsighthttp.NewTransport(nil), Timeout: 5 * time.Second},
 	}
 	server := &http.Server{
 		// A hub per request, request data on every event, panics reported

@@ -1,7 +1,7 @@
 // Command http-server is a small web service that reports to ErrSight with
 // the integrations of the core module: errsighthttp.Middleware around its
 // routes, errsightslog as slog's default handler, a user set per request,
-// an outbound call through errsighthttp.Transport, and a route that panics.
+// an outbound call through errsighthttp.NewTransport, and a route that panics.
 //
 //	go run ./examples/http-server              # serve on localhost:8080 until Ctrl-C
 //	go run ./examples/http-server -selftest    # send a few requests to itself, print what ErrSight received, exit

@@ -176,18 +176,9 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 	return &h2
 }
 
-// hubFor returns the hub of ctx, or the pinned hub when ctx carries none.
-func (h *Handler) hubFor(ctx context.Context) *errsight.Hub {
-	hub := errsight.HubFromContext(ctx)
-	if h.hub != nil && hub == errsight.CurrentHub() {
-		return h.hub
-	}
-	return hub
-}
-
 // report turns r into an event and/or a breadcrumb.
 func (h *Handler) report(ctx context.Context, r slog.Record, isEvent, isCrumb bool) {
-	hub := h.hubFor(ctx)
+	hub := logbridge.HubFor(ctx, h.hub)
 	if !hub.Client().Enabled() {
 		return
 	}

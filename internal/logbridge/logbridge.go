@@ -89,9 +89,10 @@ func Flush(hub *errsight.Hub) {
 // Snapshot turns a field's value into one that is safe to encode later, on
 // the client's worker, when the caller may have changed what a pointer
 // points to: basic values as they are, errors as their text, Stringers as
-// their text, anything else as its JSON (json.RawMessage), else as %+v.
-// A panicking String, Error or MarshalJSON method gives a placeholder, never
-// a panic.
+// their text, anything else as its JSON (json.RawMessage). A value JSON
+// cannot encode (a cycle, a channel) and a panicking String, Error or
+// MarshalJSON method give a placeholder, never a panic: not %+v, which
+// follows a map that contains itself until the stack overflows.
 func Snapshot(x any) (out any) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -110,9 +111,45 @@ func Snapshot(x any) (out any) {
 	}
 	b, err := json.Marshal(x)
 	if err != nil {
-		return fmt.Sprintf("%+v", x)
+		return fmt.Sprintf("[errsight: cannot encode %T: %v]", x, err)
 	}
 	return json.RawMessage(b)
+}
+
+// MaxDepth is how deep Nested follows maps inside maps; deeper values are
+// snapshots as a whole.
+const MaxDepth = 8
+
+// maxEntries caps the entries Nested copies from one map.
+const maxEntries = 100
+
+// Nested is Snapshot for a field value that may hold fields of its own, as
+// loggers nest them (logrus.Fields inside logrus.Fields, a map[string]any):
+// a map with string keys becomes a map[string]any of nested values, to
+// MaxDepth levels and maxEntries entries per map, so a map that contains
+// itself ends as a placeholder. Other values are Snapshot's.
+func Nested(x any) any { return nested(x, 0) }
+
+func nested(x any, depth int) any {
+	if depth >= MaxDepth {
+		return Snapshot(x)
+	}
+	v := reflect.ValueOf(x)
+	if v.Kind() != reflect.Map || v.Type().Key().Kind() != reflect.String {
+		return Snapshot(x)
+	}
+	if _, ok := x.(json.Marshaler); ok {
+		return Snapshot(x) // the type chose its JSON form
+	}
+	out := make(map[string]any, min(v.Len(), maxEntries))
+	for it := v.MapRange(); it.Next() && len(out) < maxEntries; {
+		e := it.Value()
+		if !e.CanInterface() {
+			continue
+		}
+		out[it.Key().String()] = nested(e.Interface(), depth+1)
+	}
+	return out
 }
 
 // IsNilError reports whether err is nil, or a nil pointer (or other nil
@@ -127,4 +164,15 @@ func IsNilError(err error) bool {
 		return v.IsNil()
 	}
 	return false
+}
+
+// HubFor returns the hub of ctx; when ctx carries none, pinned if it is not
+// nil, else the global hub. A hub in the record's context always wins, so
+// a pinned hub never collects another request's records.
+func HubFor(ctx context.Context, pinned *errsight.Hub) *errsight.Hub {
+	hub := errsight.HubFromContext(ctx)
+	if pinned != nil && hub == errsight.CurrentHub() {
+		return pinned
+	}
+	return hub
 }

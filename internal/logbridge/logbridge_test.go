@@ -40,7 +40,7 @@ func TestSnapshot(t *testing.T) {
 		{"error", errors.New("e"), "e"},
 		{"panicking Stringer", panicky{}, "!PANIC in logbridge_test.panicky: boom"},
 		{"panicking MarshalJSON", badJSON{}, "!PANIC in logbridge_test.badJSON: json boom"},
-		{"cycle", c, "&{Next:"},
+		{"cycle", c, "[errsight: cannot encode *logbridge_test.cyclic: json: unsupported value: encountered a cycle"},
 		{"struct", struct{ A int }{1}, `{"A":1}`},
 	}
 	for _, tt := range tests {
@@ -102,5 +102,21 @@ func TestCallerStackStartsAtTheCaller(t *testing.T) {
 				t.Errorf("first frame %s, want %s", f.Function, tt.want)
 			}
 		})
+	}
+}
+
+func TestNested(t *testing.T) {
+	self := map[string]any{"k": 1}
+	self["self"] = self
+	type fields map[string]any
+	in := fields{"a": fields{"b": map[string]any{"c": 1}}, "s": panicky{}, "loop": self}
+	got, err := json.Marshal(logbridge.Nested(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"a":{"b":{"c":1}}`, `"s":"!PANIC in logbridge_test.panicky: boom"`, `cannot encode map[string]interface {}`} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("Nested = %s, want it to contain %s", got, want)
+		}
 	}
 }

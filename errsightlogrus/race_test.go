@@ -1,0 +1,5 @@
+//go:build race
+
+package errsightlogrus_test
+
+const raceEnabled = true

@@ -4,26 +4,31 @@ package errsight
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
-	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/errsight/errsight-go/errsighttest"
 )
 
 // crashyRun is what one run of the crash test program did.
 type crashyRun struct {
-	exit        int    // exit status
-	stderr      string // the program's standard error
-	initMicros  int    // how long Init took, from its "ready" line; -1 without one
-	monitor     int    // the monitor's pid, 0 for none
-	monitorRSS  int    // the monitor's resident memory in KiB, once it waits on the pipe
-	monitorAnon int    // the part of it that is its own (RssAnon): the rest is the binary, shared
+	exit       int    // exit status
+	stderr     string // the program's standard error
+	initMicros int    // how long Init took, from its "ready" line; -1 without one
+	monitor    int    // the monitor's pid from Init's debug line, 0 for none
 }
 
 // buildCrashy builds internal/crashtest/cmd/crashy into dir.
@@ -41,9 +46,10 @@ func buildCrashy(t *testing.T, dir string) string {
 	return bin
 }
 
-// runCrashy runs the program in mode against srv, looks at its monitor
-// once Init has returned, lets it fail, and waits until both processes are
-// gone.
+// runCrashy runs the program in mode against srv, with Debug on, lets it
+// fail once Init has returned, and waits until both processes are gone:
+// the monitor writes its diagnostics to the program's standard error, a
+// pipe that ends only when neither holds it any more.
 func runCrashy(t *testing.T, srv *errsighttest.Server, wrap []string, bin, mode string) crashyRun {
 	t.Helper()
 	args := append(append([]string(nil), wrap...), bin, mode)
@@ -53,33 +59,26 @@ func runCrashy(t *testing.T, srv *errsighttest.Server, wrap []string, bin, mode 
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, EnvAPIKey+"="+srv.APIKey(), EnvHost+"="+srv.URL)
-	// A file, not a pipe: Wait must not depend on who else holds it.
-	stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stderr.Close()
-	cmd.Stderr = stderr
+	cmd.Env = append(cmd.Env, EnvAPIKey+"="+srv.APIKey(), EnvHost+"="+srv.URL, EnvDebug+"=1")
+	stderrR, stderrW, err := os.Pipe()
+	require.NoError(t, err)
+	defer stderrR.Close()
+	cmd.Stderr = stderrW
 	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	err = cmd.Start()
+	stderrW.Close()
+	require.NoError(t, err)
+	stderr := make(chan string, 1)
+	go func() {
+		data, _ := io.ReadAll(stderrR)
+		stderr <- string(data)
+	}()
 	run := crashyRun{initMicros: -1}
 	if ready, err := bufio.NewReader(stdout).ReadString('\n'); err == nil {
 		run.initMicros, _ = strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(ready, "ready ")))
-		run.monitor = findMonitor(cmd.Process.Pid)
-		if run.monitor != 0 && waitReading(run.monitor) {
-			run.monitorRSS = procStatus(run.monitor, "VmRSS")
-			run.monitorAnon = procStatus(run.monitor, "RssAnon")
-		}
 	}
 	_, _ = stdin.Write([]byte("go\n"))
 	_ = stdin.Close()
@@ -92,70 +91,18 @@ func runCrashy(t *testing.T, srv *errsighttest.Server, wrap []string, bin, mode 
 	default:
 		t.Fatal(err)
 	}
-	if run.monitor != 0 {
-		// A clean exit leaves it nothing to do; a crash, one report to
-		// send within ShutdownTimeout (5 s).
-		waitGone(t, run.monitor, 15*time.Second)
+	// A clean exit leaves the monitor nothing to do; a crash, one report
+	// to send within ShutdownTimeout (5 s), before it exits and closes its
+	// end of the pipe.
+	run.stderr = <-stderr
+	if m := monitorStarted.FindStringSubmatch(run.stderr); m != nil {
+		run.monitor, _ = strconv.Atoi(m[1])
 	}
-	data, _ := os.ReadFile(stderr.Name())
-	run.stderr = string(data)
 	return run
 }
 
-// findMonitor returns the pid of parent's child process that carries the
-// monitor marker, 0 for none. A child whose environment is not readable
-// yet (it is still in exec) is looked at again.
-func findMonitor(parent int) int {
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		starting := false
-		dirs, _ := os.ReadDir("/proc")
-		for _, d := range dirs {
-			pid, err := strconv.Atoi(d.Name())
-			if err != nil {
-				continue
-			}
-			_, rest, _ := strings.Cut(readFile("/proc/"+d.Name()+"/stat"), ") ")
-			fields := strings.Fields(rest)
-			if len(fields) < 2 || fields[1] != strconv.Itoa(parent) {
-				continue
-			}
-			env := processEnviron(pid)
-			starting = starting || env == nil
-			for _, kv := range env {
-				if kv == EnvCrashMonitor+"="+crashMonitorMarker {
-					return pid
-				}
-			}
-		}
-		if !starting || time.Now().After(deadline) {
-			return 0
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-// procStatus reads a "kB" field of a process's /proc status.
-func procStatus(pid int, field string) int {
-	for _, line := range strings.Split(readFile("/proc/"+strconv.Itoa(pid)+"/status"), "\n") {
-		if v, ok := strings.CutPrefix(line, field+":"); ok {
-			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-			return n
-		}
-	}
-	return 0
-}
-
-// waitReading waits (a little) until the monitor has started and blocks
-// reading its pipe, so that its memory can be measured as it stays.
-func waitReading(pid int) bool {
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
-		if strings.Contains(readFile("/proc/"+strconv.Itoa(pid)+"/wchan"), "pipe") {
-			return true
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	return false
-}
+// monitorStarted is Init's debug line for a monitor.
+var monitorStarted = regexp.MustCompile(`errsight: crash monitor started \(pid (\d+)\)`)
 
 func firstInAppFunction(ev errsighttest.Event) string {
 	for _, f := range ev.ExceptionFrames() {
@@ -164,6 +111,16 @@ func firstInAppFunction(ev errsighttest.Event) string {
 		}
 	}
 	return ""
+}
+
+func skipUnlessProcesses(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	// A monitor built with -race would otherwise linger a second at exit,
+	// as every race-enabled program does.
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
 }
 
 // TestCrashProcesses runs the crash test program, built once, in each of
@@ -208,45 +165,31 @@ func TestCrashProcesses(t *testing.T) {
 			srv := errsighttest.NewServer()
 			defer srv.Close()
 			run := runCrashy(t, srv, nil, bin, tt.mode)
-			if run.exit != tt.exit || !strings.Contains(run.stderr, tt.stderr) {
-				t.Errorf("exit status %d, want %d; stderr (want %q):\n%s", run.exit, tt.exit, tt.stderr, run.stderr)
-			}
-			if got := run.monitor != 0; got != tt.monitor {
-				t.Fatalf("monitor process found: %v, want %v", got, tt.monitor)
-			}
-			if tt.monitor {
-				t.Logf("Init took %d µs; monitor %d: %d KiB resident, %d KiB of it its own", run.initMicros, run.monitor, run.monitorRSS, run.monitorAnon)
-			} else if run.initMicros >= 0 {
-				t.Logf("Init without a monitor took %d µs", run.initMicros)
-			}
+			assert.Equal(t, tt.exit, run.exit, "exit status; stderr:\n%s", run.stderr)
+			assert.Contains(t, run.stderr, tt.stderr)
+			require.Equal(t, tt.monitor, run.monitor != 0, "monitor started; stderr:\n%s", run.stderr)
+			t.Logf("Init took %d µs (monitor pid %d)", run.initMicros, run.monitor)
 			// Every report was sent before its sender exited, and both
 			// processes have: what the server has is all there will be.
-			evs, err := srv.WaitForEvents(tt.events, 10*time.Second)
-			if err != nil || len(evs) != tt.events {
-				t.Fatalf("%d events, want %d (%v); stderr:\n%s", len(evs), tt.events, err, run.stderr)
-			}
+			evs := srv.Events()
+			require.Len(t, evs, tt.events, "stderr:\n%s", run.stderr)
 			if tt.events == 0 {
 				return
 			}
 			ev := evs[0]
-			if ev.Level != "fatal" || !strings.HasPrefix(ev.Message, tt.message) ||
-				(tt.class != "" && ev.ExceptionClass() != tt.class) {
-				t.Errorf("level %q, message %q, class %q; want fatal, %q, %q", ev.Level, ev.Message, ev.ExceptionClass(), tt.message, tt.class)
+			assert.Equal(t, "fatal", ev.Level)
+			assert.True(t, strings.HasPrefix(ev.Message, tt.message), "message %q, want prefix %q", ev.Message, tt.message)
+			if tt.class != "" {
+				assert.Equal(t, tt.class, ev.ExceptionClass())
 			}
-			if got := firstInAppFunction(ev); got != tt.function {
-				t.Errorf("first in-app frame %q, want %q; frames %+v", got, tt.function, ev.ExceptionFrames())
-			}
-			if ev.Environment != "crashtest" || ev.Release != "crashy@1.0.0" || ev.User.ID != "u-7" {
-				t.Errorf("environment %q, release %q, user %+v", ev.Environment, ev.Release, ev.User)
-			}
+			assert.Equal(t, tt.function, firstInAppFunction(ev), "first in-app frame; frames %+v", ev.ExceptionFrames())
+			assert.Equal(t, "crashtest", ev.Environment)
+			assert.Equal(t, "crashy@1.0.0", ev.Release)
+			assert.Equal(t, "u-7", ev.User.ID)
 			for k, v := range tt.tags {
-				if ev.Tags[k] != v {
-					t.Errorf("tag %s = %q, want %q (tags %v)", k, ev.Tags[k], v, ev.Tags)
-				}
+				assert.Equal(t, v, ev.Tags[k], "tag %s", k)
 			}
-			if problems := ev.Problems(); len(problems) > 0 {
-				t.Errorf("the server would change the event: %v", problems)
-			}
+			assert.Empty(t, ev.Problems(), "the server would change the event")
 		})
 	}
 
@@ -258,70 +201,106 @@ func TestCrashProcesses(t *testing.T) {
 		srv := errsighttest.NewServer()
 		defer srv.Close()
 		run := runCrashy(t, srv, nil, app, "crash")
-		if run.exit != 2 || !strings.Contains(run.stderr, "panic: assignment to entry in nil map") {
-			t.Errorf("exit status %d; stderr:\n%s", run.exit, run.stderr)
-		}
-		evs, err := srv.WaitForEvents(1, 10*time.Second)
-		if err != nil {
-			t.Fatalf("%v; stderr:\n%s", err, run.stderr)
-		}
+		assert.Equal(t, 2, run.exit)
+		assert.Contains(t, run.stderr, "panic: assignment to entry in nil map")
+		evs := srv.Events()
+		require.Len(t, evs, 1, "stderr:\n%s", run.stderr)
 		want := []errsighttest.Frame{
 			{Filename: "internal/jobs/jobs.go", Lineno: 5, Function: "Run", InApp: true, ContextLine: "\tm[key]++"},
 			{Filename: "main.go", Lineno: 16, Function: "main", InApp: true, ContextLine: "\t\tgo jobs.Run(\"retries\")"},
 		}
 		got := evs[0].ExceptionFrames()
-		if len(got) != len(want) {
-			t.Fatalf("frames %+v, want %+v", got, want)
-		}
+		require.Len(t, got, len(want), "frames %+v", got)
 		for i, f := range got {
 			w := want[i]
-			if f.Filename != w.Filename || f.Lineno != w.Lineno || f.Function != w.Function || f.InApp != w.InApp ||
-				f.ContextLine != w.ContextLine || !strings.HasSuffix(f.AbsPath, "/"+w.Filename) {
-				t.Errorf("frame %d = %+v, want %+v", i, f, w)
-			}
+			assert.True(t, strings.HasSuffix(f.AbsPath, "/"+w.Filename), "frame %d abs_path %q", i, f.AbsPath)
+			f.AbsPath = ""
+			w.AbsPath = ""
+			assert.Equal(t, w.Filename, f.Filename)
+			assert.Equal(t, w.Lineno, f.Lineno)
+			assert.Equal(t, w.Function, f.Function)
+			assert.Equal(t, w.InApp, f.InApp)
+			assert.Equal(t, w.ContextLine, f.ContextLine)
 		}
-		if cls := evs[0].ExceptionClass(); cls != "runtime.Error" {
-			t.Errorf("class %q", cls)
-		}
+		assert.Equal(t, "runtime.Error", evs[0].ExceptionClass())
 	})
 
 	t.Run("as PID 1", func(t *testing.T) {
 		t.Parallel()
-		unshare, err := exec.LookPath("unshare")
-		if err != nil || os.Geteuid() != 0 {
-			t.Skip("needs unshare(1) and root for a PID namespace")
-		}
-		if out, err := exec.Command(unshare, "--pid", "--fork", "--mount-proc", "true").CombinedOutput(); err != nil {
-			t.Skipf("no PID namespace here: %v %s", err, out)
-		}
+		unshare := pidNamespace(t)
 		srv := errsighttest.NewServer()
 		defer srv.Close()
 		run := runCrashy(t, srv, []string{unshare, "--pid", "--fork", "--mount-proc"}, bin, "monitor-panic")
-		if run.exit != 2 || !strings.Contains(run.stderr, "crash monitor not started: this process is PID 1") {
-			t.Errorf("exit status %d; stderr:\n%s", run.exit, run.stderr)
-		}
+		assert.Equal(t, 2, run.exit, "stderr:\n%s", run.stderr)
+		assert.Contains(t, run.stderr, "crash monitor not started: this process is PID 1")
 	})
 }
 
-// TestCrashMonitorFiles checks that the monitor keeps nothing of the
-// application's standard output and error open (a reader of the
-// application's output must see EOF when the application exits).
-func TestCrashMonitorFiles(t *testing.T) {
-	m := startTestMonitor(t, Options{})
-	fd := "/proc/" + strconv.Itoa(m.cmd.Process.Pid) + "/fd/"
-	for _, n := range []string{"1", "2"} {
-		target, err := os.Readlink(fd + n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mine, _ := os.Readlink("/proc/self/fd/" + n)
-		if target == mine {
-			t.Errorf("the monitor's fd %s is the application's (%s)", n, target)
-		}
+// pidNamespace returns the path of unshare(1), skipping the test where it
+// cannot make a PID namespace (not root, no unshare, a sandbox).
+func pidNamespace(t *testing.T) string {
+	t.Helper()
+	unshare, err := exec.LookPath("unshare")
+	if err != nil || os.Geteuid() != 0 {
+		t.Skip("needs unshare(1) and root for a PID namespace")
 	}
-	if target, _ := os.Readlink(fd + "2"); target != os.DevNull {
-		t.Errorf("the monitor's stderr is %s, want %s without Debug", target, os.DevNull)
+	if out, err := exec.Command(unshare, "--pid", "--fork", "--mount-proc", "true").CombinedOutput(); err != nil {
+		t.Skipf("no PID namespace here (unshare --pid --fork: %v %s)", err, out)
 	}
+	return unshare
+}
+
+// TestInitCrashMonitor checks Init's part: a monitor per Init with
+// CrashMonitor, none after an Init without it or without an API key.
+func TestInitCrashMonitor(t *testing.T) {
+	skipUnlessProcesses(t)
+	old := globalHub.Client()
+	t.Cleanup(func() {
+		stopCrashMonitor(nil)
+		if c := globalHub.Client(); c != old {
+			_ = c.Close()
+		}
+		globalHub.BindClient(old)
+	})
+	rec := &recorder{}
+	log := &syncBuffer{}
+	_, err := Init(Options{APIKey: testKey, Transport: rec, CrashMonitor: true, Debug: true, DebugWriter: log})
+	require.NoError(t, err)
+	m := monitorStarted.FindStringSubmatch(log.String())
+	require.NotNil(t, m, "Init started no monitor: %s", log)
+	pid, _ := strconv.Atoi(m[1])
+	require.NoError(t, syscall.Kill(pid, 0), "no monitor process")
+
+	_, err = Init(Options{APIKey: testKey, Transport: rec})
+	require.NoError(t, err)
+	// Stopping reaps the monitor before Init returns: its pid is free.
+	assert.ErrorIs(t, syscall.Kill(pid, 0), syscall.ESRCH, "an Init without CrashMonitor left the monitor running")
+
+	t.Setenv(EnvAPIKey, "")
+	log = &syncBuffer{}
+	_, err = Init(Options{CrashMonitor: true, Debug: true, DebugWriter: log})
+	require.NoError(t, err)
+	assert.Contains(t, log.String(), "crash monitor not started: the client is disabled")
+	assert.NotContains(t, log.String(), "crash monitor started")
+}
+
+// syncBuffer is a bytes.Buffer safe for the debug log's writes from the
+// monitor's watcher goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // The program of buildUserApp: a module of its own that uses errsight

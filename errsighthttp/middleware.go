@@ -69,9 +69,8 @@ type request struct {
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rq := request{Request: StartRequest(r, &h.opts), in: r}
 	rq.r = r.WithContext(errsight.ContextWithHub(r.Context(), rq.Hub))
-	if rq.reporting && rq.Data.Route == "" && h.mux != nil {
-		_, pattern := h.mux.Handler(rq.r)
-		rq.SetRoute(pattern)
+	if rq.reporting {
+		h.route(&rq)
 	}
 	if h.opts.RecoverWith500 || (rq.reporting && h.opts.CaptureServerErrors) {
 		rq.rw = &responseWriter{ResponseWriter: w}
@@ -94,12 +93,37 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	panicking = false
 
 	rq.passPatternOut()
-	// A ServeMux further in sets Pattern on the request it was given,
-	// which is ours when the layers between pass it on unchanged.
-	rq.SetRoute(rq.r.Pattern)
+	h.lateRoute(&rq)
 	if h.opts.CaptureServerErrors && rq.reporting && rq.rw.status >= 500 {
 		rq.ReportStatus(rq.rw.status)
 	}
+}
+
+// route records the route before the handler runs, when it can be known:
+// from Options.Route, or from a ServeMux directly inside.
+func (h *handler) route(rq *request) {
+	switch {
+	case h.opts.Route != nil:
+		rq.SetRoute(h.opts.Route(rq.r))
+	case rq.Data.Route == "" && h.mux != nil:
+		_, pattern := h.mux.Handler(rq.r)
+		rq.SetRoute(pattern)
+	}
+}
+
+// lateRoute records the route once the handler has returned or panicked,
+// when routers have finished routing.
+func (h *handler) lateRoute(rq *request) {
+	if !rq.reporting {
+		return
+	}
+	if h.opts.Route != nil {
+		rq.SetRoute(h.opts.Route(rq.r))
+		return
+	}
+	// A ServeMux further in sets Pattern on the request it was given,
+	// which is ours when the layers between pass it on unchanged.
+	rq.SetRoute(rq.r.Pattern)
 }
 
 // passPatternOut copies the pattern a ServeMux further in set on our copy
@@ -119,7 +143,7 @@ func (h *handler) panicked(rq *request, v any) {
 	if isAbort(v) {
 		panic(v)
 	}
-	rq.SetRoute(rq.r.Pattern)
+	h.lateRoute(rq)
 	rq.ReportPanic(v)
 	if !h.opts.RecoverWith500 {
 		panic(v)

@@ -9,11 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighthttp"
+	"github.com/stretchr/testify/assert"
 )
 
 func TestConcurrentRequestsKeepTheirOwnUser(t *testing.T) {
@@ -334,4 +336,35 @@ func TestMiddlewareNilHandlerPanics(t *testing.T) {
 		}
 	}()
 	errsighthttp.Middleware(errsighthttp.Options{})(nil)
+}
+
+// TestOptionsRoute checks the hook for other routers: its answer before the
+// handler runs tags the events captured inside the handler; its answer
+// afterwards tags those of the end of the request (a panic).
+func TestOptionsRoute(t *testing.T) {
+	s := newSink(t)
+	var calls atomic.Int32
+	route := func(r *http.Request) string {
+		if calls.Add(1) == 1 {
+			return "" // not known before routing
+		}
+		return r.Method + " /late/{id}"
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		errsight.CaptureMessage(r.Context(), "inside", errsight.LevelError)
+		panic("boom")
+	})
+	ts, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{Route: route})(h))
+	_, _, _ = get(t, freshClient(ts), ts.URL+"/late/1", nil)
+	early := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		errsight.CaptureMessage(r.Context(), "known early", errsight.LevelError)
+	})
+	ts2, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{Route: func(*http.Request) string { return "GET /early" }})(early))
+	_, _, _ = get(t, ts2.Client(), ts2.URL+"/early", nil)
+
+	routes := map[string]string{}
+	for _, ev := range s.events(t) {
+		routes[ev.Message] = ev.Tags["route"]
+	}
+	assert.Equal(t, map[string]string{"inside": "", "panic: boom": "GET /late/{id}", "known early": "GET /early"}, routes)
 }

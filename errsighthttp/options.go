@@ -1,6 +1,7 @@
 package errsighthttp
 
 import (
+	"net/http"
 	"net/netip"
 	"time"
 )
@@ -60,4 +61,14 @@ type Options struct {
 	// in the Referer header, and, given to [NewTransportWithOptions], in
 	// the breadcrumbs of outbound requests. Nil: the default rules only.
 	SensitiveNames SensitiveNames
+
+	// Route, when set, names the route template that matches a request,
+	// for routers other than http.ServeMux (errsightchi sets it to chi's
+	// "GET /orders/{id}"). The middleware calls it before the handler runs,
+	// so that events captured inside the handler carry the route, and
+	// again when the handler returns or panics, when the router has
+	// finished routing; an empty result leaves the route as it was. Nil:
+	// the ServeMux pattern (see the package documentation, "Routes").
+	// It must be safe for concurrent use.
+	Route func(r *http.Request) string
 }

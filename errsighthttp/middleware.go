@@ -118,7 +118,9 @@ func (h *handler) lateRoute(rq *request) {
 		return
 	}
 	if h.opts.Route != nil {
-		rq.SetRoute(h.opts.Route(rq.r))
+		if rq.Data.Route == "" {
+			rq.SetRoute(h.opts.Route(rq.r))
+		}
 		return
 	}
 	// A ServeMux further in sets Pattern on the request it was given,

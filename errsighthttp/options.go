@@ -65,9 +65,9 @@ type Options struct {
 	// Route, when set, names the route template that matches a request,
 	// for routers other than http.ServeMux (errsightchi sets it to chi's
 	// "GET /orders/{id}"). The middleware calls it before the handler runs,
-	// so that events captured inside the handler carry the route, and
-	// again when the handler returns or panics, when the router has
-	// finished routing; an empty result leaves the route as it was. Nil:
+	// so that events captured inside the handler carry the route, and,
+	// when that gave "", again when the handler returns or panics, once the
+	// router has finished routing. Nil:
 	// the ServeMux pattern (see the package documentation, "Routes").
 	// It must be safe for concurrent use.
 	Route func(r *http.Request) string

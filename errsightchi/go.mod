@@ -1,0 +1,14 @@
+module github.com/errsight/errsight-go/errsightchi
+
+go 1.26.0
+
+replace github.com/errsight/errsight-go => ../
+
+require (
+	github.com/errsight/errsight-go v0.0.0-00010101000000-000000000000
+	github.com/go-chi/chi/v5 v5.5.0
+	github.com/stretchr/testify v1.12.1
+	go.uber.org/goleak v1.3.0
+)
+
+require go.yaml.in/yaml/v3 v3.0.5 // indirect

@@ -30,5 +30,10 @@ func ExampleHTTP_Send() {
 
 func ExampleParseRetryAfter() {
 	fmt.Println(transport.ParseRetryAfter("120", time.Time{}))
-	// Output: 2m0s
+	fmt.Println(transport.ParseRetryAfter("0", time.Time{}))
+	fmt.Println(transport.ParseRetryAfter("soon", time.Time{}))
+	// Output:
+	// 2m0s true
+	// 0s true
+	// 0s false
 }

@@ -417,3 +417,38 @@ func TestKindString(t *testing.T) {
 		}
 	}
 }
+
+// TestSendRateLimited checks what a 429 tells the batcher: whether the
+// server gave a delay (so that 0 reads as "retry now") and the project's
+// limit, without which a batch larger than the limit is refused for ever.
+func TestSendRateLimited(t *testing.T) {
+	tests := []struct {
+		name      string
+		header    map[string]string
+		wantWait  time.Duration
+		wantSet   bool
+		wantLimit int
+	}{
+		{"zero means now", map[string]string{"Retry-After": "0"}, 0, true, 0},
+		{"date in the past means now", map[string]string{"Retry-After": "Mon, 02 Jan 2006 15:04:05 GMT"}, 0, true, 0},
+		{"no header", nil, 0, false, 0},
+		{"with the limit", map[string]string{"Retry-After": "17", "X-RateLimit-Limit": "60"}, 17 * time.Second, true, 60},
+		{"bad limit", map[string]string{"Retry-After": "1", "X-RateLimit-Limit": "lots"}, time.Second, true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range tt.header {
+					w.Header().Set(k, v)
+				}
+				w.WriteHeader(http.StatusTooManyRequests)
+			}))
+			defer srv.Close()
+			h := newTestHTTP(t, HTTPOptions{Host: srv.URL})
+			out := h.Send(context.Background(), []byte(`[]`))
+			if out.Kind != RateLimited || out.RetryAfter != tt.wantWait || out.RetryAfterSet != tt.wantSet || out.Limit != tt.wantLimit {
+				t.Errorf("Send = %+v, want RetryAfter %v, RetryAfterSet %v, Limit %d", out, tt.wantWait, tt.wantSet, tt.wantLimit)
+			}
+		})
+	}
+}

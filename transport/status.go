@@ -11,9 +11,10 @@ import (
 	"unicode/utf8"
 )
 
-// MaxRetryAfter caps what [ParseRetryAfter] returns, so that an absurd
-// header cannot overflow a time.Duration. Callers apply their own, lower cap.
-const MaxRetryAfter = 24 * time.Hour
+// maxParsedRetryAfter caps what [ParseRetryAfter] returns, only so that an
+// absurd header cannot overflow a time.Duration. It is not a policy: the
+// batcher applies its own, lower cap (batcher.MaxRetryAfter).
+const maxParsedRetryAfter = 24 * time.Hour
 
 // maxServerMessage bounds the server-supplied text copied into an error:
 // enough for the API's short messages, not enough to flood a log.
@@ -33,9 +34,14 @@ func (h *HTTP) classify(resp *http.Response, data []byte) Outcome {
 		return Outcome{Kind: Rejected, Status: status,
 			Err: h.errorf("transport: redirect (%d) to host %q refused", status, target)}
 	case status == http.StatusTooManyRequests:
-		ra := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		return Outcome{Kind: RateLimited, Status: status, RetryAfter: ra,
-			Err: h.errorf("transport: rate limited (429)%s, retry after %v", detail, ra)}
+		ra, given := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		limit := parseLimit(resp.Header.Get("X-RateLimit-Limit"))
+		wait := "no Retry-After"
+		if given {
+			wait = "retry after " + ra.String()
+		}
+		return Outcome{Kind: RateLimited, Status: status, RetryAfter: ra, RetryAfterSet: given, Limit: limit,
+			Err: h.errorf("transport: rate limited (429)%s, %s", detail, wait)}
 	case status == http.StatusRequestEntityTooLarge:
 		return Outcome{Kind: TooLarge, Status: status,
 			Err: h.errorf("transport: payload too large (413)%s", detail)}
@@ -115,34 +121,39 @@ func bound(s string) string {
 
 // ParseRetryAfter interprets a Retry-After header value relative to now.
 // It accepts delta-seconds ("120") and an HTTP-date (any format
-// http.ParseTime knows). A missing or invalid value gives 0, meaning "the
-// server gave no delay; apply your default"; a negative delay or a date in
-// the past gives 0 too; values above [MaxRetryAfter] are lowered to it.
-func ParseRetryAfter(v string, now time.Time) time.Duration {
+// http.ParseTime knows). ok is false when the value is missing or invalid
+// (including a negative number): the server gave no delay, and the caller
+// applies its default. "0" and a date in the past give 0 with ok true: RFC
+// 9110 reads them as "retry now". Values above 24 hours are lowered to 24
+// hours, only so that the result cannot overflow.
+func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return 0
+		return 0, false
 	}
 	if isDelta(v) {
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n > int64(MaxRetryAfter/time.Second) {
+		if err != nil || n > int64(maxParsedRetryAfter/time.Second) {
 			// Only overflow can fail here: the value is all digits.
-			return MaxRetryAfter
+			return maxParsedRetryAfter, true
 		}
-		return time.Duration(n) * time.Second
-	}
-	if v[0] == '-' && isDelta(v[1:]) {
-		return 0 // a negative delay: no delay
+		return time.Duration(n) * time.Second, true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
+		return 0, false
+	}
+	return min(max(t.Sub(now), 0), maxParsedRetryAfter), true
+}
+
+// parseLimit reads X-RateLimit-Limit: the project's events per window, 0
+// when absent or not a positive number.
+func parseLimit(v string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n <= 0 {
 		return 0
 	}
-	d := t.Sub(now)
-	if d < 0 {
-		return 0
-	}
-	return min(d, MaxRetryAfter)
+	return n
 }
 
 // isDelta reports whether s is a non-empty run of ASCII digits.

@@ -10,33 +10,47 @@ import (
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name string
-		in   string
-		want time.Duration
+		name   string
+		in     string
+		want   time.Duration
+		wantOK bool
 	}{
-		{"missing", "", 0},
-		{"blank", "   ", 0},
-		{"delta seconds", "2", 2 * time.Second},
-		{"delta with spaces", " 120 ", 120 * time.Second},
-		{"zero", "0", 0},
-		{"negative", "-5", 0},
-		{"fraction is invalid", "1.5", 0},
-		{"garbage", "soon", 0},
-		{"plus sign is invalid", "+3", 0},
-		{"huge delta capped", "99999999999999999999999", MaxRetryAfter},
-		{"delta above cap", "90000", MaxRetryAfter},
-		{"http date", now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
-		{"rfc850 date", now.Add(30 * time.Second).Format(time.RFC850), 30 * time.Second},
-		{"ansi c date", now.Add(10 * time.Second).Format(time.ANSIC), 10 * time.Second},
-		{"date in the past", now.Add(-time.Hour).Format(http.TimeFormat), 0},
-		{"date far ahead capped", now.Add(1000 * time.Hour).Format(http.TimeFormat), MaxRetryAfter},
+		{"missing", "", 0, false},
+		{"blank", "   ", 0, false},
+		{"delta seconds", "2", 2 * time.Second, true},
+		{"delta with spaces", " 120 ", 120 * time.Second, true},
+		{"zero means retry now", "0", 0, true},
+		{"negative is invalid", "-5", 0, false},
+		{"fraction is invalid", "1.5", 0, false},
+		{"garbage", "soon", 0, false},
+		{"plus sign is invalid", "+3", 0, false},
+		{"huge delta capped", "99999999999999999999999", maxParsedRetryAfter, true},
+		{"delta above cap", "90000", maxParsedRetryAfter, true},
+		{"http date", now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{"rfc850 date", now.Add(30 * time.Second).Format(time.RFC850), 30 * time.Second, true},
+		{"ansi c date", now.Add(10 * time.Second).Format(time.ANSIC), 10 * time.Second, true},
+		{"date in the past means retry now", now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
+		{"date far ahead capped", now.Add(1000 * time.Hour).Format(http.TimeFormat), maxParsedRetryAfter, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ParseRetryAfter(tt.in, now); got != tt.want {
-				t.Errorf("ParseRetryAfter(%q) = %v, want %v", tt.in, got, tt.want)
+			got, ok := ParseRetryAfter(tt.in, now)
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
 			}
 		})
+	}
+}
+
+func TestParseLimit(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{{"", 0}, {"60", 60}, {" 100 ", 100}, {"0", 0}, {"-3", 0}, {"many", 0}}
+	for _, tt := range tests {
+		if got := parseLimit(tt.in); got != tt.want {
+			t.Errorf("parseLimit(%q) = %d, want %d", tt.in, got, tt.want)
+		}
 	}
 }
 
@@ -51,9 +65,9 @@ func FuzzParseRetryAfter(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		d := ParseRetryAfter(v, now)
-		if d < 0 || d > MaxRetryAfter {
-			t.Fatalf("ParseRetryAfter(%q) = %v, outside [0, %v]", v, d, MaxRetryAfter)
+		d, ok := ParseRetryAfter(v, now)
+		if d < 0 || d > maxParsedRetryAfter || (!ok && d != 0) {
+			t.Fatalf("ParseRetryAfter(%q) = %v, %v: outside [0, %v], or a delay without ok", v, d, ok, maxParsedRetryAfter)
 		}
 		s := strings.TrimSpace(v)
 		if isDelta(s) && len(s) < 6 {
@@ -61,7 +75,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 			for _, c := range s {
 				n = n*10 + time.Duration(c-'0')
 			}
-			if want := min(n*time.Second, MaxRetryAfter); d != want {
+			if want := min(n*time.Second, maxParsedRetryAfter); d != want || !ok {
 				t.Fatalf("ParseRetryAfter(%q) = %v, want %v", v, d, want)
 			}
 		}

@@ -33,8 +33,8 @@ const (
 	// Retry: a transient failure (5xx, timeout, connection error); send the
 	// same batch again after a backoff.
 	Retry
-	// RateLimited: the server asked the client to back off (429). Outcome.RetryAfter
-	// holds the server's delay, or 0 when it gave none.
+	// RateLimited: the server asked the client to back off (429).
+	// Outcome.RetryAfter, RetryAfterSet and Limit say for how long and why.
 	RateLimited
 	// TooLarge: the server refused the body as too large (413). A batch of
 	// more than one event should be split; a single event dropped.
@@ -59,9 +59,19 @@ type Outcome struct {
 	Kind Kind
 	// Status is the HTTP status code, or 0 when no response was received.
 	Status int
-	// RetryAfter is the server-requested delay for RateLimited outcomes; 0
-	// means the server gave none and the caller applies its default.
+	// RetryAfter is the server-requested delay for RateLimited outcomes.
+	// A positive value is always honoured. 0 means "the server gave no
+	// delay, apply your default" unless RetryAfterSet is true, when it means
+	// "retry now" (Retry-After: 0, or a date in the past).
 	RetryAfter time.Duration
+	// RetryAfterSet reports that the server sent a valid Retry-After, so
+	// that a RetryAfter of 0 reads as "retry now" rather than "none given".
+	RetryAfterSet bool
+	// Limit is the project's rate limit in events per window
+	// (X-RateLimit-Limit) for RateLimited outcomes, 0 when not given. The
+	// server counts a whole request against it and admits it only if it
+	// fits, so a request of more than Limit events is refused for ever.
+	Limit int
 	// Err describes a failure for diagnostics. It never contains the API key.
 	Err error
 }

@@ -1,8 +1,8 @@
 package batcher
 
 import (
-	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/errsight/errsight-go/transport"
@@ -28,7 +28,8 @@ const (
 	// (the API's rate-limit window is 60 s; a paused project sends none).
 	DefaultRetryAfter = 60 * time.Second
 	// MaxRetryAfter caps a 429 pause, so a bogus header cannot silence the
-	// SDK for hours.
+	// SDK for hours. (transport.ParseRetryAfter only guards against
+	// overflow; this is the policy.)
 	MaxRetryAfter = 10 * time.Minute
 	// MinBackoff and MaxBackoff bound the exponential backoff after a
 	// transient failure: the n-th consecutive failure waits a random
@@ -36,18 +37,11 @@ const (
 	// which keeps a fleet of clients from retrying in step).
 	MinBackoff = 1 * time.Second
 	MaxBackoff = 60 * time.Second
-	// MaxShrink bounds the shrink levels tried for an oversize item, so a
-	// buggy Encode that never returns ErrCannotShrink cannot stall the worker.
-	MaxShrink = 32
 )
 
-// ErrCannotShrink is returned by Config.Encode when asked for a shrink level
-// beyond the last one it knows: the item cannot be made any smaller.
-var ErrCannotShrink = errors.New("batcher: cannot shrink further")
-
-// ErrSuppressed is returned by Config.Encode to drop an item on purpose
-// (spike protection). It is counted under DropSuppressed.
-var ErrSuppressed = errors.New("batcher: suppressed")
+// maxShrinkLevels bounds Config.ShrinkLevels, so that a huge value cannot
+// stall the worker on one item.
+const maxShrinkLevels = 32
 
 // Config configures a Batcher. Zero values mean the defaults noted. New
 // copies it; changing it afterwards has no effect.
@@ -56,14 +50,18 @@ type Config[T any] struct {
 	Transport transport.Transport
 	// Encode renders one item as a JSON object. It is called on the worker
 	// goroutine only, once with shrink 0 for every item, and with higher
-	// levels only for an item whose encoding does not fit in a request on
-	// its own. shrink 0 is full fidelity; each higher level must give a
-	// smaller encoding, until it returns ErrCannotShrink. Any other error
-	// drops the item (DropEncode), ErrSuppressed drops it as DropSuppressed.
-	// The returned slice belongs to the batcher: it is kept, unmodified,
-	// until the item is delivered or dropped, and re-sent byte for byte on a
-	// retry (so an ingestion_id inside stays the same). Required.
+	// levels, up to ShrinkLevels, only for an item whose encoding does not
+	// fit in a request on its own: each higher level should give a smaller
+	// encoding. It returns nil data and a nil error to drop the item on
+	// purpose (counted under DropSuppressed: spike protection); any error
+	// drops it under DropEncode. The returned slice belongs to the batcher:
+	// it is kept, unmodified, until the item is delivered or dropped, and
+	// re-sent byte for byte on a retry. Required.
 	Encode func(item T, shrink int) ([]byte, error)
+	// ShrinkLevels is the highest shrink level Encode knows (default 0: no
+	// shrinking; at most 32). An item still too large at that level is
+	// dropped under DropTooLarge.
+	ShrinkLevels int
 	// BatchSize is the number of events per request (default 10, max 100).
 	BatchSize int
 	// FlushInterval is the longest an event waits for its batch to fill (default 2s).
@@ -72,9 +70,15 @@ type Config[T any] struct {
 	MaxQueueSize int
 	// MaxBatchBytes caps a request body (default and maximum MaxBatchBytes).
 	MaxBatchBytes int
-	// Debugf receives diagnostics; nil discards them. It never receives secrets.
-	// It is called from the worker goroutine.
+	// Debugf receives diagnostics; nil discards them. It never receives
+	// secrets. It is called from the worker goroutine, and from Enqueue's
+	// caller when an item is dropped (at most once per power of two of the
+	// reason's count, so a flood of drops gives a handful of lines).
 	Debugf func(format string, args ...any)
+	// Warnf receives the configuration problems the user must hear of even
+	// without debugging (a rejected API key), once per Batcher. nil
+	// discards them. It is called from the worker goroutine.
+	Warnf func(msg string)
 }
 
 // DropReason says why an item was not delivered.
@@ -82,18 +86,19 @@ type DropReason int
 
 // The reasons, in the order of Stats.Dropped.
 const (
-	DropQueueFull   DropReason = iota // the queue was full at Enqueue
-	DropClosed                        // Enqueue after Close, or still queued when Close gave up
-	DropRejected                      // the server refused the batch for good (4xx)
-	DropTooLarge                      // larger than a request may be, even shrunk, or 413 alone
-	DropRateLimited                   // held back by a 429 pause when Close gave up
-	DropSuppressed                    // Encode returned ErrSuppressed
-	DropEncode                        // Encode failed
-	NumDropReasons                    // the number of reasons: Stats.Dropped's length
+	DropQueueFull    DropReason = iota // the queue was full at Enqueue
+	DropClosed                         // Enqueue after Close, or still queued when Close gave up
+	DropRejected                       // the server refused the batch for good (400, 422, ...)
+	DropTooLarge                       // larger than a request may be, even shrunk, or 413 alone
+	DropRateLimited                    // held back by a 429 pause when Close gave up
+	DropSuppressed                     // Encode returned ErrSuppressed
+	DropEncode                         // Encode failed
+	DropUnauthorized                   // the server refused the API key (401, 403)
+	NumDropReasons                     // the number of reasons: Stats.Dropped's length
 )
 
 var dropReasonNames = [NumDropReasons]string{
-	"queue-full", "closed", "rejected", "too-large", "rate-limited", "suppressed", "encode-error",
+	"queue-full", "closed", "rejected", "too-large", "rate-limited", "suppressed", "encode-error", "unauthorized",
 }
 
 // String returns the reason's name as used in error messages, e.g.
@@ -107,7 +112,9 @@ func (r DropReason) String() string {
 
 // Stats is a snapshot of the batcher's counters. The counters are read one
 // by one while the worker runs, so they may be a few events apart from each
-// other; they are exact once Close has returned.
+// other; they are exact once Close has returned, unless Close reported a
+// stuck worker ([CloseError].Stuck): they are then exact once [Batcher.Done]
+// is closed.
 type Stats struct {
 	Enqueued uint64                 // accepted into the queue
 	Sent     uint64                 // delivered (2xx)
@@ -116,4 +123,46 @@ type Stats struct {
 	Pending  int                    // accepted but not yet delivered or dropped
 	// PausedUntil is the end of the current 429 pause, zero when not paused.
 	PausedUntil time.Time
+}
+
+// CloseError is what [Batcher.Close] returns when it could not deliver
+// everything: how many items it gave up on, by reason, and whether the
+// worker was stuck (inside Encode, or a Send that ignores its context) when
+// the time was up.
+type CloseError struct {
+	// GaveUp counts the items Close dropped because its time was up:
+	// DropRateLimited for a batch a 429 pause held, DropClosed for the rest;
+	// the other reasons are always 0.
+	GaveUp [NumDropReasons]uint64
+	// Stuck is true when the worker had not returned at the deadline. It is
+	// then leaked until the code it is stuck in returns; it drops what is
+	// left (DropClosed) and exits then.
+	Stuck bool
+	// Unresolved counts the items neither delivered nor dropped when Close
+	// returned: with Stuck, those the worker will drop when it is released.
+	Unresolved int
+}
+
+// Total is the number of items Close did not deliver.
+func (e *CloseError) Total() uint64 {
+	var n uint64
+	for _, v := range e.GaveUp {
+		n += v
+	}
+	return n + uint64(e.Unresolved)
+}
+
+// Error says, e.g., "batcher: close: 12 events not delivered (8
+// rate-limited, 4 closed)".
+func (e *CloseError) Error() string {
+	var parts []string
+	for _, r := range []DropReason{DropRateLimited, DropClosed} {
+		if n := e.GaveUp[r]; n > 0 {
+			parts = append(parts, strconv.FormatUint(n, 10)+" "+r.String())
+		}
+	}
+	if e.Unresolved > 0 {
+		parts = append(parts, strconv.Itoa(e.Unresolved)+" held by a stuck worker")
+	}
+	return "batcher: close: " + strconv.FormatUint(e.Total(), 10) + " events not delivered (" + strings.Join(parts, ", ") + ")"
 }

@@ -132,11 +132,11 @@ func TestOversizeItems(t *testing.T) {
 		{"shrinks to fit", &item{id: 99, sizes: []int{600_000, 1_000}}, true, 0, 1_000},
 		{"shrinks in two steps", &item{id: 99, sizes: []int{600_000, 530_000, 2_000}}, true, 0, 2_000},
 		{"cannot shrink", &item{id: 99, sizes: []int{600_000}}, false, DropTooLarge, 0},
-		{"never small enough", &item{id: 99, sizes: slices.Repeat([]int{600_000}, MaxShrink+10)}, false, DropTooLarge, 0},
+		{"never small enough", &item{id: 99, sizes: slices.Repeat([]int{600_000}, maxShrinkLevels+10)}, false, DropTooLarge, 0},
 		{"exactly the limit", &item{id: 99, sizes: []int{MaxBatchBytes - 2}}, true, 0, MaxBatchBytes - 2},
 		{"one byte over", &item{id: 99, sizes: []int{MaxBatchBytes - 1}}, false, DropTooLarge, 0},
 		{"encode error", &item{id: 99, err: errBoom}, false, DropEncode, 0},
-		{"suppressed", &item{id: 99, err: ErrSuppressed}, false, DropSuppressed, 0},
+		{"suppressed", &item{id: 99, suppress: true}, false, DropSuppressed, 0},
 		{"encode panics", &item{id: 99, panic: true}, false, DropEncode, 0},
 	}
 	for _, tt := range tests {

@@ -2,9 +2,8 @@ package batcher
 
 import (
 	"context"
-	"fmt"
-	"runtime"
-	"strings"
+	"math/bits"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,15 +19,14 @@ import (
 type Batcher[T any] struct {
 	queue chan T
 
-	// closed and enqueuers implement a lock-free handshake between Enqueue
-	// and Close: an Enqueue announces itself in enqueuers before it looks at
-	// closed, and Close sets closed before it waits for enqueuers to reach
-	// 0. With sequentially consistent atomics, either the Enqueue sees
-	// closed (and drops), or Close sees it and waits until its send is
-	// done. After that wait no send can reach the queue, so the worker's
-	// final drain counts every item exactly once.
-	closed    atomic.Bool
-	enqueuers atomic.Int64
+	// mu makes Close and Enqueue exclusive: Enqueue holds it for reading
+	// while it checks closed and sends, Close takes it for writing to set
+	// closed. Once Close has set closed no send can reach the queue, so the
+	// worker's final drain counts every item exactly once.
+	mu     sync.RWMutex
+	closed bool
+
+	debugf func(format string, args ...any)
 
 	enqueued atomic.Uint64
 	sent     atomic.Uint64
@@ -55,7 +53,10 @@ type Batcher[T any] struct {
 	// done is closed by the worker when it has exited; report (its summary
 	// of what Close could not deliver) is written before.
 	done   chan struct{}
-	report error
+	report CloseError
+	// closeReturned is closed when the first Close returns, stuck worker or
+	// not: Flush stops waiting then.
+	closeReturned chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -96,16 +97,22 @@ func New[T any](cfg Config[T]) *Batcher[T] {
 	if cfg.Debugf == nil {
 		cfg.Debugf = func(string, ...any) {}
 	}
+	if cfg.Warnf == nil {
+		cfg.Warnf = func(string) {}
+	}
+	cfg.ShrinkLevels = min(max(cfg.ShrinkLevels, 0), maxShrinkLevels)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &Batcher[T]{
-		queue:       make(chan T, cfg.MaxQueueSize),
-		flushCh:     make(chan *flushWaiter),
-		stopCh:      make(chan struct{}),
-		cancelSends: cancel,
-		done:        make(chan struct{}),
+		queue:         make(chan T, cfg.MaxQueueSize),
+		flushCh:       make(chan *flushWaiter),
+		stopCh:        make(chan struct{}),
+		cancelSends:   cancel,
+		done:          make(chan struct{}),
+		closeReturned: make(chan struct{}),
+		debugf:        cfg.Debugf,
 	}
-	w := &worker[T]{b: b, cfg: cfg}
+	w := &worker[T]{b: b, cfg: cfg, limit: cfg.BatchSize}
 	go w.run(ctx) // ends after Close closes stopCh and the drain is over
 	return b
 }
@@ -115,21 +122,44 @@ func New[T any](cfg Config[T]) *Batcher[T] {
 // The item is owned by the batcher from then on: the caller must not modify
 // what it points to.
 func (b *Batcher[T]) Enqueue(item T) bool {
-	b.enqueuers.Add(1)
-	if b.closed.Load() {
-		b.enqueuers.Add(-1)
-		b.dropped[DropClosed].Add(1)
+	b.mu.RLock()
+	if b.closed {
+		b.mu.RUnlock()
+		b.countDrop(DropClosed, 1)
 		return false
 	}
 	select {
 	case b.queue <- item:
 		b.enqueued.Add(1)
-		b.enqueuers.Add(-1)
+		b.mu.RUnlock()
 		return true
 	default:
-		b.enqueuers.Add(-1)
-		b.dropped[DropQueueFull].Add(1)
+		b.mu.RUnlock()
+		b.countDrop(DropQueueFull, 1)
 		return false
+	}
+}
+
+// dropHints say, per reason, what a drop means for the user, in the debug
+// line countDrop writes.
+var dropHints = [NumDropReasons]string{
+	DropQueueFull:    "the queue was full (raise MaxQueueSize, or check why delivery is slow)",
+	DropClosed:       "captured after Close, or still queued when Close gave up",
+	DropRejected:     "the server refused the request for good",
+	DropTooLarge:     "too large for a request even when shrunk",
+	DropRateLimited:  "held back by a rate-limit pause when Close gave up",
+	DropSuppressed:   "spike protection: too many events of one group this minute",
+	DropEncode:       "the event could not be encoded",
+	DropUnauthorized: "the server rejected the API key",
+}
+
+// countDrop counts n items dropped for reason, and writes a debug line the
+// first time and each time the reason's count passes a power of two: every
+// reason is heard of, and a flood of drops costs a handful of lines.
+func (b *Batcher[T]) countDrop(reason DropReason, n uint64) {
+	total := b.dropped[reason].Add(n)
+	if n > 0 && bits.Len64(total) != bits.Len64(total-n) {
+		b.debugf("event dropped (%s): %s; %d dropped for this reason so far", reason, dropHints[reason], total)
 	}
 }
 
@@ -146,12 +176,16 @@ func (b *Batcher[T]) Flush(ctx context.Context) error {
 	case b.flushCh <- fw:
 	case <-b.done:
 		return nil
+	case <-b.closeReturned:
+		return nil // Close has given up on what is left, and said so
 	case <-ctx.Done():
 		// The worker is busy in a Send; the best count is the global one.
-		return b.flushError(ctx, uint64(b.Stats().Pending))
+		return &FlushError{Pending: b.Stats().Pending, Err: ctx.Err()}
 	}
 	select {
 	case <-fw.done:
+		return nil
+	case <-b.closeReturned:
 		return nil
 	case <-ctx.Done():
 		select {
@@ -159,39 +193,59 @@ func (b *Batcher[T]) Flush(ctx context.Context) error {
 			return nil // resolved just as ctx ended
 		default:
 		}
-		pending := uint64(b.Stats().Pending)
+		pending := b.Stats().Pending
 		if target := fw.target.Load(); target != 0 {
-			pending = target - min(target, b.resolved.Load())
+			pending = int(target - min(target, b.resolved.Load()))
 		}
-		return b.flushError(ctx, pending)
+		return &FlushError{Pending: pending, Err: ctx.Err()}
 	}
 }
 
-func (b *Batcher[T]) flushError(ctx context.Context, pending uint64) error {
-	return fmt.Errorf("batcher: flush: %d events still pending: %w", pending, ctx.Err())
+// FlushError is what Flush returns when its context ends first: how many of
+// the items it waited for are still pending. It unwraps to the context's
+// error.
+type FlushError struct {
+	Pending int
+	Err     error
 }
+
+func (e *FlushError) Error() string {
+	return "batcher: flush: " + strconv.Itoa(e.Pending) + " events still pending: " + e.Err.Error()
+}
+
+func (e *FlushError) Unwrap() error { return e.Err }
+
+// Done is closed when the worker goroutine has exited: after Close, at
+// once, or, when Close reported a stuck worker, once the code it was stuck
+// in returns.
+func (b *Batcher[T]) Done() <-chan struct{} { return b.done }
 
 // Close sends what is queued within timeout, stops the worker and waits for
 // it to exit. If a 429 pause or a retry backoff lasts beyond the timeout it
 // gives up at once rather than wait for nothing; a Send still running at the
 // deadline is cancelled. What it gives up on is counted (DropRateLimited
-// for the batch a 429 pause holds, DropClosed for the rest) and reported:
-// the error says how many events were not delivered and why, e.g.
-// "batcher: close: 12 events not delivered (8 rate-limited, 4 closed)". It
-// is nil when Close delivered, or saw a final answer for, everything queued:
-// a batch the server rejects (or finds too large) during Close is counted in
-// Stats under its own reason, like at any other time, but it is the
-// server's verdict, not a shutdown that ran out of time.
+// for the batch a 429 pause holds, DropClosed for the rest) and reported as
+// a [*CloseError]. It is nil when Close delivered, or saw a final answer
+// for, everything queued: a batch the server rejects during Close is
+// counted in Stats under its own reason, like at any other time.
+//
+// Close returns at its deadline (give or take a few milliseconds for the
+// worker to count what is left) whatever the worker is doing: when it is
+// stuck in code that ignores the deadline (an Encode that blocks, a Send
+// that ignores its context), Close returns a CloseError with Stuck set, and
+// the worker goroutine is leaked until that code returns; it then drops
+// what is left and exits ([Batcher.Done]).
 //
 // Close is idempotent and safe to call concurrently with everything else,
-// including itself: a second call waits until the first has finished (the
-// worker has exited), then returns nil. Enqueue after or during Close drops
-// the item under DropClosed.
+// including itself: a second call waits until the first has returned, then
+// returns nil. Enqueue after or during Close drops the item under
+// DropClosed.
 func (b *Batcher[T]) Close(timeout time.Duration) error {
 	first := false
 	b.closeOnce.Do(func() {
 		first = true
 		b.closeErr = b.close(timeout)
+		close(b.closeReturned)
 	})
 	if !first {
 		return nil
@@ -199,15 +253,18 @@ func (b *Batcher[T]) Close(timeout time.Duration) error {
 	return b.closeErr
 }
 
+// stuckGrace is how long Close waits, after its deadline and the
+// cancellation of the Send in flight, for the worker to count what is left
+// and exit. A worker that honours cancellation needs microseconds; one that
+// does not is stuck in code that will not return soon.
+const stuckGrace = 50 * time.Millisecond
+
 func (b *Batcher[T]) close(timeout time.Duration) error {
 	timeout = max(timeout, 0)
 	deadline := time.Now().Add(timeout)
-	b.closed.Store(true)
-	// Enqueue's window between its closed check and its send is a few
-	// instructions long and never blocks, so yielding is enough.
-	for b.enqueuers.Load() != 0 {
-		runtime.Gosched()
-	}
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
 	b.stopDeadline = deadline
 	close(b.stopCh)
 
@@ -217,12 +274,21 @@ func (b *Batcher[T]) close(timeout time.Duration) error {
 	case <-b.done:
 	case <-t.C:
 		// The worker stops by itself at the deadline unless it is inside a
-		// Send that began before Close; cut that one short.
+		// Send that began before Close (cut it short), or inside user code.
 		b.cancelSends()
-		<-b.done
+		t.Reset(stuckGrace)
+		select {
+		case <-b.done:
+		case <-t.C:
+			return &CloseError{Stuck: true, Unresolved: b.Stats().Pending}
+		}
 	}
 	b.cancelSends()
-	return b.report
+	if b.report.Total() == 0 {
+		return nil
+	}
+	report := b.report
+	return &report
 }
 
 // Stats returns the current counters. It never blocks and is cheap enough
@@ -249,19 +315,4 @@ func (b *Batcher[T]) Stats() Stats {
 		}
 	}
 	return s
-}
-
-// closeReport renders what Close had to give up on; nil when nothing.
-func closeReport(rateLimited, closed uint64) error {
-	var parts []string
-	if rateLimited > 0 {
-		parts = append(parts, fmt.Sprintf("%d %s", rateLimited, DropRateLimited))
-	}
-	if closed > 0 {
-		parts = append(parts, fmt.Sprintf("%d %s", closed, DropClosed))
-	}
-	if len(parts) == 0 {
-		return nil
-	}
-	return fmt.Errorf("batcher: close: %d events not delivered (%s)", rateLimited+closed, strings.Join(parts, ", "))
 }

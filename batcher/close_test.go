@@ -336,7 +336,7 @@ func TestNewPanicsOnMissingParts(t *testing.T) {
 }
 
 func TestDropReasonString(t *testing.T) {
-	want := []string{"queue-full", "closed", "rejected", "too-large", "rate-limited", "suppressed", "encode-error"}
+	want := []string{"queue-full", "closed", "rejected", "too-large", "rate-limited", "suppressed", "encode-error", "unauthorized"}
 	for r := DropReason(0); r < NumDropReasons; r++ {
 		if got := r.String(); got != want[r] {
 			t.Errorf("DropReason(%d) = %q, want %q", r, got, want[r])
@@ -392,4 +392,72 @@ func TestFlushUnderFlood(t *testing.T) {
 		}
 		mustClose(t, b)
 	})
+}
+
+// TestCloseStuckWorker: Close and Flush return at their deadline whatever
+// the worker is doing, even stuck in user code that ignores every deadline
+// (an Error or MarshalJSON method that blocks, inside Encode; a Transport
+// that ignores its context). The worker is leaked until that code returns,
+// then counts what is left and exits.
+func TestCloseStuckWorker(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(release <-chan struct{}) (Config[*item], *item)
+	}{
+		{"stuck in Encode", func(release <-chan struct{}) (Config[*item], *item) {
+			stuck := &item{id: 99}
+			return Config[*item]{Transport: &fakeTransport{}, Encode: func(it *item, shrink int) ([]byte, error) {
+				if it == stuck {
+					<-release
+				}
+				return encodeItem(it, shrink)
+			}}, stuck
+		}},
+		{"stuck in a Send that ignores its context", func(release <-chan struct{}) (Config[*item], *item) {
+			return Config[*item]{Transport: sendFunc(func(context.Context, []byte) transport.Outcome {
+				<-release
+				return delivered
+			}), Encode: encodeItem}, &item{id: 99}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				release := make(chan struct{})
+				cfg, stuck := tt.setup(release)
+				b := New(cfg)
+				enqueueAll(t, b, append([]*item{stuck}, items(1, 4)...))
+				synctest.Wait()
+
+				ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+				defer cancel()
+				if err := b.Flush(ctx); !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("Flush = %v, want a deadline error", err)
+				}
+				const timeout = 500 * time.Millisecond
+				start := time.Now()
+				err := b.Close(timeout)
+				if elapsed := time.Since(start); elapsed > timeout+stuckGrace {
+					t.Errorf("Close took %v, want at most %v", elapsed, timeout+stuckGrace)
+				}
+				var ce *CloseError
+				if !errors.As(err, &ce) || !ce.Stuck || ce.Unresolved != 5 || !strings.Contains(err.Error(), "5 held by a stuck worker") {
+					t.Fatalf("Close = %v, want a stuck worker holding 5 events", err)
+				}
+				if err := b.Flush(context.Background()); err != nil {
+					t.Errorf("Flush after Close = %v, want nil at once", err)
+				}
+				select {
+				case <-b.Done():
+					t.Fatal("Done closed while the worker is stuck")
+				default:
+				}
+				close(release) // the user's code returns at last
+				<-b.Done()
+				if s := b.Stats(); s.Pending != 0 || s.Sent+s.Dropped[DropClosed] != 5 {
+					t.Errorf("after the worker exited: %+v, want the 5 events sent or dropped as closed", s)
+				}
+			})
+		})
+	}
 }

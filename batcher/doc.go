@@ -2,6 +2,17 @@
 // goroutine that encodes, batches and delivers events through a
 // [transport.Transport].
 //
+// # What this package promises
+//
+// batcher is the errsight root package's delivery engine, public so that
+// its policy can be read and tested on its own; it is not an extension
+// point. Its contract with the root is [New], [Config], [Batcher] and its
+// methods, [Stats], [DropReason], [CloseError] and [FlushError], and the
+// policy constants below (the API's limits, the default pause and the
+// backoff bounds). Anything else is unexported on purpose. Applications
+// configure delivery through errsight.Options and plug in through
+// transport.Transport, never through this package.
+//
 // The root package uses it like this (these names and signatures are its
 // contract):
 //
@@ -29,7 +40,8 @@
 // most Config.MaxBatchBytes long and at most Config.BatchSize events. A
 // batch goes out when it is full or Config.FlushInterval after its oldest
 // event arrived. An event too large for a request on its own is re-encoded
-// at higher shrink levels until it fits, or dropped under [DropTooLarge].
+// at higher shrink levels (up to Config.ShrinkLevels) until it fits, or
+// dropped under [DropTooLarge].
 //
 // # Delivery policy
 //
@@ -37,14 +49,24 @@
 //
 //   - Delivered: counted in Sent; the backoff resets.
 //   - RateLimited (429): every send pauses until the server's Retry-After
-//     ([DefaultRetryAfter] when it gave none, at most [MaxRetryAfter]); the
-//     batch is held and goes first afterwards.
+//     ([DefaultRetryAfter] when it gave none, at most [MaxRetryAfter];
+//     "Retry-After: 0" or a past date means at once, then the backoff if the
+//     server keeps saying so); the batch is held and goes first afterwards.
+//     The server counts a whole request against its per-minute limit and
+//     admits it only if it fits, so a request larger than the limit is
+//     refused for ever: from then on no request carries more events than
+//     the limit the 429 advertises (X-RateLimit-Limit), or half the batch
+//     when it advertises none, and held batches are split to match.
 //   - Retry (5xx, network): the batch is held and re-sent after an
 //     exponential backoff with full jitter ([MinBackoff] to [MaxBackoff]).
 //   - TooLarge (413): the batch is split in halves, first half first; a
 //     single event is dropped under [DropTooLarge].
-//   - Rejected: the batch is dropped under [DropRejected]; later batches
-//     still go out.
+//   - Rejected: the batch is dropped under [DropRejected] ([DropUnauthorized]
+//     for 401 and 403: the API key was refused, which Config.Warnf hears of
+//     once); later batches still go out.
+//
+// Every drop, of any reason, is counted in [Stats] and heard of in
+// Config.Debugf (the first, then one line per power of two of the count).
 //
 // While a batch is held, nothing newer is sent, so events arrive in the
 // order they were enqueued, and the worker stops taking items from the
@@ -56,8 +78,12 @@
 //
 // [Batcher.Flush] wakes the worker to send everything accepted before the
 // call without waiting for the FlushInterval (a 429 pause or a backoff is
-// still honoured), and waits for it. [Batcher.Close] does the same within a
-// timeout, gives up early when a pause outlasts it, cancels the send in
-// flight at the deadline, stops the worker, waits for it to exit and
-// reports how many events were not delivered, and why.
+// still honoured), and waits for it or for its context. [Batcher.Close] does
+// the same within a timeout, gives up early when a pause outlasts it,
+// cancels the send in flight at the deadline, stops the worker, waits for
+// it to exit and reports how many events were not delivered, and why. Both
+// return at their deadline even when the worker is stuck in code that
+// ignores it (a user's Error method inside Encode, a Transport that ignores
+// its context): the worker is then leaked until that code returns
+// ([Batcher.Done]).
 package batcher

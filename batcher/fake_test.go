@@ -13,13 +13,13 @@ import (
 )
 
 // item is the test payload: an id to trace it end to end, and the size of
-// its encoding at each shrink level (the last size is the smallest it gets;
-// beyond it Encode returns ErrCannotShrink).
+// its encoding at each shrink level (the last size is the smallest it gets).
 type item struct {
-	id    int
-	sizes []int // nil: a small event
-	err   error // returned by Encode at shrink 0, when set
-	panic bool  // Encode panics
+	id       int
+	sizes    []int // nil: a small event
+	err      error // returned by Encode at shrink 0, when set
+	panic    bool  // Encode panics
+	suppress bool  // Encode drops it on purpose (nil, nil)
 }
 
 // encodeItem is the Config.Encode of the tests: {"id":N,"pad":"xxx"} padded
@@ -31,14 +31,12 @@ func encodeItem(it *item, shrink int) ([]byte, error) {
 	if it.err != nil {
 		return nil, it.err
 	}
+	if it.suppress {
+		return nil, nil
+	}
 	size := 0
 	if it.sizes != nil {
-		if shrink >= len(it.sizes) {
-			return nil, ErrCannotShrink
-		}
-		size = it.sizes[shrink]
-	} else if shrink > 0 {
-		return nil, ErrCannotShrink
+		size = it.sizes[min(shrink, len(it.sizes)-1)]
 	}
 	b := fmt.Appendf(nil, `{"id":%d,"pad":"`, it.id)
 	if pad := size - len(b) - 2; pad > 0 {
@@ -143,7 +141,7 @@ func outcomes(kinds ...transport.Outcome) func(int, []int) transport.Outcome {
 
 // newTest builds a batcher for *item on tr, with the given tweaks.
 func newTest(tr transport.Transport, tweak func(*Config[*item])) *Batcher[*item] {
-	cfg := Config[*item]{Transport: tr, Encode: encodeItem}
+	cfg := Config[*item]{Transport: tr, Encode: encodeItem, ShrinkLevels: maxShrinkLevels}
 	if tweak != nil {
 		tweak(&cfg)
 	}

@@ -1,7 +1,6 @@
 package batcher
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -27,7 +26,7 @@ func bodyLen(n, sum int) int {
 // items, or more bytes than one request may carry. The worker stops taking
 // items from the queue then.
 func (w *worker[T]) full() bool {
-	return len(w.outbox) >= w.cfg.BatchSize || bodyLen(len(w.outbox), w.outboxBytes) > w.cfg.MaxBatchBytes
+	return len(w.outbox) >= w.limit || bodyLen(len(w.outbox), w.outboxBytes) > w.cfg.MaxBatchBytes
 }
 
 // batchLen is the number of items the next request carries: a held batch
@@ -38,7 +37,7 @@ func (w *worker[T]) batchLen() int {
 		return w.held[0]
 	}
 	n, sum := 0, 0
-	for n < len(w.outbox) && n < w.cfg.BatchSize {
+	for n < len(w.outbox) && n < w.limit {
 		if bodyLen(n+1, sum+len(w.outbox[n].data)) > w.cfg.MaxBatchBytes {
 			break
 		}
@@ -78,21 +77,18 @@ func (w *worker[T]) accept(item T) {
 
 // encode renders an item at the lowest shrink level that fits in a request
 // on its own. It returns nil and the reason when the item must be dropped.
-// It always ends: after MaxShrink levels it gives up.
+// It always ends: ShrinkLevels is bounded.
 func (w *worker[T]) encode(item T) ([]byte, DropReason) {
 	limit := w.cfg.MaxBatchBytes - 2 // room for "[" and "]"
 	size := 0
-	for shrink := 0; shrink <= MaxShrink; shrink++ {
+	for shrink := 0; shrink <= w.cfg.ShrinkLevels; shrink++ {
 		data, err := w.safeEncode(item, shrink)
 		switch {
-		case errors.Is(err, ErrSuppressed):
-			return nil, DropSuppressed
-		case errors.Is(err, ErrCannotShrink) && shrink > 0:
-			w.cfg.Debugf("batcher: event of %d bytes does not fit in a request of %d bytes, even shrunk: dropped", size, w.cfg.MaxBatchBytes)
-			return nil, DropTooLarge
 		case err != nil:
 			w.cfg.Debugf("batcher: encoding an event failed: %v", err)
 			return nil, DropEncode
+		case data == nil:
+			return nil, DropSuppressed
 		case len(data) == 0:
 			w.cfg.Debugf("batcher: encoding an event gave nothing: dropped")
 			return nil, DropEncode
@@ -106,7 +102,7 @@ func (w *worker[T]) encode(item T) ([]byte, DropReason) {
 			size = len(data)
 		}
 	}
-	w.cfg.Debugf("batcher: event of %d bytes still too large after %d shrink levels: dropped", size, MaxShrink)
+	w.cfg.Debugf("batcher: event of %d bytes does not fit in a request of %d bytes, even shrunk: dropped", size, w.cfg.MaxBatchBytes)
 	return nil, DropTooLarge
 }
 
@@ -138,14 +134,14 @@ func (w *worker[T]) resolveFront(n int) {
 // dropFront drops the first n items of the outbox for reason.
 func (w *worker[T]) dropFront(n int, reason DropReason) {
 	w.resolveFront(n)
-	w.b.dropped[reason].Add(uint64(n))
 	w.b.lost.Add(uint64(n))
+	w.b.countDrop(reason, uint64(n))
 	w.lost[reason] += uint64(n)
 }
 
 // drop counts one accepted item that never reached the outbox.
 func (w *worker[T]) drop(reason DropReason) {
-	w.b.dropped[reason].Add(1)
 	w.b.lost.Add(1)
+	w.b.countDrop(reason, 1)
 	w.lost[reason]++
 }

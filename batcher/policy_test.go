@@ -3,8 +3,11 @@ package batcher
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -19,8 +22,109 @@ var (
 	tooLarge    = transport.Outcome{Kind: transport.TooLarge, Status: 413}
 )
 
+// rateLimited is a 429 as the real server sends it: Retry-After (when d > 0)
+// with X-RateLimit-Limit.
 func rateLimited(d time.Duration) transport.Outcome {
-	return transport.Outcome{Kind: transport.RateLimited, Status: 429, RetryAfter: d}
+	return transport.Outcome{Kind: transport.RateLimited, Status: 429, RetryAfter: d, RetryAfterSet: d > 0, Limit: 60}
+}
+
+// retryNow is a 429 with "Retry-After: 0".
+var retryNow = transport.Outcome{Kind: transport.RateLimited, Status: 429, RetryAfterSet: true, Limit: 60}
+
+// TestRetryAfterZero: "Retry-After: 0" means retry now (RFC 9110), not the
+// default pause; a server that keeps saying so gets the backoff, not a hot
+// loop.
+func TestRetryAfterZero(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr := &fakeTransport{script: outcomes(retryNow, retryNow, retryNow, retryNow)}
+		b := newTest(tr, nil)
+		defer mustClose(t, b)
+		start := time.Now()
+		enqueueAll(t, b, items(1, 10))
+		if err := b.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		calls := tr.Calls()
+		if len(calls) != 5 || !slices.Equal(tr.delivered(), seq(1, 10)) {
+			t.Fatalf("%d sends, delivered %v; want 5 sends delivering 1..10", len(calls), tr.delivered())
+		}
+		if d := calls[1].at.Sub(start); d != 0 {
+			t.Errorf("first retry after %v, want at once", d)
+		}
+		for i := 2; i < len(calls); i++ {
+			if gap, limit := calls[i].at.Sub(calls[i-1].at), backoffCap(i-2); gap >= limit {
+				t.Errorf("retry %d after %v, want a backoff below %v", i, gap, limit)
+			}
+		}
+		if elapsed := calls[4].at.Sub(start); elapsed >= DefaultRetryAfter {
+			t.Errorf("delivered after %v, want well before the default pause (%v)", elapsed, DefaultRetryAfter)
+		}
+		if s := b.Stats(); s.Retries != 4 {
+			t.Errorf("Retries = %d, want 4", s.Retries)
+		}
+		checkAccounting(t, b, tr)
+	})
+}
+
+// windowServer answers like the real server's rate limiter: at most limit
+// events per minute, a request counted whole and admitted only if it fits.
+// withHeader says whether its 429 carries X-RateLimit-Limit.
+func windowServer(limit int, withHeader bool) func(int, []int) transport.Outcome {
+	var start time.Time
+	count := 0
+	return func(_ int, ids []int) transport.Outcome {
+		now := time.Now()
+		if start.IsZero() || now.Sub(start) >= time.Minute {
+			start, count = now, 0
+		}
+		if count+len(ids) > limit {
+			out := transport.Outcome{Kind: transport.RateLimited, Status: 429,
+				RetryAfter: max(time.Second, start.Add(time.Minute).Sub(now).Round(time.Second)), RetryAfterSet: true}
+			if withHeader {
+				out.Limit = limit
+			}
+			return out
+		}
+		count += len(ids)
+		return delivered
+	}
+}
+
+// TestRateLimitSplitsBatches: the server refuses for ever a request of more
+// events than its per-minute limit. The batcher must never send more than
+// the advertised limit in one request, split what it holds, and adapt when
+// the limit is not advertised.
+func TestRateLimitSplitsBatches(t *testing.T) {
+	tests := []struct {
+		name       string
+		withHeader bool
+		maxPerReq  int // the largest request allowed after the first 429
+	}{
+		{"limit advertised", true, 60},
+		{"limit not advertised: halve", false, 50},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				tr := &fakeTransport{script: windowServer(60, tt.withHeader)}
+				b := newTest(tr, func(c *Config[*item]) { c.BatchSize = 100; c.MaxQueueSize = 200 })
+				defer mustClose(t, b)
+				enqueueAll(t, b, items(1, 120))
+				if err := b.Flush(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				if got := tr.delivered(); !slices.Equal(got, seq(1, 120)) {
+					t.Fatalf("delivered %d events, want 1..120 in order", len(got))
+				}
+				for i, c := range tr.Calls() {
+					if i > 0 && len(c.ids) > tt.maxPerReq {
+						t.Errorf("request %d carried %d events, more than %d", i, len(c.ids), tt.maxPerReq)
+					}
+				}
+				checkAccounting(t, b, tr)
+			})
+		})
+	}
 }
 
 func TestRateLimitPause(t *testing.T) {
@@ -271,5 +375,75 @@ func TestMixedOutcomes(t *testing.T) {
 			t.Errorf("Sent %d + dropped %d != 400 (Pending %d)", s.Sent, rejectedIDs+tooLargeDrops, s.Pending)
 		}
 		checkAccounting(t, b, tr)
+	})
+}
+
+// TestRejectedKeyWarnsOnce: a rejected API key is a configuration error:
+// the user hears of it once even without debugging, and its drops are
+// counted apart from the server's other refusals.
+func TestRejectedKeyWarnsOnce(t *testing.T) {
+	for _, status := range []int{401, 403} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				out := transport.Outcome{Kind: transport.Rejected, Status: status, Err: errors.New("the API key was rejected")}
+				tr := &fakeTransport{script: func(int, []int) transport.Outcome { return out }}
+				var warnings []string
+				b := newTest(tr, func(c *Config[*item]) { c.Warnf = func(msg string) { warnings = append(warnings, msg) } })
+				enqueueAll(t, b, items(1, 25))
+				if err := b.Flush(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				mustClose(t, b)
+				if len(warnings) != 1 || !strings.Contains(warnings[0], "rejected the API key") {
+					t.Errorf("warnings = %q, want one about the key", warnings)
+				}
+				if s := b.Stats(); s.Dropped[DropUnauthorized] != 25 || s.Dropped[DropRejected] != 0 {
+					t.Errorf("Dropped = %v, want 25 unauthorized", s.Dropped)
+				}
+			})
+		})
+	}
+}
+
+// TestEveryDropIsHeard: each drop reason gives a debug line, and a flood
+// of drops gives a handful (one per power of two).
+func TestEveryDropIsHeard(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var lines []string
+		var mu sync.Mutex
+		b := newTest(&fakeTransport{hang: true}, func(c *Config[*item]) {
+			c.MaxQueueSize = 1
+			c.Debugf = func(format string, args ...any) {
+				mu.Lock()
+				defer mu.Unlock()
+				lines = append(lines, fmt.Sprintf(format, args...))
+			}
+		})
+		enqueueAll(t, b, []*item{{id: 1, suppress: true}})
+		synctest.Wait()
+		for i := range 100 { // the worker is stuck in a hanging Send after the first
+			b.Enqueue(&item{id: 10 + i})
+		}
+		_ = b.Close(time.Second)
+		b.Enqueue(&item{id: 1000})
+		mu.Lock()
+		defer mu.Unlock()
+		count := func(reason DropReason) int {
+			n := 0
+			for _, l := range lines {
+				if strings.Contains(l, "("+reason.String()+")") {
+					n++
+				}
+			}
+			return n
+		}
+		for _, tc := range []struct {
+			reason   DropReason
+			min, max int
+		}{{DropSuppressed, 1, 1}, {DropQueueFull, 1, 8}, {DropClosed, 1, 3}} {
+			if n := count(tc.reason); n < tc.min || n > tc.max {
+				t.Errorf("%d debug lines for %v, want %d to %d; lines: %q", n, tc.reason, tc.min, tc.max, lines)
+			}
+		}
 	})
 }

@@ -2,6 +2,8 @@ package batcher
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -42,8 +44,13 @@ type worker[T any] struct {
 	lost       [NumDropReasons]uint64 // accepted items dropped, by reason
 	lostAtStop [NumDropReasons]uint64
 
-	queueFullSeen uint64 // DropQueueFull count last reported in a debug line
-	body          []byte // request body buffer, reused
+	// limit is the most items one request may carry: BatchSize, lowered to
+	// the project's rate limit when a 429 says it (or halved when a 429
+	// does not say it), since the server refuses for ever a request of more
+	// events than its per-window limit.
+	limit     int
+	keyWarned bool   // the rejected-key warning was given
+	body      []byte // request body buffer, reused
 }
 
 // run is the worker goroutine. It returns after Close has closed stopCh and
@@ -120,9 +127,9 @@ func (w *worker[T]) run(ctx context.Context) {
 		close(fw.done) // everything is accounted for now
 	}
 	w.waiters = nil
-	b.report = closeReport(
-		w.lost[DropRateLimited]-w.lostAtStop[DropRateLimited],
-		w.lost[DropClosed]-w.lostAtStop[DropClosed])
+	for _, r := range []DropReason{DropRateLimited, DropClosed} {
+		b.report.GaveUp[r] = w.lost[r] - w.lostAtStop[r]
+	}
 }
 
 // stopCh is the Batcher's stopCh until the worker has seen it closed, nil
@@ -187,11 +194,12 @@ func (w *worker[T]) send(ctx context.Context) {
 	if w.resend {
 		w.b.retries.Add(1)
 	}
-	if qf := w.b.dropped[DropQueueFull].Load(); qf != w.queueFullSeen {
-		w.cfg.Debugf("batcher: queue full: %d events dropped so far (MaxQueueSize %d)", qf, w.cfg.MaxQueueSize)
-		w.queueFullSeen = qf
+	start := time.Now()
+	out := w.safeSend(ctx, body)
+	if out.Kind == transport.Delivered {
+		w.cfg.Debugf("delivered a batch of %d events (%d bytes, status %d) in %v", n, len(body), out.Status, time.Since(start).Round(time.Millisecond))
 	}
-	w.apply(w.safeSend(ctx, body), n)
+	w.apply(out, n)
 }
 
 // safeSend calls the transport, turning a panic (a broken contract) into a
@@ -218,13 +226,24 @@ func (w *worker[T]) apply(out transport.Outcome, n int) {
 		w.setPause(time.Time{}, false)
 
 	case transport.RateLimited:
+		w.resend = true
+		if w.adaptLimit(out, n) {
+			return // split into requests the server can admit: send them now
+		}
 		d := out.RetryAfter
-		if d <= 0 {
+		switch {
+		case d <= 0 && !out.RetryAfterSet:
 			d = DefaultRetryAfter
+		case d <= 0:
+			// "Retry now" (RFC 9110). A server that keeps answering so gets
+			// the exponential backoff, never a hot loop.
+			if w.failures > 0 {
+				d = backoff(w.failures - 1)
+			}
+			w.failures++
 		}
 		d = min(d, MaxRetryAfter)
 		w.hold(n)
-		w.resend = true
 		w.setPause(now.Add(d), true)
 		w.cfg.Debugf("batcher: rate limited (%v): pausing all sends for %v; %d events held", out.Err, d, n)
 
@@ -250,11 +269,47 @@ func (w *worker[T]) apply(out transport.Outcome, n int) {
 		w.cfg.Debugf("batcher: server refused an event as too large (%v): dropped", out.Err)
 
 	default: // transport.Rejected, and any kind this version does not know
-		w.dropFront(n, DropRejected)
+		reason := DropRejected
+		if out.Status == http.StatusUnauthorized || out.Status == http.StatusForbidden {
+			reason = DropUnauthorized
+			if !w.keyWarned {
+				w.keyWarned = true
+				w.cfg.Warnf(fmt.Sprintf("the server rejected the API key (%d): no event is delivered until it is fixed; check the key (a write key, elp_...) and that the project is active", out.Status))
+			}
+		}
+		w.dropFront(n, reason)
 		w.failures, w.resend = 0, false
 		w.setPause(time.Time{}, false)
 		w.cfg.Debugf("batcher: server rejected a batch (%v, %v): %d events dropped", out.Kind, out.Err, n)
 	}
+}
+
+// adaptLimit lowers the items per request after a 429: to the project's
+// limit when the answer gives it, else to half the batch (the server admits
+// a request only if all its events fit in what is left of its window, and
+// never one larger than the limit). The held batch of n is split to match.
+// It reports whether the batch was larger than the advertised limit: the
+// 429 then says nothing about the window, and the parts can go at once.
+func (w *worker[T]) adaptLimit(out transport.Outcome, n int) bool {
+	switch {
+	case out.Limit > 0:
+		w.limit = min(w.limit, out.Limit)
+	case out.RetryAfterSet || out.RetryAfter > 0:
+		// A rate limit that does not say its size (a paused project sends
+		// no Retry-After either, and batch size is not its cause).
+		w.limit = max(1, min(w.limit, n)/2)
+	}
+	if n <= w.limit {
+		return false
+	}
+	w.hold(n)
+	parts := make([]int, 0, n/w.limit+1)
+	for left := n; left > 0; left -= w.limit {
+		parts = append(parts, min(left, w.limit))
+	}
+	w.held = slices.Replace(w.held, 0, 1, parts...)
+	w.cfg.Debugf("batcher: the server admits at most %d events per request (rate limit): split a batch of %d into %d requests", w.limit, n, len(parts))
+	return out.Limit > 0
 }
 
 // setPause records when sending may resume, and publishes a 429 pause.

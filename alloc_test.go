@@ -12,7 +12,7 @@ func TestAllocationGuards(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are meaningless under -race")
 	}
-	c := callerSideClient(t, Options{})
+	c := stalledClient(t, Options{})
 	h := populatedHub(c)
 	ctx := ContextWithHub(context.Background(), h)
 	err := wrappedTwice()

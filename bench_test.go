@@ -5,32 +5,51 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/errsight/errsight-go/batcher"
 	"github.com/errsight/errsight-go/errsighttest"
+	"github.com/errsight/errsight-go/transport"
 )
 
-// discardQueue stands in for the batcher when only the capturing
-// goroutine's cost is measured: the worker's encoding would otherwise run on
-// the other core and its allocations would be counted against the caller.
-type discardQueue struct{ n atomic.Uint64 }
+// discardTransport accepts every batch without reading it: the benchmarks
+// measure the SDK as a user runs it, with the real queue and a running
+// worker, minus the network.
+type discardTransport struct{}
 
-func (q *discardQueue) Enqueue(*capture) bool       { q.n.Add(1); return true }
-func (q *discardQueue) Flush(context.Context) error { return nil }
-func (q *discardQueue) Close(time.Duration) error   { return nil }
-func (q *discardQueue) Stats() batcher.Stats        { return batcher.Stats{Enqueued: q.n.Load()} }
+func (discardTransport) Send(context.Context, []byte) transport.Outcome {
+	return transport.Outcome{Kind: transport.Delivered, Status: 202}
+}
 
-// callerSideClient is an enabled client whose queue discards.
+// callerSideClient is an enabled client with its real queue and worker,
+// delivering to discardTransport.
 func callerSideClient(tb testing.TB, opts Options) *Client {
 	tb.Helper()
+	opts.Transport = discardTransport{}
 	c, _ := newTestClient(tb, opts)
-	real := c.queue
-	c.queue = &discardQueue{}
-	tb.Cleanup(func() { c.queue = real })
 	return c
+}
+
+// stalledClient is an enabled client whose worker is parked in a Send that
+// waits for Close, with a queue of one: every capture after the first two is
+// a counted drop at Enqueue. The allocation guards use it to count the
+// capturing goroutine's allocations alone (testing.AllocsPerRun counts every
+// goroutine's, and a running worker encodes on the other core).
+func stalledClient(tb testing.TB, opts Options) *Client {
+	tb.Helper()
+	opts.Transport = stalledTransport{}
+	opts.MaxQueueSize, opts.BatchSize = 1, 1
+	opts.ShutdownTimeout = time.Millisecond
+	c, _ := newTestClient(tb, opts)
+	return c
+}
+
+// stalledTransport blocks every Send until its context ends.
+type stalledTransport struct{}
+
+func (stalledTransport) Send(ctx context.Context, _ []byte) transport.Outcome {
+	<-ctx.Done()
+	return transport.Outcome{Kind: transport.Retry, Err: ctx.Err()}
 }
 
 // populatedHub has the scope content of the benchmarks module's runs: a

@@ -59,6 +59,7 @@ func (h *Hub) captureError(err error, level Level, skip int) EventID {
 		level = LevelError
 	}
 	if level < c.opts.MinLevel {
+		c.skipBelowMinLevel(level)
 		return ""
 	}
 	r := &capture{level: level, err: err, msg: stacktrace.ErrorMessage(err)}
@@ -75,6 +76,7 @@ func (h *Hub) captureMessage(msg string, level Level, skip int) EventID {
 		level = LevelInfo
 	}
 	if level < c.opts.MinLevel {
+		c.skipBelowMinLevel(level)
 		return ""
 	}
 	r := &capture{level: level, msg: msg}
@@ -96,6 +98,7 @@ func (h *Hub) captureEvent(ev *Event, skip int) EventID {
 		}
 	}
 	if ev.Level < c.opts.MinLevel {
+		c.skipBelowMinLevel(ev.Level)
 		return ""
 	}
 	if c.opts.AttachStacktrace && ev.Exception == nil && ev.err == nil && ev.pcs == nil {
@@ -129,6 +132,19 @@ func (h *Hub) capturePanic(r any, skip int) EventID {
 	}
 	ev.pcs = callers(skip + 1)
 	return h.finish(c, &capture{ev: ev})
+}
+
+// skipBelowMinLevel says, under Debug, that a capture was dropped for its
+// level: the first time and at each power of two of the count, so that a
+// chatty logger gives a handful of lines. Without Debug it costs nothing
+// (no shared counter on a path that may run on every core).
+func (c *Client) skipBelowMinLevel(level Level) {
+	if !c.log.enabled {
+		return
+	}
+	if n := c.belowMinLevel.Add(1); n&(n-1) == 0 {
+		c.log.printf("capture at level %s dropped: below MinLevel (%s); %d dropped for this reason so far", level, c.opts.MinLevel, n)
+	}
 }
 
 // finish stamps the capture with its id, time and scope snapshot, and hands

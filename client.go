@@ -2,10 +2,11 @@ package errsight
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/errsight/errsight-go/batcher"
 	"github.com/errsight/errsight-go/stacktrace"
@@ -22,30 +23,32 @@ type Client struct {
 	enabled bool
 	log     *debugLog
 	sym     *stacktrace.Symbolizer
-	queue   eventQueue
+	queue   *batcher.Batcher[*capture]
+	// idle closes the default HTTP transport's idle keep-alive connections
+	// (nil for a user's Transport): Close calls it once the worker is done.
+	idle    func()
 	spike   *spikeGuard // owned by the worker goroutine
 	scratch []byte      // encoding buffer, owned by the worker goroutine
 
 	beforeSendDropped atomic.Uint64
 	beforeSendPanics  atomic.Uint64
+	belowMinLevel     atomic.Uint64 // counted only under Debug, for its line
+
+	// replacedBy is the client a later Init bound to the global hub in this
+	// one's place. Hubs forked before that Init (a long-lived job, an
+	// errsight.Go goroutine) still hold this client; they follow the link,
+	// so their captures reach the current client instead of a closed one.
+	replacedBy atomic.Pointer[Client]
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
-// eventQueue is what the client needs of its batcher. It is an interface
-// only so that benchmarks can measure the capture path alone, without the
-// worker's encoding competing for the same cores.
-type eventQueue interface {
-	Enqueue(*capture) bool
-	Flush(context.Context) error
-	Close(time.Duration) error
-	Stats() batcher.Stats
-}
-
-// enabledClients counts the open, enabled clients of the process. While it
-// is zero, the package-level capture functions return before even looking at
-// their context: the disabled path costs one atomic load.
+// enabledClients counts the enabled clients the process has created. While
+// it is zero, the package-level capture functions return before even looking
+// at their context: the disabled path costs one atomic load. Close does not
+// lower it: a capture on a closed client must still reach it, to be counted
+// (Stats.Dropped.Closed) and heard of under Debug.
 var enabledClients atomic.Int32
 
 func noClients() bool { return enabledClients.Load() == 0 }
@@ -79,9 +82,10 @@ func NewClient(opts Options) (*Client, error) {
 			Debugf:       c.log.printf,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("errsight: %w", err)
+			// Options were checked already; say it in the user's terms.
+			return nil, errors.New("errsight: cannot build the HTTP transport: " + strings.TrimPrefix(err.Error(), "transport: "))
 		}
-		tr = h
+		tr, c.idle = h, h.CloseIdleConnections
 	}
 	c.sym = stacktrace.NewSymbolizer(stacktrace.Options{
 		InAppInclude: o.InAppInclude,
@@ -92,17 +96,31 @@ func NewClient(opts Options) (*Client, error) {
 	c.queue = batcher.New(batcher.Config[*capture]{
 		Transport:     tr,
 		Encode:        c.encode,
+		ShrinkLevels:  shrinkLevels - 1,
 		BatchSize:     o.BatchSize,
 		FlushInterval: o.FlushInterval,
 		MaxQueueSize:  o.MaxQueueSize,
 		Debugf:        c.log.printf,
+		Warnf:         c.log.warn,
 	})
 	enabledClients.Add(1)
+	c.log.printf("client started: host %s, environment %q, release %q, SDK %s, crash monitor %s, batches of up to %d events every %v, queue of %d",
+		o.Host, o.Environment, o.Release, userAgent, onOff(o.CrashMonitor), o.BatchSize, o.FlushInterval, o.MaxQueueSize)
 	return c, nil
 }
 
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
 // Init builds a client with NewClient and binds it to the global hub,
-// closing the client it replaces. With Options.CrashMonitor it also starts
+// closing the client it replaces. Hubs forked from the global hub before
+// (long-lived jobs, errsight.Go goroutines, any hub holding the replaced
+// client) report through the new client from then on, rather than lose
+// their captures to a closed one. With Options.CrashMonitor it also starts
 // the crash monitor; call Init first thing in main.
 func Init(opts Options) (*Client, error) {
 	if opts.CrashMonitor {
@@ -116,6 +134,10 @@ func Init(opts Options) (*Client, error) {
 	}
 	old := globalHub.client.Swap(c)
 	if old != nil && old != c {
+		// Forward before closing, so that no capture of a fork falls in
+		// between.
+		old.replacedBy.Store(c)
+		c.log.printf("Init replaces the previous client: hubs forked from it report through this one from now on")
 		if err := old.Close(); err != nil {
 			c.log.printf("closing the previous client: %v", err)
 		}
@@ -126,6 +148,19 @@ func Init(opts Options) (*Client, error) {
 		stopCrashMonitor(c) // an earlier Init's, if any
 	}
 	return c, nil
+}
+
+// current follows the replacements made by Init from c to the client now
+// in charge; nil stays nil.
+func (c *Client) current() *Client {
+	for c != nil {
+		next := c.replacedBy.Load()
+		if next == nil {
+			return c
+		}
+		c = next
+	}
+	return nil
 }
 
 // Enabled reports whether the client sends events: false for a nil client
@@ -141,33 +176,46 @@ func (c *Client) Options() Options {
 }
 
 // Flush waits until every event queued before the call is delivered or
-// finally dropped. It returns an error wrapping ctx.Err(), saying how many
-// events are still pending, when ctx ends first. Flush does not stop the
-// client.
+// finally dropped. When ctx ends first it returns a [*DeliveryError]
+// wrapping ctx.Err() that says how many events are still pending (they stay
+// queued). It also returns one, matching [ErrAPIKeyRejected], when the
+// server refused events for the API key during the call. Flush does not
+// stop the client.
 func (c *Client) Flush(ctx context.Context) error {
 	if !c.Enabled() {
 		return nil
 	}
-	if err := c.queue.Flush(ctx); err != nil {
-		return fmt.Errorf("errsight: %w", err)
-	}
-	return nil
+	keyBefore := c.queue.Stats().Dropped[batcher.DropUnauthorized]
+	return c.flushError(c.queue.Flush(ctx), keyBefore)
 }
 
 // Close delivers what is queued within Options.ShutdownTimeout, stops the
-// worker and waits for it. The error says how many events were not
-// delivered. Close is idempotent (later calls return the first call's
-// result), safe to call concurrently with captures (which are then dropped
-// and counted), and a no-op on a nil or disabled client.
+// worker and waits for it, then releases the HTTP transport's idle
+// connections. When events were not delivered it returns a
+// [*DeliveryError] saying how many and why: given up when ShutdownTimeout
+// ran out ([ErrShutdownTimeout]), refused for the API key during the
+// client's lifetime ([ErrAPIKeyRejected]) or for another reason.
+//
+// Close returns within ShutdownTimeout (and a few milliseconds) whatever
+// the worker is doing: if it is stuck in user code that does not return (an
+// Error, String, MarshalJSON or LogValue method of a captured value, a
+// custom Transport ignoring its context), the error matches
+// [ErrDeliveryStuck] and that goroutine is leaked until the code returns.
+//
+// Close is idempotent (later calls return the first call's result), safe to
+// call concurrently with captures (which are then dropped and counted), and
+// a no-op on a nil or disabled client.
 func (c *Client) Close() error {
 	if !c.Enabled() {
 		return nil
 	}
 	c.closeOnce.Do(func() {
 		crashMonitorClientClosed(c)
-		enabledClients.Add(-1)
-		if err := c.queue.Close(c.opts.ShutdownTimeout); err != nil {
-			c.closeErr = fmt.Errorf("errsight: %w", err)
+		c.closeErr = c.closeError(c.queue.Close(c.opts.ShutdownTimeout))
+		if c.idle != nil {
+			// Requests still in flight (a stuck worker) keep their own
+			// connection; only the idle ones go.
+			c.idle()
 		}
 	})
 	return c.closeErr

@@ -11,12 +11,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/errsight/errsight-go/batcher"
 	"github.com/errsight/errsight-go/stacktrace"
 )
 
 // Shrink levels, each smaller than the one before, for an event too large
-// for a request on its own (see batcher.Config.Encode).
+// for a request on its own (see batcher.Config.Encode and ShrinkLevels).
 const (
 	shrinkNone          = iota
 	shrinkSourceContext // drop source context lines
@@ -34,21 +33,41 @@ const (
 	keyExceptionCauses = "exception_causes"
 	keyFramesOmitted   = "errsight_frames_omitted"
 	keySuppressed      = "errsight_suppressed"
+	// keyOriginalTimestamp keeps an event's own time when the server would
+	// replace it (see outsideServerWindow): the server keeps metadata.
+	keyOriginalTimestamp = "errsight_original_timestamp"
 )
 
-var sdkMetadataKeys = []string{keyExceptionClass, keyExceptionFrames, keyExceptionCauses, keyFramesOmitted, keySuppressed}
+var sdkMetadataKeys = []string{keyExceptionClass, keyExceptionFrames, keyExceptionCauses, keyFramesOmitted, keySuppressed, keyOriginalTimestamp}
+
+// The server silently replaces an occurred_at more than 7 days in the past
+// or more than 1 hour in the future with the time it processes the event.
+// timestampMargin allows for the time between encoding and processing.
+const (
+	serverMaxAge    = 7 * 24 * time.Hour
+	serverMaxAhead  = time.Hour
+	timestampMargin = 5 * time.Minute
+)
+
+// outsideServerWindow reports whether the server would replace ts, an
+// event's time, when it processes the event around now.
+func outsideServerWindow(ts, now time.Time) bool {
+	return ts.Before(now.Add(-serverMaxAge+timestampMargin)) || ts.After(now.Add(serverMaxAhead-timestampMargin))
+}
 
 // encode is the batcher's Encode. It runs on the worker goroutine only,
 // which owns c.spike and c.scratch.
 func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
-	if shrink >= shrinkLevels {
-		return nil, batcher.ErrCannotShrink
-	}
 	ev := r.event()
 	if shrink == shrinkNone {
 		ev.build(c)
-		if c.spike.suppress(ev, time.Now()) {
-			return nil, batcher.ErrSuppressed
+		now := time.Now()
+		if c.spike.suppress(ev, now) {
+			return nil, nil // dropped on purpose: counted as suppressed
+		}
+		if outsideServerWindow(ev.Timestamp, now) {
+			c.log.printf("event %s: its timestamp %s is more than 7 days old or 1 hour ahead, so the server files it at the time it processes it; the original is kept in metadata %q",
+				ev.ID, ev.Timestamp.UTC().Format(time.RFC3339), keyOriginalTimestamp)
 		}
 	}
 	// Encode into the worker's scratch buffer, then copy out exactly what
@@ -281,6 +300,12 @@ func appendMetadata(b []byte, ev *Event, shrink int) []byte {
 	if ev.suppressed > 0 {
 		field(keySuppressed)
 		b = strconv.AppendInt(b, int64(ev.suppressed), 10)
+	}
+	if outsideServerWindow(ev.Timestamp, time.Now()) {
+		field(keyOriginalTimestamp)
+		b = append(b, '"')
+		b = ev.Timestamp.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+		b = append(b, '"')
 	}
 	if shrink < shrinkMetadata && len(ev.Metadata) > 0 {
 		limit := maxValueBytes

@@ -248,8 +248,11 @@ func ExampleClient_Close() {
 	client, _ := errsight.NewClient(opts)
 	errsight.NewHub(client, nil).CaptureMessage("lost", errsight.LevelError)
 
-	fmt.Println(client.Close() == nil)
-	fmt.Printf("%+v\n", client.Stats().Dropped.Rejected)
+	// A rejected key is a configuration error: Close says so (and a
+	// warning went to stderr when the server first refused it).
+	err := client.Close()
+	fmt.Println(errors.Is(err, errsight.ErrAPIKeyRejected))
+	fmt.Println(client.Stats().Dropped.APIKey)
 	// Output:
 	// true
 	// 1

@@ -46,8 +46,9 @@ func (h *Hub) Clone() *Hub {
 	return &hs.hub
 }
 
-// Client returns the hub's client, nil for none.
-func (h *Hub) Client() *Client { return h.client.Load() }
+// Client returns the hub's client, nil for none. When that client was
+// replaced by a later [Init], it returns the replacement (see Init).
+func (h *Hub) Client() *Client { return h.client.Load().current() }
 
 // BindClient makes c the hub's client; hubs cloned from h earlier keep the
 // client they had.

@@ -30,7 +30,8 @@ type DroppedStats struct {
 	QueueFull   uint64 // the queue was full at capture
 	BeforeSend  uint64 // BeforeSend returned nil or panicked (fail-closed)
 	RateLimited uint64 // held back by a 429 pause when Close gave up
-	Rejected    uint64 // refused by the server for good (400, 401, 403, 422)
+	Rejected    uint64 // refused by the server for good (400, 422, ...)
+	APIKey      uint64 // refused because the server rejected the API key (401, 403)
 	TooLarge    uint64 // too large for a request even when shrunk
 	Closed      uint64 // captured after Close, or still queued when Close gave up
 	Suppressed  uint64 // collapsed by spike protection
@@ -39,7 +40,7 @@ type DroppedStats struct {
 
 // Total is the sum of all the counters.
 func (d DroppedStats) Total() uint64 {
-	return d.QueueFull + d.BeforeSend + d.RateLimited + d.Rejected + d.TooLarge + d.Closed + d.Suppressed + d.Encode
+	return d.QueueFull + d.BeforeSend + d.RateLimited + d.Rejected + d.APIKey + d.TooLarge + d.Closed + d.Suppressed + d.Encode
 }
 
 // Stats returns the client's counters. A nil or disabled client has none.
@@ -59,6 +60,7 @@ func (c *Client) Stats() Stats {
 			BeforeSend:  c.beforeSendDropped.Load(),
 			RateLimited: bs.Dropped[batcher.DropRateLimited],
 			Rejected:    bs.Dropped[batcher.DropRejected],
+			APIKey:      bs.Dropped[batcher.DropUnauthorized],
 			TooLarge:    bs.Dropped[batcher.DropTooLarge],
 			Closed:      bs.Dropped[batcher.DropClosed],
 			Suppressed:  bs.Dropped[batcher.DropSuppressed],

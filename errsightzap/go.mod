@@ -1,0 +1,13 @@
+module github.com/errsight/errsight-go/errsightzap
+
+go 1.26.0
+
+replace github.com/errsight/errsight-go => ../
+
+require (
+	github.com/errsight/errsight-go v0.0.0-00010101000000-000000000000
+	go.uber.org/goleak v1.3.0
+	go.uber.org/zap v1.28.0
+)
+
+require go.uber.org/multierr v1.10.0 // indirect

@@ -1,0 +1,5 @@
+//go:build !race
+
+package errsightzap_test
+
+const raceEnabled = false

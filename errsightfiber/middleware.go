@@ -3,6 +3,7 @@ package errsightfiber
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -42,6 +43,7 @@ import (
 // is reported twice: choose one). The middleware never changes the client
 // or its options; it is safe for concurrent requests.
 func New(opts Options) fiber.Handler {
+	opts.SensitiveNames = slices.Clone(opts.SensitiveNames)
 	m := &middleware{opts: opts, flush: opts.flushTimeout()}
 	return m.handle
 }

@@ -1,13 +1,18 @@
 package errsightfiber
 
-import "time"
+import (
+	"time"
+
+	"github.com/errsight/errsight-go/errsighthttp"
+)
 
 // Options configures [New]. The zero Options is a working default: a hub
 // per request, request data and the route on every event, handler errors
 // that fiber answers with a status of 500 or more reported, panics reported
 // then re-panicked (waiting up to 2 s for delivery first), no client IP.
 //
-// Options is copied by New; changing it afterwards has no effect.
+// Options is copied by New; changing it (or the SensitiveNames slice)
+// afterwards has no effect.
 type Options struct {
 	// ReportStatus decides which errors returned by handlers are reported,
 	// by the status fiber answers them with: the Code of a *fiber.Error in
@@ -41,6 +46,12 @@ type Options struct {
 	// (ProxyHeader, EnableTrustedProxyCheck, TrustedProxies) decides
 	// whether forwarding headers are believed.
 	SendClientIP bool
+
+	// SensitiveNames adds names of the application's own secrets to the
+	// shared scrubbing rules of errsighthttp: the values of query
+	// parameters with these names are filtered in the request data and in
+	// the Referer header. Nil: the default rules only.
+	SensitiveNames errsighthttp.SensitiveNames
 }
 
 // defaultFlushTimeout is the wait of a zero Options.FlushTimeout.

@@ -41,7 +41,7 @@ func newRequestData(c *fiber.Ctx, route string, o *Options) RequestData {
 		Method: strings.Clone(c.Method()),
 		URL:    c.Protocol() + "://" + c.Hostname() + path, // concatenation copies
 		Path:   strings.Clone(c.Path()),
-		Query:  strings.Clone(errsighthttp.ScrubQuery(query)),
+		Query:  strings.Clone(o.SensitiveNames.ScrubQuery(query)),
 		Route:  route,
 	}
 	for _, name := range allowedHeaders {
@@ -50,7 +50,7 @@ func newRequestData(c *fiber.Ctx, route string, o *Options) RequestData {
 			continue
 		}
 		if name == "Referer" {
-			v = errsighthttp.ScrubURL(v)
+			v = o.SensitiveNames.ScrubURL(v)
 		}
 		if rd.Headers == nil {
 			rd.Headers = make(map[string]string, 4)

@@ -283,3 +283,45 @@ func assertStatsMatch(t *testing.T, c *Client, srv *errsighttest.Server) {
 		t.Errorf("stats do not add up: %+v", st)
 	}
 }
+
+// TestDeliveryWithinTheProjectRateLimit: the server counts a whole request
+// against the project's per-window limit and admits it only if it fits, so
+// a batch larger than the limit is refused for ever. With BatchSize 100 and
+// the default project limit of 60, the client must split and deliver all.
+func TestDeliveryWithinTheProjectRateLimit(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault *errsighttest.Fault // answers the first request instead of the limiter
+	}{
+		{"limit advertised", nil},
+		{"limit not advertised", &errsighttest.Fault{Status: 429, RetryAfter: "0", Body: `{"code":"RATE_LIMIT_EXCEEDED"}`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t)
+			srv.SetRateLimit(60, 500*time.Millisecond)
+			if tt.fault != nil {
+				srv.Fail(*tt.fault)
+			}
+			c := serverClient(t, srv, Options{BatchSize: 100, MaxQueueSize: 200})
+			h := NewHub(c, nil)
+			for i := range 120 {
+				h.CaptureMessage(fmt.Sprint("event ", i), LevelError)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := c.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(srv.Events()); n != 120 {
+				t.Fatalf("server accepted %d events, want 120", n)
+			}
+			for i, r := range srv.Requests() {
+				if i > 0 && r.Events > 60 {
+					t.Errorf("request %d carried %d events after the server said its limit is 60", i, r.Events)
+				}
+			}
+			assertStatsMatch(t, c, srv)
+		})
+	}
+}

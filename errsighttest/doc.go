@@ -107,8 +107,10 @@
 // top-level string, number or null, or an array holding one, this server
 // answers 400. It also answers 400 to invalid UTF-8, which the real server
 // would accept and then fail to store. GET on the endpoint is the real
-// server's read API; here it is 405. The rate limit's windows start at the
-// first request instead of on the clock's minutes. [Event.Stored] parses
+// server's read API; here it is 405. The rate limit is off until
+// [Server.SetRateLimit] (the real server's default project limit is 60
+// events per minute: SetRateLimit(60, 0) tests against it), and its windows
+// start at the first request instead of on the clock's minutes. [Event.Stored] parses
 // fewer time formats than Rails does. Everything else follows the real
 // server's source.
 //

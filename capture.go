@@ -1,6 +1,7 @@
 package errsight
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -31,22 +32,26 @@ type capture struct {
 	err   error
 	pcs   []uintptr
 	scope *scopeData
+	// hooked holds what the ContextHooks found in the capture's context,
+	// by hook index; nil (no allocation) when they found nothing.
+	hooked []any
 }
 
 // event returns the capture's Event, making it from the record once.
 func (r *capture) event() *Event {
 	if r.ev == nil {
-		r.ev = &Event{ID: r.id, Level: r.level, Message: r.msg, Timestamp: r.ts, err: r.err, pcs: r.pcs, scope: r.scope}
-		r.err, r.pcs, r.scope = nil, nil, nil
+		r.ev = &Event{ID: r.id, Level: r.level, Message: r.msg, Timestamp: r.ts, err: r.err, pcs: r.pcs, scope: r.scope, hooked: r.hooked}
+		r.err, r.pcs, r.scope, r.hooked = nil, nil, nil, nil
 	}
 	return r.ev
 }
 
 // The capture functions below count the frames above them exactly: skip is
 // how many frames sit between the user's call and the function itself, so
-// that the first frame of the stack is the user's call site.
+// that the first frame of the stack is the user's call site. ctx is the
+// capture's context for the ContextHooks; nil for the Hub methods.
 
-func (h *Hub) captureError(err error, level Level, skip int) EventID {
+func (h *Hub) captureError(ctx context.Context, err error, level Level, skip int) EventID {
 	c := h.Client()
 	if !c.Enabled() {
 		return ""
@@ -64,10 +69,10 @@ func (h *Hub) captureError(err error, level Level, skip int) EventID {
 	}
 	r := &capture{level: level, err: err, msg: stacktrace.ErrorMessage(err)}
 	r.pcs = callers(skip + 1)
-	return h.finish(c, r)
+	return h.finish(ctx, c, r)
 }
 
-func (h *Hub) captureMessage(msg string, level Level, skip int) EventID {
+func (h *Hub) captureMessage(ctx context.Context, msg string, level Level, skip int) EventID {
 	c := h.Client()
 	if !c.Enabled() {
 		return ""
@@ -83,10 +88,10 @@ func (h *Hub) captureMessage(msg string, level Level, skip int) EventID {
 	if c.opts.AttachStacktrace {
 		r.pcs = callers(skip + 1)
 	}
-	return h.finish(c, r)
+	return h.finish(ctx, c, r)
 }
 
-func (h *Hub) captureEvent(ev *Event, skip int) EventID {
+func (h *Hub) captureEvent(ctx context.Context, ev *Event, skip int) EventID {
 	c := h.Client()
 	if !c.Enabled() || ev == nil {
 		return ""
@@ -105,13 +110,13 @@ func (h *Hub) captureEvent(ev *Event, skip int) EventID {
 		// Only when the caller gave no stack of its own (SetStack, SetError).
 		ev.pcs = callers(skip + 1)
 	}
-	return h.finish(c, &capture{ev: ev})
+	return h.finish(ctx, c, &capture{ev: ev})
 }
 
 // capturePanic reports a recovered value as a fatal event. Called from a
 // deferred function, its stack runs through runtime.gopanic to the panicking
 // function, which the symboliser makes the first frame.
-func (h *Hub) capturePanic(r any, skip int) EventID {
+func (h *Hub) capturePanic(ctx context.Context, r any, skip int) EventID {
 	if r == nil {
 		return ""
 	}
@@ -131,7 +136,7 @@ func (h *Hub) capturePanic(r any, skip int) EventID {
 		ev.Exception = &Exception{Class: panicClass(r)}
 	}
 	ev.pcs = callers(skip + 1)
-	return h.finish(c, &capture{ev: ev})
+	return h.finish(ctx, c, &capture{ev: ev})
 }
 
 // skipBelowMinLevel says, under Debug, that a capture was dropped for its
@@ -147,9 +152,9 @@ func (c *Client) skipBelowMinLevel(level Level) {
 	}
 }
 
-// finish stamps the capture with its id, time and scope snapshot, and hands
-// it to the client.
-func (h *Hub) finish(c *Client, r *capture) EventID {
+// finish stamps the capture with its id, time and scope snapshot, runs the
+// ContextHooks' capture step, and hands it to the client.
+func (h *Hub) finish(ctx context.Context, c *Client, r *capture) EventID {
 	if ev := r.ev; ev != nil {
 		if ev.ID == "" {
 			ev.ID = newEventID()
@@ -159,10 +164,16 @@ func (h *Hub) finish(c *Client, r *capture) EventID {
 		}
 		ev.scope = h.scope.snapshot()
 		r.id = ev.ID
+		if ctx != nil && len(c.opts.ContextHooks) > 0 {
+			ev.hooked = c.contextValues(ctx, CaptureInfo{ID: ev.ID, Level: ev.Level, Message: ev.Message, Err: ev.err})
+		}
 	} else {
 		r.id = newEventID()
 		r.ts = time.Now()
 		r.scope = h.scope.snapshot()
+		if ctx != nil && len(c.opts.ContextHooks) > 0 {
+			r.hooked = c.contextValues(ctx, CaptureInfo{ID: r.id, Level: r.level, Message: r.msg, Err: r.err})
+		}
 	}
 	return c.enqueue(r)
 }

@@ -64,7 +64,7 @@ func CaptureError(ctx context.Context, err error) EventID {
 	if noClients() {
 		return ""
 	}
-	return HubFromContext(ctx).captureError(err, LevelError, 1)
+	return HubFromContext(ctx).captureError(ctx, err, LevelError, 1)
 }
 
 // CaptureErrorAtLevel reports err on the hub of ctx at the given level.
@@ -72,7 +72,7 @@ func CaptureErrorAtLevel(ctx context.Context, err error, level Level) EventID {
 	if noClients() {
 		return ""
 	}
-	return HubFromContext(ctx).captureError(err, level, 1)
+	return HubFromContext(ctx).captureError(ctx, err, level, 1)
 }
 
 // CaptureMessage reports msg on the hub of ctx at the given level.
@@ -80,7 +80,7 @@ func CaptureMessage(ctx context.Context, msg string, level Level) EventID {
 	if noClients() {
 		return ""
 	}
-	return HubFromContext(ctx).captureMessage(msg, level, 1)
+	return HubFromContext(ctx).captureMessage(ctx, msg, level, 1)
 }
 
 // CaptureEvent reports an event built by the caller, who hands it over: the
@@ -91,7 +91,7 @@ func CaptureEvent(ctx context.Context, ev *Event) EventID {
 	if noClients() {
 		return ""
 	}
-	return HubFromContext(ctx).captureEvent(ev, 1)
+	return HubFromContext(ctx).captureEvent(ctx, ev, 1)
 }
 
 // ConfigureScope calls f with the scope of ctx's hub. Without a hub in ctx

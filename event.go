@@ -74,7 +74,9 @@ type Event struct {
 	err   error
 	pcs   []uintptr
 	scope *scopeData
-	built bool
+	// hooked is what the ContextHooks found in the capture's context.
+	hooked []any
+	built  bool
 	// suppressed is set by the spike guard on the worker: how many events
 	// like this one were left out since the last one sent.
 	suppressed int32
@@ -143,6 +145,11 @@ func (ev *Event) build(c *Client) {
 
 	if ev.err != nil || ev.pcs != nil {
 		ev.buildException(c)
+	}
+	if ev.hooked != nil {
+		// Last, so that a hook sees the event as BeforeSend will.
+		c.enrich(ev, ev.hooked)
+		ev.hooked = nil
 	}
 }
 

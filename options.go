@@ -111,6 +111,11 @@ type Options struct {
 	// ("errsight_suppressed"). Default 60; negative disables spike protection.
 	SpikeLimit int
 
+	// ContextHooks add to each event what its capture context carries (a
+	// trace span, a tenant): see [ContextHook]. Default none, which costs
+	// the capture path nothing.
+	ContextHooks []ContextHook
+
 	// CrashMonitor starts a monitor process that reports unrecovered panics
 	// and fatal runtime errors of any goroutine. See the package
 	// documentation, "Panics and crashes".

@@ -51,7 +51,7 @@ func reportPanic(ctx context.Context, r any) {
 	// Skip reportPanic and Recover: the stack starts at the runtime's
 	// panic machinery, which the symboliser cuts off above the function
 	// that panicked.
-	if h.capturePanic(r, 2) == "" {
+	if h.capturePanic(ctx, r, 2) == "" {
 		return
 	}
 	if flushBounded(ctx, h.Client()) {

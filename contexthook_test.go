@@ -1,0 +1,148 @@
+package errsight
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// tenantKey carries a tenant name in a context, for tenantHook.
+type tenantKey struct{}
+
+// tenantHook tags events with the tenant of their capture context, and
+// remembers what FromContext was told.
+type tenantHook struct {
+	calls atomic.Int32
+	last  atomic.Pointer[CaptureInfo]
+}
+
+func (h *tenantHook) FromContext(ctx context.Context, info CaptureInfo) any {
+	h.calls.Add(1)
+	h.last.Store(&info)
+	if t, ok := ctx.Value(tenantKey{}).(*string); ok {
+		return t
+	}
+	return nil
+}
+
+func (h *tenantHook) Enrich(ev *Event, v any) {
+	if ev.Tags == nil {
+		ev.Tags = map[string]string{}
+	}
+	ev.Tags["tenant"] = *v.(*string)
+}
+
+// panicHook panics in the step it is told to.
+type panicHook struct{ inFromContext bool }
+
+func (h panicHook) FromContext(context.Context, CaptureInfo) any {
+	if h.inFromContext {
+		panic("hook failed")
+	}
+	return h
+}
+
+func (panicHook) Enrich(*Event, any) { panic("enrich failed") }
+
+func TestContextHook(t *testing.T) {
+	hook := &tenantHook{}
+	c, rec := newTestClient(t, Options{ContextHooks: []ContextHook{hook}})
+	h := NewHub(c, nil)
+	tenant := "acme"
+	ctx := context.WithValue(ContextWithHub(context.Background(), h), tenantKey{}, &tenant)
+	plain := ContextWithHub(context.Background(), h)
+	errBoom := errors.New("boom")
+
+	tests := []struct {
+		name       string
+		capture    func() EventID
+		wantTenant bool
+		wantErr    error
+	}{
+		{"CaptureError", func() EventID { return CaptureError(ctx, errBoom) }, true, errBoom},
+		{"CaptureMessage", func() EventID { return CaptureMessage(ctx, "m", LevelError) }, true, nil},
+		{"CaptureEvent", func() EventID { return CaptureEvent(ctx, &Event{Message: "e"}) }, true, nil},
+		{"Recover", func() EventID {
+			panicsWith(func() { defer Recover(ctx); panic(errBoom) })
+			return hook.last.Load().ID
+		}, true, errBoom},
+		{"no tenant in ctx", func() EventID { return CaptureError(plain, errBoom) }, false, errBoom},
+		{"Hub method: no ctx, no hook", func() EventID { return h.CaptureError(errBoom) }, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(rec.Events())
+			calls := hook.calls.Load()
+			hook.last.Store(nil)
+			id := tt.capture()
+			evs := flushed(t, c, rec)
+			if id == "" || len(evs) != before+1 {
+				t.Fatalf("id %q, %d new events", id, len(evs)-before)
+			}
+			ev := evs[len(evs)-1]
+			if got := tagsOf(ev)["tenant"]; (got == "acme") != tt.wantTenant {
+				t.Errorf("tenant tag %v, want it: %v", got, tt.wantTenant)
+			}
+			if tt.name == "Hub method: no ctx, no hook" {
+				if hook.calls.Load() != calls {
+					t.Error("FromContext called without a context")
+				}
+				return
+			}
+			info := hook.last.Load()
+			if info == nil || info.ID != id || string(info.ID) != ev["ingestion_id"] || info.Err != tt.wantErr || info.Message == "" {
+				t.Errorf("FromContext saw %+v for event %q", info, id)
+			}
+		})
+	}
+}
+
+// TestContextHookPanics checks that a hook panicking in either step never
+// reaches the capturing goroutine nor loses the event, and says so in the
+// debug log.
+func TestContextHookPanics(t *testing.T) {
+	for _, inFromContext := range []bool{true, false} {
+		log := &lockedWriter{w: &bytes.Buffer{}}
+		c, rec := newTestClient(t, Options{
+			ContextHooks: []ContextHook{panicHook{inFromContext}, &tenantHook{}},
+			Debug:        true, DebugWriter: log,
+		})
+		ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+		if id := CaptureMessage(ctx, "still sent", LevelError); id == "" {
+			t.Fatal("event not queued")
+		}
+		if evs := flushed(t, c, rec); len(evs) != 1 || evs[0]["message"] != "still sent" {
+			t.Errorf("events %v", evs)
+		}
+		step := map[bool]string{true: "FromContext", false: "Enrich"}[inFromContext]
+		if !strings.Contains(log.String(), "panicked in "+step) {
+			t.Errorf("debug log %q does not name the %s panic", log.String(), step)
+		}
+	}
+}
+
+// keyHook returns what ctx holds under tenantKey, allocating nothing: the
+// allocation guard measures the hook machinery, not the hook.
+type keyHook struct{}
+
+func (keyHook) FromContext(ctx context.Context, _ CaptureInfo) any { return ctx.Value(tenantKey{}) }
+func (keyHook) Enrich(*Event, any)                                 {}
+
+// TestContextHookAllocations pins the cost of an installed hook that finds
+// nothing in the context (the usual case, e.g. errsightotel outside a span):
+// no allocation beyond those of the capture itself.
+func TestContextHookAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race")
+	}
+	err := wrappedTwice()
+	plain := ContextWithHub(context.Background(), populatedHub(callerSideClient(t, Options{})))
+	hooked := ContextWithHub(context.Background(), populatedHub(callerSideClient(t, Options{ContextHooks: []ContextHook{keyHook{}, keyHook{}}})))
+	want := testing.AllocsPerRun(200, func() { CaptureError(plain, err) })
+	if got := testing.AllocsPerRun(200, func() { CaptureError(hooked, err) }); got != want {
+		t.Errorf("CaptureError with two hooks finding nothing: %.1f allocations, without hooks %.1f", got, want)
+	}
+}

@@ -29,6 +29,9 @@ type Client struct {
 	idle    func()
 	spike   *spikeGuard // owned by the worker goroutine
 	scratch []byte      // encoding buffer, owned by the worker goroutine
+	// contexts is the static part of every event's Contexts, never written
+	// after NewClient.
+	contexts map[string]string
 
 	beforeSendDropped atomic.Uint64
 	beforeSendPanics  atomic.Uint64
@@ -62,7 +65,7 @@ func NewClient(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{opts: o, log: newDebugLog(o.DebugWriter, o.Debug, o.APIKey)}
+	c := &Client{opts: o, log: newDebugLog(o.DebugWriter, o.Debug, o.APIKey), contexts: clientContexts(o)}
 	if o.APIKey == "" {
 		c.log.printf("no API key (set Options.APIKey or %s): client disabled, events are discarded", EnvAPIKey)
 		return c, nil

@@ -135,12 +135,13 @@ func TestCrashEventEdges(t *testing.T) {
 }
 
 func TestCrashHeader(t *testing.T) {
-	c, _ := newTestClient(t, Options{Environment: "staging", Release: "r1", InAppInclude: []string{"example.com/lib"}})
+	c, _ := newTestClient(t, Options{Environment: "staging", Release: "r1", ServerName: "web-3", InAppInclude: []string{"example.com/lib"}})
 	h := newCrashHeader(c)
 	assert.Equal(t, crashmonitor.HeaderVersion, h.Version)
 	assert.Equal(t, os.Getpid(), h.PID)
 	assert.Equal(t, "staging", h.Environment)
 	assert.Equal(t, "r1", h.Release)
+	assert.Equal(t, "web-3", h.ServerName, "a crash report must name the application's server")
 	assert.Equal(t, []string{"example.com/lib"}, h.InAppInclude)
 	line, err := h.Encode()
 	require.NoError(t, err)

@@ -36,9 +36,10 @@ const (
 	// keyOriginalTimestamp keeps an event's own time when the server would
 	// replace it (see outsideServerWindow): the server keeps metadata.
 	keyOriginalTimestamp = "errsight_original_timestamp"
+	keyContext           = "errsight_context"
 )
 
-var sdkMetadataKeys = []string{keyExceptionClass, keyExceptionFrames, keyExceptionCauses, keyFramesOmitted, keySuppressed, keyOriginalTimestamp}
+var sdkMetadataKeys = []string{keyExceptionClass, keyExceptionFrames, keyExceptionCauses, keyFramesOmitted, keySuppressed, keyOriginalTimestamp, keyContext}
 
 // The server silently replaces an occurred_at more than 7 days in the past
 // or more than 1 hour in the future with the time it processes the event.
@@ -202,6 +203,21 @@ func appendTags(b []byte, tags map[string]string) []byte {
 	return append(b, '}')
 }
 
+// appendStringMap writes m as a JSON object in key order, each value cut to
+// max characters.
+func appendStringMap(b []byte, m map[string]string, max int) []byte {
+	b = append(b, '{')
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = appendString(b, truncate(m[k], max))
+	}
+	return append(b, '}')
+}
+
 // fingerprintParts mirrors the server's normalisation, bounded.
 func fingerprintParts(fp []string) []string {
 	var out []string
@@ -306,6 +322,10 @@ func appendMetadata(b []byte, ev *Event, shrink int) []byte {
 		b = append(b, '"')
 		b = ev.Timestamp.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
 		b = append(b, '"')
+	}
+	if len(ev.Contexts) > 0 {
+		field(keyContext)
+		b = appendStringMap(b, ev.Contexts, maxTagValueChars)
 	}
 	if shrink < shrinkMetadata && len(ev.Metadata) > 0 {
 		limit := maxValueBytes

@@ -67,6 +67,13 @@ type Event struct {
 	Fingerprint []string
 	// Exception is set for captured errors and panics.
 	Exception *Exception
+	// Contexts says where the event happened: the SDK fills server_name,
+	// go_version, os, arch, sdk_name and sdk_version (the Context* keys),
+	// and ContextHooks add theirs (errsightotel: trace_id, span_id). It is
+	// sent as one object under the metadata key "errsight_context", ahead of
+	// the user's metadata, so the server's 50-key cut never drops it nor
+	// lets it push out the user's keys. Delete a key to leave it out.
+	Contexts map[string]string
 
 	// What the capture recorded (the error, its stack, the scope snapshot);
 	// build turns it into the exported fields, on the worker unless
@@ -129,6 +136,7 @@ func (ev *Event) build(c *Client) {
 	}
 	ev.Tags = mergeMaps(sd.tags, ev.Tags)
 	ev.Metadata = mergeMaps(sd.metadata, ev.Metadata)
+	ev.Contexts = mergeMaps(c.contexts, ev.Contexts)
 	if len(ev.Fingerprint) == 0 && len(sd.fingerprint) > 0 {
 		ev.Fingerprint = append([]string(nil), sd.fingerprint...)
 	}

@@ -334,7 +334,7 @@ func ExampleOptions_beforeSend() {
 
 	events, _ := srv.WaitForEvents(1, time.Second)
 	fmt.Println(events[0].MetadataKeys)
-	// Output: [order]
+	// Output: [errsight_context order]
 }
 
 func ExampleFlush() {

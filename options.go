@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +35,7 @@ const (
 	EnvRelease     = "ERRSIGHT_RELEASE"
 	EnvHost        = "ERRSIGHT_HOST"
 	EnvDebug       = "ERRSIGHT_DEBUG"
+	EnvServerName  = "ERRSIGHT_SERVER_NAME"
 )
 
 // Options configures a [Client]. Every zero value means "default": the
@@ -48,9 +48,22 @@ type Options struct {
 	APIKey string
 	// Environment tags every event. Default "production". Env: ERRSIGHT_ENV.
 	Environment string
-	// Release tags every event. Default: ERRSIGHT_RELEASE, else the main
-	// module's version from the build info when it is a real version.
+	// Release tags every event. Default, the first found of:
+	// ERRSIGHT_RELEASE; the main module's version from the build info (a
+	// tagged build, or the pseudo-version go build stamps from VCS data);
+	// the build info's vcs.revision; then the commit variables that CI
+	// systems and platforms set, in this order: SOURCE_VERSION,
+	// HEROKU_BUILD_COMMIT, HEROKU_SLUG_COMMIT, GITHUB_SHA, CI_COMMIT_SHA,
+	// BITBUCKET_COMMIT, CIRCLE_SHA1, BUILDKITE_COMMIT, TRAVIS_COMMIT,
+	// CODEBUILD_RESOLVED_SOURCE_VERSION, RENDER_GIT_COMMIT,
+	// VERCEL_GIT_COMMIT_SHA, RAILWAY_GIT_COMMIT_SHA, K_REVISION. Builds with
+	// -buildvcs=false, or from a Docker context without .git, carry no VCS
+	// data: set ERRSIGHT_RELEASE there.
 	Release string
+	// ServerName names the machine in every event's context
+	// (Event.Contexts["server_name"]). Default: ERRSIGHT_SERVER_NAME, else
+	// the hostname.
+	ServerName string
 	// Host is the API's base URL. Default https://errsight.com. Env: ERRSIGHT_HOST.
 	Host string
 
@@ -129,6 +142,7 @@ func OptionsFromEnv() Options {
 		Environment: os.Getenv(EnvEnvironment),
 		Release:     os.Getenv(EnvRelease),
 		Host:        os.Getenv(EnvHost),
+		ServerName:  os.Getenv(EnvServerName),
 	}
 	if v, err := strconv.ParseBool(strings.TrimSpace(os.Getenv(EnvDebug))); err == nil {
 		o.Debug = v
@@ -145,7 +159,14 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	o.APIKey = strings.TrimSpace(o.APIKey)
 	o.Environment = firstNonBlank(o.Environment, env.Environment, DefaultEnvironment)
-	o.Release = firstNonBlank(o.Release, env.Release, buildVersion())
+	o.Release = firstNonBlank(o.Release, env.Release)
+	if o.Release == "" {
+		o.Release = buildRelease()
+	}
+	o.ServerName = firstNonBlank(o.ServerName, env.ServerName)
+	if o.ServerName == "" {
+		o.ServerName = hostname()
+	}
 	o.Host = strings.TrimRight(firstNonBlank(o.Host, env.Host, DefaultHost), "/")
 	if !o.Debug {
 		o.Debug = env.Debug
@@ -226,14 +247,4 @@ func orDefault[T comparable](v, def T) T {
 		return def
 	}
 	return v
-}
-
-// buildVersion is the main module's version when the binary was built from a
-// tagged module (go install m@v1.2.3), not a development build.
-func buildVersion() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok || bi.Main.Version == "" || bi.Main.Version == "(devel)" {
-		return ""
-	}
-	return bi.Main.Version
 }

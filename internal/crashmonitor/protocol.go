@@ -45,6 +45,7 @@ type Header struct {
 	Host                   string            `json:"host"`
 	Environment            string            `json:"environment,omitempty"`
 	Release                string            `json:"release,omitempty"`
+	ServerName             string            `json:"server_name,omitempty"`
 	Timeout                time.Duration     `json:"timeout"`
 	ShutdownTimeout        time.Duration     `json:"shutdown_timeout"`
 	InAppInclude           []string          `json:"in_app_include,omitempty"`

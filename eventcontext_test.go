@@ -1,0 +1,132 @@
+package errsight
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"testing"
+)
+
+func TestDetectRelease(t *testing.T) {
+	vcs := []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "abc123"}}
+	env := func(m map[string]string) func(string) string {
+		return func(k string) string { return m[k] }
+	}
+	tests := []struct {
+		name string
+		bi   *debug.BuildInfo
+		env  map[string]string
+		want string
+	}{
+		{"tagged main module", &debug.BuildInfo{Main: debug.Module{Version: "v1.4.2"}, Settings: vcs}, map[string]string{"GITHUB_SHA": "gh"}, "v1.4.2"},
+		{"devel build: vcs.revision", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs}, map[string]string{"GITHUB_SHA": "gh"}, "abc123"},
+		{"no VCS data: CI variable", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, map[string]string{"GITHUB_SHA": "gh"}, "gh"},
+		{"no build info", nil, map[string]string{"K_REVISION": "svc-00042"}, "svc-00042"},
+		{"variables in documented order", nil, map[string]string{"K_REVISION": "k", "CI_COMMIT_SHA": "gl", "SOURCE_VERSION": "heroku"}, "heroku"},
+		{"blank variable skipped", nil, map[string]string{"SOURCE_VERSION": "  ", "RENDER_GIT_COMMIT": "r"}, "r"},
+		{"nothing", &debug.BuildInfo{}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := detectRelease(tt.bi, env(tt.env)); got != tt.want {
+				t.Errorf("detectRelease = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestReleaseOrder checks the first two steps, which detection never
+// overrides: the option, then ERRSIGHT_RELEASE.
+func TestReleaseOrder(t *testing.T) {
+	t.Setenv("GITHUB_SHA", "from-ci")
+	t.Setenv(EnvRelease, "from-env")
+	o, err := Options{Release: "from-option"}.withDefaults()
+	if err != nil || o.Release != "from-option" {
+		t.Errorf("Release %q (%v), want the option", o.Release, err)
+	}
+	if o, _ = (Options{}).withDefaults(); o.Release != "from-env" {
+		t.Errorf("Release %q, want ERRSIGHT_RELEASE", o.Release)
+	}
+	t.Setenv(EnvRelease, "")
+	if o, _ = (Options{}).withDefaults(); o.Release == "" {
+		t.Error("no release detected with GITHUB_SHA set")
+	}
+}
+
+func TestServerName(t *testing.T) {
+	host, _ := os.Hostname()
+	t.Setenv(EnvServerName, "")
+	if o, _ := (Options{}).withDefaults(); o.ServerName != host {
+		t.Errorf("default ServerName %q, want the hostname %q", o.ServerName, host)
+	}
+	t.Setenv(EnvServerName, "web-7")
+	if o, _ := (Options{}).withDefaults(); o.ServerName != "web-7" {
+		t.Errorf("ServerName %q, want %s", o.ServerName, EnvServerName)
+	}
+	if o, _ := (Options{ServerName: "opt"}).withDefaults(); o.ServerName != "opt" {
+		t.Errorf("ServerName %q, want the option", o.ServerName)
+	}
+}
+
+func contextOf(ev map[string]any) map[string]any {
+	m, _ := metadataOf(ev)[keyContext].(map[string]any)
+	return m
+}
+
+// TestEventContexts checks the context on every event, and that it survives
+// a metadata map larger than the server keeps, without pushing out the
+// exception data.
+func TestEventContexts(t *testing.T) {
+	c, rec := newTestClient(t, Options{ServerName: "web-1"})
+	h := NewHub(c, nil)
+	for i := range 60 {
+		h.Scope().SetMetadata(fmt.Sprintf("a%02d", i), i)
+	}
+	h.CaptureError(errors.New("boom"))
+	h.CaptureMessage("message", LevelError)
+	evs := flushed(t, c, rec)
+	if len(evs) != 2 {
+		t.Fatalf("%d events", len(evs))
+	}
+	want := map[string]any{
+		"server_name": "web-1", "go_version": runtime.Version(), "os": runtime.GOOS,
+		"arch": runtime.GOARCH, "sdk_name": "errsight-go", "sdk_version": Version,
+	}
+	for i, ev := range evs {
+		md := metadataOf(ev)
+		if got := contextOf(ev); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("event %d: context %v, want %v", i, got, want)
+		}
+		if len(md) > maxMetadataKeys {
+			t.Errorf("event %d: %d metadata keys, the server keeps %d", i, len(md), maxMetadataKeys)
+		}
+	}
+	if metadataOf(evs[0])[keyExceptionClass] == nil {
+		t.Error("the context pushed the exception class out")
+	}
+}
+
+// TestEventContextsScrubbed deletes a key in BeforeSend: that event goes
+// without it, and the next one of the same client still has it (the
+// client's own map is never handed out).
+func TestEventContextsScrubbed(t *testing.T) {
+	c, rec := newTestClient(t, Options{ServerName: "web-1", BeforeSend: func(ev *Event) *Event {
+		if ev.Message == "scrub" {
+			delete(ev.Contexts, ContextServerName)
+		}
+		return ev
+	}})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	CaptureMessage(ctx, "scrub", LevelError)
+	CaptureMessage(ctx, "keep", LevelError)
+	evs := flushed(t, c, rec)
+	if ctx := contextOf(evs[0]); ctx == nil || ctx["server_name"] != nil || ctx["sdk_name"] != "errsight-go" {
+		t.Errorf("scrubbed event's context %v: want everything but server_name", ctx)
+	}
+	if ctx := contextOf(evs[1]); ctx["server_name"] != "web-1" {
+		t.Errorf("next event's context %v: want server_name", ctx)
+	}
+}

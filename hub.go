@@ -1,6 +1,7 @@
 package errsight
 
 import (
+	"context"
 	"sync/atomic"
 )
 
@@ -73,22 +74,22 @@ func (h *Hub) AddBreadcrumb(b Breadcrumb) {
 // when nothing was queued (disabled client, nil error, below MinLevel,
 // dropped by BeforeSend, queue full).
 func (h *Hub) CaptureError(err error) EventID {
-	return h.captureError(nil, err, LevelError, 1)
+	return h.captureError(noContext, err, LevelError, 1)
 }
 
 // CaptureErrorAtLevel reports err at the given level.
 func (h *Hub) CaptureErrorAtLevel(err error, level Level) EventID {
-	return h.captureError(nil, err, level, 1)
+	return h.captureError(noContext, err, level, 1)
 }
 
 // CaptureMessage reports a message at the given level.
 func (h *Hub) CaptureMessage(msg string, level Level) EventID {
-	return h.captureMessage(nil, msg, level, 1)
+	return h.captureMessage(noContext, msg, level, 1)
 }
 
 // CaptureEvent reports an event built by the caller, who hands it over.
 func (h *Hub) CaptureEvent(ev *Event) EventID {
-	return h.captureEvent(nil, ev, 1)
+	return h.captureEvent(noContext, ev, 1)
 }
 
 // Recover reports a value returned by recover() as a fatal event and returns
@@ -96,5 +97,9 @@ func (h *Hub) CaptureEvent(ev *Event) EventID {
 // re-panics: it is the building block for integrations that must carry on.
 // http.ErrAbortHandler and nil are not reported.
 func (h *Hub) Recover(r any) EventID {
-	return h.capturePanic(nil, r, 1)
+	return h.capturePanic(noContext, r, 1)
 }
+
+// noContext is the capture context of the Hub methods, which carry none: a
+// nil context, for which the ContextHooks are skipped.
+var noContext context.Context

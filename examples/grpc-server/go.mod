@@ -1,0 +1,23 @@
+module github.com/errsight/errsight-go/examples/grpc-server
+
+go 1.26.0
+
+replace (
+	github.com/errsight/errsight-go => ../..
+	github.com/errsight/errsight-go/errsightgrpc => ../../errsightgrpc
+)
+
+require (
+	github.com/errsight/errsight-go v0.0.0-00010101000000-000000000000
+	github.com/errsight/errsight-go/errsightgrpc v0.0.0-00010101000000-000000000000
+	go.uber.org/goleak v1.3.0
+	google.golang.org/grpc v1.85.0
+)
+
+require (
+	golang.org/x/net v0.60.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/text v0.42.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)

@@ -1,0 +1,5 @@
+//go:build race
+
+package errsightzerolog_test
+
+const raceEnabled = true

@@ -7,8 +7,8 @@ import (
 	"os"
 
 	"github.com/errsight/errsight-go"
-	"github.com/errsight/errsight-go/errsightzerolog"
 	"github.com/errsight/errsight-go/errsighttest"
+	"github.com/errsight/errsight-go/errsightzerolog"
 	"github.com/rs/zerolog"
 )
 

@@ -1,6 +1,7 @@
 package errsight
 
 import (
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -98,8 +99,9 @@ func crashEvent(c *Client, r *traceback.Report, crash []byte, pid int) *Event {
 
 // crashFrames symbolises a goroutine's frames as Symbolizer.Frames does a
 // captured stack: the runtime's own frames above the program's first one
-// and at the bottom dropped, at most MaxFrames kept (the innermost four
-// fifths and the outermost fifth). The "created by" frame comes last.
+// and at the bottom dropped, the "created by" frame last, frames the
+// traceback cut off (no file) left out, and the deep-stack cap applied by
+// the symbolizer (Symbolizer.FramesFrom), the one place that cuts stacks.
 func crashFrames(sym *stacktrace.Symbolizer, g *traceback.Goroutine) ([]Frame, int) {
 	raw := g.Frames
 	first := 0
@@ -118,14 +120,7 @@ func crashFrames(sym *stacktrace.Symbolizer, g *traceback.Goroutine) ([]Frame, i
 	if g.CreatedBy.Function != "" && g.CreatedBy.File != "" {
 		raw = append(raw[:n:n], g.CreatedBy)
 	}
-	omitted := g.FramesElided
-	if limit := stacktrace.MaxFrames; len(raw) > limit {
-		outer := limit / 5
-		inner := limit - outer
-		omitted += len(raw) - limit
-		raw = append(raw[:inner:inner], raw[len(raw)-outer:]...)
-	}
-	frames := make([]Frame, 0, len(raw))
+	frames := make([]runtime.Frame, 0, len(raw))
 	for _, f := range raw {
 		if f.File == "" {
 			continue // cut off
@@ -134,9 +129,10 @@ func crashFrames(sym *stacktrace.Symbolizer, g *traceback.Goroutine) ([]Frame, i
 		if fn == "panic" {
 			fn = "runtime.gopanic" // as runtime.Callers names it
 		}
-		frames = append(frames, sym.Frame(fn, f.File, f.Line))
+		frames = append(frames, runtime.Frame{Function: fn, File: f.File, Line: f.Line})
 	}
-	return frames, omitted
+	out, omitted := sym.FramesFrom(frames)
+	return out, omitted + g.FramesElided
 }
 
 // isRuntimeFrame reports whether fn belongs to the runtime: "panic" (how

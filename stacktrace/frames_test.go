@@ -141,6 +141,45 @@ func TestFramesDeepRecursion(t *testing.T) {
 	}
 }
 
+// TestFramesFromCap checks that frames from a traceback are cut as
+// captured stacks are, by the same symbolizer option: one place decides
+// the cap for both.
+func TestFramesFromCap(t *testing.T) {
+	raw := make([]runtime.Frame, 30)
+	for i := range raw {
+		raw[i] = runtime.Frame{Function: "main.f" + strings.Repeat("x", i), File: "/src/app/main.go", Line: i + 1}
+	}
+	tests := []struct {
+		name      string
+		max       int
+		frames    int
+		omitted   int
+		firstLast [2]int // lines of the first and last frames kept
+	}{
+		{"default cap keeps all", 0, 30, 0, [2]int{1, 30}},
+		{"cap 10", 10, 10, 20, [2]int{1, 30}},
+		{"cap 5", 5, 5, 25, [2]int{1, 30}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSymbolizer(Options{MaxFrames: tt.max, ContextLines: -1})
+			frames, omitted := s.FramesFrom(append([]runtime.Frame(nil), raw...))
+			if len(frames) != tt.frames || omitted != tt.omitted {
+				t.Fatalf("%d frames, %d omitted; want %d, %d", len(frames), omitted, tt.frames, tt.omitted)
+			}
+			if got := [2]int{frames[0].Lineno, frames[len(frames)-1].Lineno}; got != tt.firstLast {
+				t.Errorf("first and last lines %v, want %v", got, tt.firstLast)
+			}
+			if tt.max > 0 {
+				inner := tt.max - tt.max/5
+				if frames[inner-1].Lineno != inner || frames[inner].Lineno != 30-tt.max/5+1 {
+					t.Errorf("cut between lines %d and %d", frames[inner-1].Lineno, frames[inner].Lineno)
+				}
+			}
+		})
+	}
+}
+
 func TestFramesEmpty(t *testing.T) {
 	var s Symbolizer // the zero Symbolizer is ready to use
 	if frames, omitted := s.Frames(nil); frames != nil || omitted != 0 {

@@ -163,18 +163,40 @@ func (s *Symbolizer) frames(pcs []uintptr, withContext bool) ([]Frame, int) {
 	if !s.mods.rootKnown() {
 		s.learnFrames(raw)
 	}
-	omitted := 0
-	if limit := s.opts.MaxFrames; len(raw) > limit {
-		outer := limit / 5
-		inner := limit - outer
-		omitted = len(raw) - limit
-		raw = append(raw[:inner], raw[len(raw)-outer:]...)
-	}
+	raw, omitted := s.keep(raw)
 	out := make([]Frame, len(raw))
 	for i, f := range raw {
 		out[i] = s.frame(f.Function, f.File, f.Line, withContext)
 	}
 	return out, omitted
+}
+
+// FramesFrom symbolises frames that do not come from runtime.Callers (a
+// traceback parsed from a crash output), innermost first, as Frame does
+// each, and keeps at most Options.MaxFrames of them as Frames does: the
+// innermost four fifths and the outermost fifth. It trims nothing else: the
+// caller knows which frames of its stack matter. omitted is how many frames
+// were left out of the middle.
+func (s *Symbolizer) FramesFrom(raw []runtime.Frame) (frames []Frame, omitted int) {
+	s.init()
+	raw, omitted = s.keep(raw)
+	out := make([]Frame, len(raw))
+	for i, f := range raw {
+		out[i] = s.frame(TrimArgs(f.Function), f.File, f.Line, true)
+	}
+	return out, omitted
+}
+
+// keep applies the frame cap, the one place that decides how a deep stack
+// is cut (see Frames). It may reuse raw's array.
+func (s *Symbolizer) keep(raw []runtime.Frame) ([]runtime.Frame, int) {
+	limit := s.opts.MaxFrames
+	if len(raw) <= limit {
+		return raw, 0
+	}
+	outer := limit / 5
+	inner := limit - outer
+	return append(raw[:inner:inner], raw[len(raw)-outer:]...), len(raw) - limit
 }
 
 // trimStack drops the panic machinery and the runtime's bottom frames; see

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/errsight/errsight-go/internal/safe"
+	"github.com/errsight/errsight-go/internal/traceback"
 	"github.com/errsight/errsight-go/stacktrace"
 )
 
@@ -56,7 +58,7 @@ func (h *Hub) captureError(ctx context.Context, err error, level Level, skip int
 	if !c.Enabled() {
 		return ""
 	}
-	if isNilError(err) {
+	if safe.IsNilError(err) {
 		c.log.printf("CaptureError called with a nil error (%T): nothing to report", err)
 		return ""
 	}
@@ -128,8 +130,8 @@ func (h *Hub) capturePanic(ctx context.Context, r any, skip int) EventID {
 	if !c.Enabled() {
 		return ""
 	}
-	ev := &Event{Level: LevelFatal, Message: "panic: " + panicText(r)}
-	if err, ok := r.(error); ok && !isNilError(err) {
+	ev := &Event{Level: LevelFatal, Message: "panic: " + safe.PanicText(r)}
+	if err, ok := r.(error); ok && !safe.IsNilError(err) {
 		ev.err = err
 	}
 	if _, ok := r.(error); !ok || isRuntimeError(r) {
@@ -190,21 +192,6 @@ func callers(skip int) []uintptr {
 	return append([]uintptr(nil), buf[:n]...)
 }
 
-// isNilError reports whether err is nil or a nil pointer (or map, slice,
-// func...) wrapped in a non-nil interface: calling its Error method would
-// most likely panic, and there is nothing to report.
-func isNilError(err error) bool {
-	if err == nil {
-		return true
-	}
-	v := reflect.ValueOf(err)
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
-		return v.IsNil()
-	}
-	return false
-}
-
 // panicClass names a panic value for grouping, the way the crash monitor
 // does, so that a panic groups the same whichever layer reports it: "panic"
 // for a string or a Stringer (the traceback shows only their text),
@@ -214,10 +201,10 @@ func isNilError(err error) bool {
 func panicClass(r any) string {
 	switch r.(type) {
 	case nil, string, fmt.Stringer:
-		return "panic"
+		return traceback.ClassPanic
 	}
 	if isRuntimeError(r) {
-		return "runtime.Error"
+		return traceback.ClassRuntimeError
 	}
 	return reflect.TypeOf(r).String()
 }

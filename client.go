@@ -3,12 +3,12 @@ package errsight
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/errsight/errsight-go/batcher"
+	"github.com/errsight/errsight-go/internal/safe"
 	"github.com/errsight/errsight-go/stacktrace"
 	"github.com/errsight/errsight-go/transport"
 )
@@ -247,12 +247,12 @@ func (c *Client) beforeSend(ev *Event) (out *Event) {
 		if r := recover(); r != nil {
 			c.beforeSendPanics.Add(1)
 			if c.opts.BeforeSendFailOpen {
-				c.log.printf("BeforeSend panicked (%s); sending the event unmodified (BeforeSendFailOpen)", panicText(r))
+				c.log.printf("BeforeSend panicked (%s); sending the event unmodified (BeforeSendFailOpen)", safe.PanicText(r))
 				out = ev
 				return
 			}
 			c.beforeSendDropped.Add(1)
-			c.log.printf("BeforeSend panicked (%s); event %s dropped (fail-closed)", panicText(r), ev.ID)
+			c.log.printf("BeforeSend panicked (%s); event %s dropped (fail-closed)", safe.PanicText(r), ev.ID)
 			out = nil
 		}
 	}()
@@ -269,18 +269,4 @@ func (c *Client) beforeSend(ev *Event) (out *Event) {
 	}
 	out.built = true
 	return out
-}
-
-// panicText renders a recovered value safely: its own Error or String
-// method may panic too.
-func panicText(r any) (s string) {
-	defer func() {
-		if recover() != nil {
-			s = fmt.Sprintf("a %T whose text cannot be printed", r)
-		}
-	}()
-	if err, ok := r.(error); ok {
-		return stacktrace.ErrorMessage(err)
-	}
-	return fmt.Sprint(r)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/errsight/errsight-go/internal/safe"
 	"github.com/errsight/errsight-go/stacktrace"
 )
 
@@ -410,7 +411,7 @@ func appendJSON(b []byte, v any, limit int) []byte {
 func marshalSafe(v any) (data []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			data, err = nil, fmt.Errorf("MarshalJSON panicked: %s", panicText(r))
+			data, err = nil, fmt.Errorf("MarshalJSON panicked: %s", safe.PanicText(r))
 		}
 	}()
 	return json.Marshal(v)

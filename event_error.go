@@ -1,5 +1,7 @@
 package errsight
 
+import "github.com/errsight/errsight-go/internal/safe"
+
 // This file lets integrations (errsightslog) hand-build an event that
 // carries an error's exception data, which only the capture functions could
 // attach before: ev.err and ev.pcs are unexported.
@@ -13,7 +15,7 @@ package errsight
 // ev.Message; a nil err (or a nil pointer in an error interface) detaches
 // any error set before.
 func (ev *Event) SetError(err error) {
-	if isNilError(err) {
+	if safe.IsNilError(err) {
 		ev.err = nil
 		return
 	}

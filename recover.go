@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+
+	"github.com/errsight/errsight-go/internal/safe"
 )
 
 // Recover reports a panic in progress as a fatal event on the hub of ctx,
@@ -43,7 +45,7 @@ func reportPanic(ctx context.Context, r any) {
 	defer func() {
 		if p := recover(); p != nil {
 			if c := HubFromContext(ctx).Client(); c != nil {
-				c.log.printf("reporting a panic failed: %s", panicText(p))
+				c.log.printf("reporting a panic failed: %s", safe.PanicText(p))
 			}
 		}
 	}()

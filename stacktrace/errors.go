@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+
+	"github.com/errsight/errsight-go/internal/safe"
 )
 
 // maxCauseMessage is the most bytes of a cause's message that are kept:
@@ -135,21 +137,7 @@ func isPlainType(t reflect.Type) bool {
 // An Error method that calls itself forever overflows the goroutine's
 // stack, which Go makes a fatal error that cannot be recovered: nothing can
 // protect against that one, or against an Error that never returns.
-func ErrorMessage(err error) (msg string) {
-	if err == nil {
-		return "<nil>"
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			if isNilValue(err) {
-				msg = "<nil>"
-				return
-			}
-			msg = "[errsight: Error() panicked: " + panicText(r) + "]"
-		}
-	}()
-	return err.Error()
-}
+func ErrorMessage(err error) string { return safe.ErrorText(err) }
 
 // Causes walks err's Unwrap tree depth first (not including err itself,
 // in the order errors.Is tries them: both Unwrap() error and

@@ -3,6 +3,8 @@ package stacktrace
 import (
 	"reflect"
 	"sync"
+
+	"github.com/errsight/errsight-go/internal/safe"
 )
 
 // OriginPCs returns the program counters of the innermost error in err's
@@ -92,7 +94,7 @@ func returnsUintptrs(m reflect.Method, ok bool) bool {
 // ownStack returns the creation stack err itself carries, by one of the
 // method shapes OriginPCs recognises, or nil.
 func ownStack(err error) (pcs []uintptr) {
-	if err == nil || isNilValue(err) {
+	if err == nil || safe.IsNilError(err) {
 		return nil
 	}
 	defer func() {

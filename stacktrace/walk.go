@@ -1,8 +1,9 @@
 package stacktrace
 
 import (
-	"fmt"
 	"reflect"
+
+	"github.com/errsight/errsight-go/internal/safe"
 )
 
 // Limits of every walk over an error's Unwrap tree. Error values come from
@@ -58,7 +59,7 @@ func walkError(err error, visit func(e error, depth int) bool) {
 		if !visit(it.err, it.depth) {
 			return
 		}
-		if it.depth >= maxWalkDepth || isNilValue(it.err) {
+		if it.depth >= maxWalkDepth || safe.IsNilError(it.err) {
 			continue
 		}
 		many, one := unwrapSafe(it.err)
@@ -102,17 +103,6 @@ func unwrapSafe(err error) (many []error, one error) {
 		return u.Unwrap(), nil
 	}
 	return nil, nil
-}
-
-// isNilValue reports whether err holds a nil pointer, map, slice, func or
-// channel: a typed nil, whose methods likely panic.
-func isNilValue(err error) bool {
-	v := reflect.ValueOf(err)
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.UnsafePointer:
-		return v.IsNil()
-	}
-	return false
 }
 
 // seenSet remembers error identities for cycle detection, without
@@ -215,16 +205,4 @@ func identify(err error) (identity, bool) {
 		return identity{}, false
 	}
 	return identity{typ: t, val: err}, true
-}
-
-// panicText describes a recovered panic value without risking another
-// panic: fmt recovers from panicking Error and String methods itself, but
-// re-panics for a panic inside that recovery.
-func panicText(r any) (s string) {
-	defer func() {
-		if recover() != nil {
-			s = fmt.Sprintf("%T", r)
-		}
-	}()
-	return fmt.Sprint(r)
 }

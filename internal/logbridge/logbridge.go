@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/internal/safe"
 	"github.com/errsight/errsight-go/stacktrace"
 )
 
@@ -152,19 +153,9 @@ func nested(x any, depth int) any {
 	return out
 }
 
-// IsNilError reports whether err is nil, or a nil pointer (or other nil
-// reference) in a non-nil interface, whose methods would likely panic.
-func IsNilError(err error) bool {
-	if err == nil {
-		return true
-	}
-	v := reflect.ValueOf(err)
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
-		return v.IsNil()
-	}
-	return false
-}
+// IsNilError reports whether err is nil or a typed nil (see
+// safe.IsNilError, the one implementation).
+func IsNilError(err error) bool { return safe.IsNilError(err) }
 
 // HubFor returns the hub of ctx; when ctx carries none, pinned if it is not
 // nil, else the global hub. A hub in the record's context always wins, so

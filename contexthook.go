@@ -1,6 +1,10 @@
 package errsight
 
-import "context"
+import (
+	"context"
+
+	"github.com/errsight/errsight-go/internal/safe"
+)
 
 // A ContextHook adds to an event what the context it is captured with
 // carries and the SDK cannot know of: the active trace span (errsightotel is
@@ -72,7 +76,7 @@ func (c *Client) contextValues(ctx context.Context, info CaptureInfo) []any {
 func (c *Client) fromContext(h ContextHook, ctx context.Context, info CaptureInfo) (v any) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.printf("ContextHook %T panicked in FromContext (%s); event %s goes on without it", h, panicText(r), info.ID)
+			c.log.printf("ContextHook %T panicked in FromContext (%s); event %s goes on without it", h, safe.PanicText(r), info.ID)
 			v = nil
 		}
 	}()
@@ -91,7 +95,7 @@ func (c *Client) enrich(ev *Event, vals []any) {
 func (c *Client) enrichOne(h ContextHook, ev *Event, v any) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.printf("ContextHook %T panicked in Enrich (%s); event %s goes on without it", h, panicText(r), ev.ID)
+			c.log.printf("ContextHook %T panicked in Enrich (%s); event %s goes on without it", h, safe.PanicText(r), ev.ID)
 		}
 	}()
 	h.Enrich(ev, v)

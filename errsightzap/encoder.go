@@ -2,7 +2,6 @@ package errsightzap
 
 import (
 	"encoding/base64"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -36,7 +35,7 @@ var (
 func (e *objectEncoder) addField(f zapcore.Field) {
 	defer func() {
 		if r := recover(); r != nil {
-			e.fields[f.Key] = fmt.Sprintf("!PANIC in %T: %v", f.Interface, r)
+			e.fields[f.Key] = logbridge.PanicPlaceholder(f.Interface, r)
 		}
 	}()
 	f.AddTo(e)

@@ -97,7 +97,7 @@ func Flush(hub *errsight.Hub) {
 func Snapshot(x any) (out any) {
 	defer func() {
 		if r := recover(); r != nil {
-			out = fmt.Sprintf("!PANIC in %T: %v", x, r)
+			out = PanicPlaceholder(x, r)
 		}
 	}()
 	switch x := x.(type) {
@@ -115,6 +115,23 @@ func Snapshot(x any) (out any) {
 		return fmt.Sprintf("[errsight: cannot encode %T: %v]", x, err)
 	}
 	return json.RawMessage(b)
+}
+
+// PanicPlaceholder is the text that stands for a value x whose method
+// panicked with r. r is printed only when it is a string or an error: fmt
+// would follow a map that contains itself until the stack overflows, which
+// no recover can catch.
+func PanicPlaceholder(x, r any) string {
+	var text string
+	switch r := r.(type) {
+	case string:
+		text = r
+	case error:
+		text = stacktrace.ErrorMessage(r)
+	default:
+		text = fmt.Sprintf("a %T", r)
+	}
+	return fmt.Sprintf("!PANIC in %T: %s", x, text)
 }
 
 // MaxDepth is how deep Nested follows maps inside maps; deeper values are

@@ -21,6 +21,10 @@ type badJSON struct{}
 
 func (badJSON) MarshalJSON() ([]byte, error) { panic("json boom") }
 
+type loopPanic struct{ m map[string]any }
+
+func (p loopPanic) String() string { panic(p.m) }
+
 type cyclic struct{ Next *cyclic }
 
 type nilErr struct{}
@@ -30,6 +34,8 @@ func (*nilErr) Error() string { return "x" }
 func TestSnapshot(t *testing.T) {
 	c := &cyclic{}
 	c.Next = c
+	loop := map[string]any{}
+	loop["self"] = loop
 	tests := []struct {
 		name string
 		in   any
@@ -42,6 +48,9 @@ func TestSnapshot(t *testing.T) {
 		{"panicking MarshalJSON", badJSON{}, "!PANIC in logbridge_test.badJSON: json boom"},
 		{"cycle", c, "[errsight: cannot encode *logbridge_test.cyclic: json: unsupported value: encountered a cycle"},
 		{"struct", struct{ A int }{1}, `{"A":1}`},
+		// Was fmt's %+v, which overflowed the stack (a fatal error).
+		{"map containing itself", loop, "[errsight: cannot encode map[string]interface {}: json: unsupported value: encountered a cycle"},
+		{"panic with a map containing itself", loopPanic{loop}, "!PANIC in logbridge_test.loopPanic: a map[string]interface {}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

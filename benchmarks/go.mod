@@ -4,16 +4,32 @@ go 1.26.0
 
 replace github.com/errsight/errsight-go => ../
 
+replace (
+	github.com/errsight/errsight-go/errsightlogrus => ../errsightlogrus
+	github.com/errsight/errsight-go/errsightzap => ../errsightzap
+	github.com/errsight/errsight-go/errsightzerolog => ../errsightzerolog
+)
+
 require (
 	github.com/errsight/errsight-go v0.0.0-00010101000000-000000000000
+	github.com/errsight/errsight-go/errsightlogrus v0.0.0-00010101000000-000000000000
+	github.com/errsight/errsight-go/errsightzap v0.0.0-00010101000000-000000000000
+	github.com/errsight/errsight-go/errsightzerolog v0.0.0-00010101000000-000000000000
 	github.com/getsentry/sentry-go v0.46.2
+	github.com/getsentry/sentry-go/logrus v0.46.2
 	github.com/getsentry/sentry-go/slog v0.46.2
 	github.com/pkg/errors v0.9.1
+	github.com/rs/zerolog v1.35.1
+	github.com/sirupsen/logrus v1.10.2
+	go.uber.org/zap v1.28.0
 	golang.org/x/perf v0.0.0-20260908200009-22c9c6c9d4da
 )
 
 require (
 	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
+	github.com/mattn/go-colorable v0.1.14 // indirect
+	github.com/mattn/go-isatty v0.0.20 // indirect
+	go.uber.org/multierr v1.10.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0 // indirect

@@ -54,7 +54,9 @@ func benchZapBelow(b *testing.B) {
 	run := func(c zapcore.Core) func(b *testing.B) {
 		return func(b *testing.B) {
 			l := zap.New(c)
-			loop(b, func() { l.Debug("cache miss", errsightzap.Context(ctx), zap.String("key", "user:42"), zap.Int("attempt", 3)) })
+			loop(b, func() {
+				l.Debug("cache miss", errsightzap.Context(ctx), zap.String("key", "user:42"), zap.Int("attempt", 3))
+			})
 		}
 	}
 	b.Run("sdk=none", run(own()))
@@ -91,6 +93,7 @@ func benchLogrusBelow(b *testing.B) {
 	b.Run("sdk=errsight", run(errsightlogrus.NewHook(errsightlogrus.Options{})))
 	b.Run("sdk=sentry", func(b *testing.B) {
 		hub := sentryHub(sentryClient(b, trDiscard, sentry.ClientOptions{}))
+		//lint:ignore SA1019 the event hook is sentry-go's equivalent of errsightlogrus (errors as events); its log hook feeds Sentry Logs instead.
 		h := sentrylogrus.NewEventHookFromClient([]logrus.Level{logrus.ErrorLevel, logrus.FatalLevel, logrus.PanicLevel}, hub.Client())
 		h.SetHubProvider(func() *sentry.Hub { return hub })
 		run(h)(b)

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/errsight/errsight-go/internal/safeval"
 )
 
 // debugLog writes the SDK's diagnostics. Every line passes through redact,
@@ -69,5 +71,7 @@ func safeSprintf(format string, args ...any) (s string) {
 			s = format + " (arguments could not be printed)"
 		}
 	}()
-	return fmt.Sprintf(format, args...)
+	// The arguments may be user values (a panic value, an error's
+	// payload) that contain themselves: fmt would recurse without end.
+	return fmt.Sprintf(format, safeval.Args(args)...)
 }

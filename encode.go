@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/errsight/errsight-go/internal/safe"
+	"github.com/errsight/errsight-go/internal/safeval"
 	"github.com/errsight/errsight-go/stacktrace"
 )
 
@@ -393,6 +394,11 @@ func appendValue(b []byte, v any, limit int) []byte {
 		}
 		return appendString(b, s)
 	}
+	if !safeval.Safe(v) {
+		// A value that contains itself or nests without end: encoding/json
+		// would recurse until it detects the cycle, or overflow the stack.
+		v = safeval.Tree(v)
+	}
 	return appendJSON(b, sanitize(v, 0), limit)
 }
 
@@ -421,8 +427,8 @@ func marshalSafe(v any) (data []byte, err error) {
 // values JSON has no encoding for, so that one NaN costs one placeholder
 // rather than the whole value. Other types are left to encoding/json.
 func sanitize(v any, depth int) any {
-	if depth > 32 {
-		return v // encoding/json's own cycle detection takes over
+	if depth > safeval.MaxDepth {
+		return v // appendValue made sure v is acyclic and bounded
 	}
 	switch x := v.(type) {
 	case float64:

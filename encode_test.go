@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/errsight/errsight-go/internal/safeval"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -206,6 +208,17 @@ type opaqueStringer struct{ _ int }
 
 func (o opaqueStringer) String() string { return "opaque-string" }
 
+// wantCycleAt checks that a value that contains itself is kept, with a
+// marker where it meets itself again.
+func wantCycleAt(key string) func(t *testing.T, got any) {
+	return func(t *testing.T, got any) {
+		m, ok := got.(map[string]any)
+		if !ok || m[key] != safeval.CycleMarker {
+			t.Errorf("got %#v, want the value with %q at %q", got, safeval.CycleMarker, key)
+		}
+	}
+}
+
 func TestEncodeBadValues(t *testing.T) {
 	loop := &cyclic{Name: "a"}
 	loop.Next = loop
@@ -227,8 +240,8 @@ func TestEncodeBadValues(t *testing.T) {
 		}},
 		{"channel", make(chan int), wantPrefix("[errsight: cannot encode chan int")},
 		{"func", func() {}, wantPrefix("[errsight: cannot encode func()")},
-		{"pointer cycle", loop, wantPrefix("[errsight: cannot encode *errsight.cyclic")},
-		{"map cycle", selfMap, wantPrefix("[errsight: cannot encode")},
+		{"pointer cycle", loop, wantCycleAt("Next")},
+		{"map cycle", selfMap, wantCycleAt("self")},
 		{"MarshalJSON panics", panickyMarshaler{}, wantPrefix("[errsight: cannot encode errsight.panickyMarshaler: MarshalJSON panicked: boom")},
 		{"MarshalJSON fails", failingMarshaler{}, wantPrefix("[errsight: cannot encode errsight.failingMarshaler")},
 		{"invalid UTF-8", "bad\xffbyte", wantString("bad\ufffdbyte")},

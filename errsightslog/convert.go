@@ -7,6 +7,7 @@ import (
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/internal/logbridge"
+	"github.com/errsight/errsight-go/internal/safeval"
 )
 
 // levelOf maps a slog level to an ErrSight level: below Info is debug,
@@ -47,6 +48,18 @@ func (m mapSink) add(key string, value any) { m[key] = value }
 // group's attributes get "key." prefixed. The first non-nil error value
 // found is stored in *firstErr when that is still nil.
 func addAttr(dst attrSink, prefix string, a slog.Attr, firstErr *error) {
+	addAttrAt(dst, prefix, a, firstErr, 0)
+}
+
+// addAttrAt is addAttr for a group nested depth deep. Groups can nest
+// without end (a LogValuer whose group holds another, a group that holds
+// itself): below safeval.MaxDepth the rest is a marker, not a recursion
+// that overflows the stack.
+func addAttrAt(dst attrSink, prefix string, a slog.Attr, firstErr *error, depth int) {
+	if depth > safeval.MaxDepth {
+		dst.add(prefix+a.Key, safeval.DepthMarker)
+		return
+	}
 	a.Value = a.Value.Resolve()
 	if a.Equal(slog.Attr{}) {
 		return
@@ -61,7 +74,7 @@ func addAttr(dst attrSink, prefix string, a slog.Attr, firstErr *error) {
 			p = prefix + a.Key + "."
 		}
 		for _, ga := range group {
-			addAttr(dst, p, ga, firstErr)
+			addAttrAt(dst, p, ga, firstErr, depth+1)
 		}
 		return
 	}

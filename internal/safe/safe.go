@@ -8,6 +8,8 @@ package safe
 import (
 	"fmt"
 	"reflect"
+
+	"github.com/errsight/errsight-go/internal/safeval"
 )
 
 // IsNilError reports whether err is nil, or a nil pointer (or map, slice,
@@ -55,12 +57,14 @@ func PanicText(r any) string {
 }
 
 // sprint is fmt.Sprint guarded: fmt recovers from panicking Error and
-// String methods itself, but re-panics for a panic inside that recovery.
+// String methods itself, but re-panics for a panic inside that recovery;
+// and a value that contains itself (a map holding itself) would make fmt
+// recurse until the stack overflows, which no recover catches.
 func sprint(r any) (s string) {
 	defer func() {
 		if recover() != nil {
 			s = fmt.Sprintf("a %T whose text cannot be printed", r)
 		}
 	}()
-	return fmt.Sprint(r)
+	return safeval.Sprint(r, false)
 }

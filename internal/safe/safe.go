@@ -66,5 +66,8 @@ func sprint(r any) (s string) {
 			s = fmt.Sprintf("a %T whose text cannot be printed", r)
 		}
 	}()
-	return safeval.Sprint(r, false)
+	if !safeval.Safe(r) {
+		return fmt.Sprint(safeval.Tree(r))
+	}
+	return fmt.Sprint(r)
 }

@@ -2,7 +2,11 @@ module github.com/errsight/errsight-go/benchmarks
 
 go 1.26.0
 
-replace github.com/errsight/errsight-go => ../
+replace (
+	github.com/errsight/errsight-go => ../
+	github.com/errsight/errsight-go/errsightfiber => ../errsightfiber
+	github.com/errsight/errsight-go/errsightgrpc => ../errsightgrpc
+)
 
 replace (
 	github.com/errsight/errsight-go/errsightlogrus => ../errsightlogrus
@@ -12,27 +16,43 @@ replace (
 
 require (
 	github.com/errsight/errsight-go v0.0.0-00010101000000-000000000000
+	github.com/errsight/errsight-go/errsightfiber v0.0.0-00010101000000-000000000000
+	github.com/errsight/errsight-go/errsightgrpc v0.0.0-00010101000000-000000000000
 	github.com/errsight/errsight-go/errsightlogrus v0.0.0-00010101000000-000000000000
 	github.com/errsight/errsight-go/errsightzap v0.0.0-00010101000000-000000000000
 	github.com/errsight/errsight-go/errsightzerolog v0.0.0-00010101000000-000000000000
 	github.com/getsentry/sentry-go v0.46.2
+	github.com/getsentry/sentry-go/fiber v0.46.2
 	github.com/getsentry/sentry-go/logrus v0.46.2
 	github.com/getsentry/sentry-go/slog v0.46.2
+	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/pkg/errors v0.9.1
 	github.com/rs/zerolog v1.35.1
 	github.com/sirupsen/logrus v1.10.2
+	github.com/valyala/fasthttp v1.57.0
 	go.uber.org/zap v1.28.0
 	golang.org/x/perf v0.0.0-20260908200009-22c9c6c9d4da
+	google.golang.org/grpc v1.85.0
 )
 
 require (
 	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
+	github.com/andybalholm/brotli v1.1.1 // indirect
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/klauspost/compress v1.17.11 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
+	github.com/mattn/go-runewidth v0.0.16 // indirect
+	github.com/rivo/uniseg v0.4.7 // indirect
+	github.com/valyala/bytebufferpool v1.0.0 // indirect
+	github.com/valyala/tcplisten v1.0.0 // indirect
 	go.uber.org/multierr v1.10.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/net v0.60.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
 )
 
 tool golang.org/x/perf/cmd/benchstat

@@ -17,7 +17,7 @@ func TestBelowLevelRecordAddsNoAllocation(t *testing.T) {
 		t.Skip("allocation counts are meaningless under -race")
 	}
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	newLogger := func(hook bool, level logrus.Level) *logrus.Entry {
 		l := logrus.New()
 		l.SetOutput(io.Discard)

@@ -25,7 +25,7 @@ func benchLogger(hook bool) *logrus.Logger {
 // "floor" is logrus alone, "hook" the same logger with the hook.
 func BenchmarkBelowLevel(b *testing.B) {
 	s := sinktest.New(b)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	for _, tt := range []struct {
 		name string
 		hook bool
@@ -43,7 +43,7 @@ func BenchmarkBelowLevel(b *testing.B) {
 // BenchmarkBreadcrumb is an Info entry becoming a breadcrumb.
 func BenchmarkBreadcrumb(b *testing.B) {
 	s := sinktest.New(b)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	log := benchLogger(true).WithContext(ctx)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -55,7 +55,7 @@ func BenchmarkBreadcrumb(b *testing.B) {
 // (queueing included), breadcrumbs off.
 func BenchmarkEvent(b *testing.B) {
 	s := sinktest.New(b)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	l := benchLogger(false)
 	l.AddHook(errsightlogrus.NewHook(errsightlogrus.Options{BreadcrumbLevel: errsight.LevelFatal + 1}))
 	log := l.WithContext(ctx)

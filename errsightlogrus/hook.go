@@ -34,9 +34,9 @@ type Options struct {
 
 // hook is the logrus.Hook NewHook returns. It holds no mutable state.
 type hook struct {
-	eventLevel, crumbLevel errsight.Level
-	levels                 []logrus.Level
-	hub                    *errsight.Hub
+	thresholds logbridge.Levels
+	levels     []logrus.Level // the logrus levels at or above the lower threshold
+	hub        *errsight.Hub
 }
 
 // NewHook returns a logrus.Hook that reports entries to ErrSight: add it
@@ -45,16 +45,9 @@ type hook struct {
 // blocks, except before a Fatal or Panic entry ends the process or
 // panics: it then waits (at most two seconds) for the event to be sent.
 func NewHook(opts Options) logrus.Hook {
-	h := &hook{eventLevel: opts.EventLevel, crumbLevel: opts.BreadcrumbLevel, hub: opts.Hub}
-	if h.eventLevel == 0 {
-		h.eventLevel = errsight.LevelError
-	}
-	if h.crumbLevel == 0 {
-		h.crumbLevel = errsight.LevelInfo
-	}
-	lowest := min(h.eventLevel, h.crumbLevel)
+	h := &hook{thresholds: logbridge.NewLevels(opts.EventLevel, opts.BreadcrumbLevel), hub: opts.Hub}
 	for _, l := range logrus.AllLevels {
-		if levelOf(l) >= lowest {
+		if levelOf(l) >= h.thresholds.Lowest() {
 			h.levels = append(h.levels, l)
 		}
 	}
@@ -84,15 +77,8 @@ func (h *hook) Levels() []logrus.Level { return h.levels }
 // Fire reports the entry. It never returns an error: logrus would print
 // one for every entry.
 func (h *hook) Fire(e *logrus.Entry) error {
-	level := levelOf(e.Level)
-	rec := logbridge.Record{
-		Level:      level,
-		Message:    e.Message,
-		Time:       e.Time,
-		Event:      level >= h.eventLevel,
-		Breadcrumb: level >= h.crumbLevel,
-	}
-	if !rec.Event && !rec.Breadcrumb {
+	rec, ok := h.thresholds.Record(levelOf(e.Level), e.Message, e.Time)
+	if !ok {
 		return nil
 	}
 	hub := logbridge.HubFor(e.Context, h.hub)

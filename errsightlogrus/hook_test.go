@@ -2,7 +2,6 @@ package errsightlogrus_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -14,15 +13,10 @@ import (
 	"github.com/sirupsen/logrus"
 )
 
-func requestCtx(s *sinktest.Sink) (context.Context, *errsight.Hub) {
-	hub := errsight.NewHub(s.Client, nil)
-	return errsight.ContextWithHub(context.Background(), hub), hub
-}
-
 // The hook must not change what the logger writes.
 func TestOutputUnchanged(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	write := func(withHook bool) string {
 		var out bytes.Buffer
@@ -59,7 +53,7 @@ func TestThresholds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := sinktest.New(t)
-			ctx, hub := requestCtx(s)
+			ctx, hub := s.Context()
 			h := errsightlogrus.NewHook(tt.opts)
 			var names []string
 			for _, l := range h.Levels() {
@@ -106,7 +100,7 @@ type cyclic struct{ Next *cyclic }
 // a map that contains itself), so the test's formatter writes nothing.
 func TestHostileFields(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	l := logrus.New()
 	l.SetFormatter(silent{})
 	l.AddHook(errsightlogrus.NewHook(errsightlogrus.Options{}))
@@ -145,7 +139,7 @@ func (*nilError) Error() string { return "x" }
 // logrus exits after a Fatal entry's hooks: the event must be sent before.
 func TestFatalIsSentBeforeExit(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	l := logrus.New()
 	l.SetOutput(&bytes.Buffer{})
 	l.AddHook(errsightlogrus.NewHook(errsightlogrus.Options{}))

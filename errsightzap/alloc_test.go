@@ -18,7 +18,7 @@ func TestBelowLevelEntryAddsNoAllocation(t *testing.T) {
 		t.Skip("allocation counts are meaningless under -race")
 	}
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	floor := zap.New(zapcore.NewNopCore())
 	ours := zap.New(errsightzap.NewCore(errsightzap.Options{}))
 	tests := []struct {

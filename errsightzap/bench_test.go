@@ -21,7 +21,7 @@ func discardCore() zapcore.Core {
 // ErrSight core, which does not want the entry.
 func BenchmarkBelowLevel(b *testing.B) {
 	s := sinktest.New(b)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	for _, tt := range []struct {
 		name string
 		core zapcore.Core
@@ -42,7 +42,7 @@ func BenchmarkBelowLevel(b *testing.B) {
 // BenchmarkBreadcrumb is an Info entry becoming a breadcrumb.
 func BenchmarkBreadcrumb(b *testing.B) {
 	s := sinktest.New(b)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	l := zap.New(errsightzap.NewCore(errsightzap.Options{})).With(errsightzap.Context(ctx), zap.String("svc", "api"))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -54,7 +54,7 @@ func BenchmarkBreadcrumb(b *testing.B) {
 // (queueing included), breadcrumbs off.
 func BenchmarkEvent(b *testing.B) {
 	s := sinktest.New(b)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	l := zap.New(errsightzap.NewCore(errsightzap.Options{BreadcrumbLevel: errsight.LevelFatal + 1})).With(errsightzap.Context(ctx))
 	failure := errors.New("card declined")
 	b.ReportAllocs()

@@ -35,9 +35,9 @@ type Options struct {
 // core is the zapcore.Core NewCore returns. It is immutable: With returns
 // a new core sharing nothing mutable with it.
 type core struct {
-	eventLevel, crumbLevel errsight.Level
-	enabled                zapcore.Level // the lowest zap level wanted; above FatalLevel: none
-	hub                    *errsight.Hub
+	thresholds logbridge.Levels
+	enabled    zapcore.Level // the lowest zap level wanted; above FatalLevel: none
+	hub        *errsight.Hub
 
 	ctx    context.Context // from a Context field given to With; nil: none
 	fields map[string]any  // the fields given to With, converted; never written after With returns
@@ -60,16 +60,10 @@ var _ zapcore.Core = (*core)(nil)
 // zap panics or exits (DPanic, Panic, Fatal): the core then waits, at most
 // two seconds, for the event to be sent, as zap's own cores sync then.
 func NewCore(opts Options) zapcore.Core {
-	c := &core{eventLevel: opts.EventLevel, crumbLevel: opts.BreadcrumbLevel, hub: opts.Hub}
-	if c.eventLevel == 0 {
-		c.eventLevel = errsight.LevelError
-	}
-	if c.crumbLevel == 0 {
-		c.crumbLevel = errsight.LevelInfo
-	}
+	c := &core{thresholds: logbridge.NewLevels(opts.EventLevel, opts.BreadcrumbLevel), hub: opts.Hub}
 	c.enabled = zapcore.FatalLevel + 1
 	for l := zapcore.FatalLevel; l >= zapcore.DebugLevel; l-- {
-		if levelOf(l) >= min(c.eventLevel, c.crumbLevel) {
+		if levelOf(l) >= c.thresholds.Lowest() {
 			c.enabled = l
 		}
 	}
@@ -129,15 +123,8 @@ func (c *core) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.Check
 
 // Write reports the entry. It never fails.
 func (c *core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
-	level := levelOf(ent.Level)
-	rec := logbridge.Record{
-		Level:      level,
-		Message:    ent.Message,
-		Time:       ent.Time,
-		Event:      level >= c.eventLevel,
-		Breadcrumb: level >= c.crumbLevel,
-	}
-	if !rec.Event && !rec.Breadcrumb {
+	rec, ok := c.thresholds.Record(levelOf(ent.Level), ent.Message, ent.Time)
+	if !ok {
 		return nil
 	}
 	ctx := c.ctx

@@ -2,7 +2,6 @@ package errsightzap_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,11 +15,6 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-func requestCtx(s *sinktest.Sink) (context.Context, *errsight.Hub) {
-	hub := errsight.NewHub(s.Client, nil)
-	return errsight.ContextWithHub(context.Background(), hub), hub
-}
-
 func jsonCore(out *bytes.Buffer) zapcore.Core {
 	cfg := zap.NewProductionEncoderConfig()
 	cfg.TimeKey = ""
@@ -31,7 +25,7 @@ func jsonCore(out *bytes.Buffer) zapcore.Core {
 // the Context field does not show.
 func TestOutputUnchanged(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	write := func(withCore bool) string {
 		var out bytes.Buffer
 		var c zapcore.Core = jsonCore(&out)
@@ -66,7 +60,7 @@ func (u user) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 // in the entry), and derived loggers share nothing mutable.
 func TestFieldsNestAsZapNestsThem(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	base := zap.New(errsightzap.NewCore(errsightzap.Options{})).With(errsightzap.Context(ctx), zap.String("svc", "api"), zap.Namespace("req"), zap.String("id", "r-1"))
 	base.Named("billing").Error("failed",
 		zap.Object("user", user{"ann"}),
@@ -116,7 +110,7 @@ type cyclic struct{ Next *cyclic }
 
 func TestHostileFields(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	c := &cyclic{}
 	c.Next = c
 	l := zap.New(errsightzap.NewCore(errsightzap.Options{}))
@@ -165,7 +159,7 @@ func TestThresholds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := sinktest.New(t)
-			ctx, hub := requestCtx(s)
+			ctx, hub := s.Context()
 			c := errsightzap.NewCore(tt.opts)
 			if got := zapcore.LevelOf(c); got != tt.wantEnabled {
 				t.Errorf("LevelOf = %v, want %v", got, tt.wantEnabled)
@@ -199,7 +193,7 @@ func (h *exitHook) OnWrite(*zapcore.CheckedEntry, []zapcore.Field) {
 // zap exits after a Fatal entry is written: the event must be sent first.
 func TestFatalIsSentBeforeExit(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	hook := &exitHook{s: s}
 	l := zap.New(errsightzap.NewCore(errsightzap.Options{}), zap.WithFatalHook(hook))
 	l.Fatal("dying", errsightzap.Context(ctx))

@@ -17,7 +17,7 @@ func TestBelowLevelEventDoesNotAllocate(t *testing.T) {
 		t.Skip("allocation counts are meaningless under -race")
 	}
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	floor := zerolog.New(io.Discard).Level(zerolog.DebugLevel).With().Ctx(ctx).Logger()
 	ours := errsightzerolog.New(io.Discard, errsightzerolog.Options{}).Level(zerolog.DebugLevel).With().Ctx(ctx).Logger()
 	for name, l := range map[string]zerolog.Logger{"floor": floor, "writer and hook": ours} {

@@ -16,7 +16,7 @@ import (
 // installed both ways.
 func BenchmarkBelowLevel(b *testing.B) {
 	s := sinktest.New(b)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	for _, tt := range []struct {
 		name string
 		l    zerolog.Logger
@@ -37,7 +37,7 @@ func BenchmarkBelowLevel(b *testing.B) {
 // BenchmarkBreadcrumb is an Info event becoming a breadcrumb.
 func BenchmarkBreadcrumb(b *testing.B) {
 	s := sinktest.New(b)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	l := errsightzerolog.New(io.Discard, errsightzerolog.Options{}).With().Str("svc", "api").Ctx(ctx).Logger()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -49,7 +49,7 @@ func BenchmarkBreadcrumb(b *testing.B) {
 // included), breadcrumbs off.
 func BenchmarkEvent(b *testing.B) {
 	s := sinktest.New(b)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	l := errsightzerolog.New(io.Discard, errsightzerolog.Options{BreadcrumbLevel: errsight.LevelFatal + 1}).With().Ctx(ctx).Logger()
 	failure := errors.New("card declined")
 	b.ReportAllocs()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"sync/atomic"
+	"time"
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/internal/logbridge"
@@ -48,9 +49,9 @@ type Options struct {
 //
 // A Writer holds no per-event state and is safe for concurrent use.
 type Writer struct {
-	eventLevel, crumbLevel errsight.Level
-	hub                    *errsight.Hub
-	hooked                 atomic.Bool // Run has been called: the writer side stands down
+	thresholds logbridge.Levels
+	hub        *errsight.Hub
+	hooked     atomic.Bool // Run has been called: the writer side stands down
 }
 
 var (
@@ -66,14 +67,7 @@ var (
 // call it before logging starts, as you would set ErrorMarshalFunc.
 func NewWriter(opts Options) zerolog.LevelWriter {
 	installMarshalErrors()
-	w := &Writer{eventLevel: opts.EventLevel, crumbLevel: opts.BreadcrumbLevel, hub: opts.Hub}
-	if w.eventLevel == 0 {
-		w.eventLevel = errsight.LevelError
-	}
-	if w.crumbLevel == 0 {
-		w.crumbLevel = errsight.LevelInfo
-	}
-	return w
+	return &Writer{thresholds: logbridge.NewLevels(opts.EventLevel, opts.BreadcrumbLevel), hub: opts.Hub}
 }
 
 // New returns a logger writing to out, with a Writer installed both ways:
@@ -100,14 +94,6 @@ func levelOf(l zerolog.Level) errsight.Level {
 	return 0
 }
 
-// record starts the logbridge.Record of an event at level; ok is false
-// when the event is below both thresholds.
-func (w *Writer) record(level zerolog.Level) (rec logbridge.Record, ok bool) {
-	l := levelOf(level)
-	rec = logbridge.Record{Level: l, Event: l != 0 && l >= w.eventLevel, Breadcrumb: l != 0 && l >= w.crumbLevel}
-	return rec, rec.Event || rec.Breadcrumb
-}
-
 // Run is the hook: it reports the event on the hub of e.GetCtx() (set by
 // logger.With().Ctx(ctx) or Event.Ctx(ctx)), with the fields the event
 // holds when the hooks run. It never blocks, except before a Fatal or Panic
@@ -117,7 +103,7 @@ func (w *Writer) Run(e *zerolog.Event, level zerolog.Level, msg string) {
 	if !w.hooked.Load() {
 		w.hooked.Store(true)
 	}
-	rec, ok := w.record(level)
+	rec, ok := w.thresholds.Record(levelOf(level), msg, time.Time{})
 	if !ok {
 		return
 	}
@@ -125,7 +111,6 @@ func (w *Writer) Run(e *zerolog.Event, level zerolog.Level, msg string) {
 	if !hub.Client().Enabled() {
 		return
 	}
-	rec.Message = msg
 	rec.Data = parseFields(eventBytes(e), false)
 	w.report(hub, level, rec)
 }
@@ -140,7 +125,7 @@ func (w *Writer) WriteLevel(level zerolog.Level, p []byte) (int, error) {
 	if w.hooked.Load() {
 		return len(p), nil
 	}
-	rec, ok := w.record(level)
+	rec, ok := w.thresholds.Record(levelOf(level), "", time.Time{})
 	if !ok {
 		return len(p), nil
 	}

@@ -2,7 +2,6 @@ package errsightzerolog_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,16 +14,11 @@ import (
 	"github.com/rs/zerolog"
 )
 
-func requestCtx(s *sinktest.Sink) (context.Context, *errsight.Hub) {
-	hub := errsight.NewHub(s.Client, nil)
-	return errsight.ContextWithHub(context.Background(), hub), hub
-}
-
 // Installed both ways, the Writer changes nothing in the logger's output,
 // errors included (MarshalErrors passes them through).
 func TestOutputUnchanged(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	write := func(with bool) string {
 		var out bytes.Buffer
 		l := zerolog.New(&out)
@@ -46,7 +40,7 @@ func TestOutputUnchanged(t *testing.T) {
 // release renamed it, this test says so (events would lose their fields).
 func TestHookSeesFields(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, hub := requestCtx(s)
+	ctx, hub := s.Context()
 	l := errsightzerolog.New(io.Discard, errsightzerolog.Options{}).With().Str("svc", "api").Timestamp().Logger()
 	l.Info().Ctx(ctx).Int("n", 1).Msg("hello")
 	b := hub.Scope().Breadcrumbs()
@@ -62,8 +56,8 @@ func TestHookSeesFields(t *testing.T) {
 // wins over it.
 func TestLoggerContext(t *testing.T) {
 	s := sinktest.New(t)
-	ctx1, hub1 := requestCtx(s)
-	ctx2, hub2 := requestCtx(s)
+	ctx1, hub1 := s.Context()
+	ctx2, hub2 := s.Context()
 	l := errsightzerolog.New(io.Discard, errsightzerolog.Options{}).With().Ctx(ctx1).Logger()
 	l.Info().Msg("logger's")
 	l.Info().Ctx(ctx2).Msg("event's")
@@ -112,7 +106,7 @@ func TestThresholds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := sinktest.New(t)
-			ctx, hub := requestCtx(s)
+			ctx, hub := s.Context()
 			l := errsightzerolog.New(io.Discard, tt.opts).Level(zerolog.TraceLevel).With().Ctx(ctx).Logger()
 			l.Trace().Msg("trace")
 			l.Debug().Msg("debug")
@@ -136,7 +130,7 @@ type cyclic struct{ Next *cyclic }
 // fields. Nothing panics.
 func TestHostileFields(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	c := &cyclic{}
 	c.Next = c
 	l := errsightzerolog.New(io.Discard, errsightzerolog.Options{}).With().Ctx(ctx).Logger()
@@ -166,7 +160,7 @@ func TestHostileFields(t *testing.T) {
 // event must be sent when the hook returns.
 func TestFatalIsSentBeforeExit(t *testing.T) {
 	s := sinktest.New(t)
-	ctx, _ := requestCtx(s)
+	ctx, _ := s.Context()
 	l := errsightzerolog.New(io.Discard, errsightzerolog.Options{})
 	l.WithLevel(zerolog.FatalLevel).Ctx(ctx).Msg("dying")
 	if n := len(s.Server.Events()); n != 1 {

@@ -52,3 +52,10 @@ func (s *Sink) Events(t testing.TB) []errsighttest.Event {
 	}
 	return s.Server.Events()
 }
+
+// Context returns a context carrying a new hub of the sink's client, as a
+// request's context would, and the hub.
+func (s *Sink) Context() (context.Context, *errsight.Hub) {
+	hub := errsight.NewHub(s.Client, nil)
+	return errsight.ContextWithHub(context.Background(), hub), hub
+}

@@ -33,7 +33,9 @@
 // allow-list of headers, and the client IP only with
 // [Options.SendClientIP]), and the tags "http.method" and "route".
 //
-// The route is the template of the route that answers ("/orders/:id"),
+// The route is the method and the template of the route that answers
+// ("GET /orders/:id", as errsighthttp, errsightchi and errsightgin report
+// routes),
 // known before the handler runs: fiber itself only sets c.Route() as it
 // reaches each route, so the middleware asks a copy of the app's router
 // (built once per app, rebuilt when routes are added) which route the

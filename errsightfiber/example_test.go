@@ -49,7 +49,7 @@ func ExampleNew() {
 	// Output:
 	// status: 404
 	// error order not found user u-42
-	// route: /orders/:id
+	// route: GET /orders/:id
 	// http://example.com/orders/7 token=[Filtered]&page=2
 }
 

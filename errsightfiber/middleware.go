@@ -27,7 +27,8 @@ import (
 //     errsight.CaptureError(c.Context(), err) reach this request's hub,
 //     and nothing a handler does touches the global scope;
 //   - when the hub's client is enabled, sets the tags http.method and route
-//     (the template of the route that will answer, "/orders/:id", found
+//     (the method and the template of the route that will answer,
+//     "GET /orders/:id", found
 //     before the handler runs) and the [RequestData] as metadata "request",
 //     so every event of the request carries them;
 //   - reports an error returned by the handlers once, with its class and
@@ -101,6 +102,12 @@ func (m *middleware) handle(c *fiber.Ctx) (err error) {
 // attach puts the request's route, method and data on its scope.
 func (m *middleware) attach(c *fiber.Ctx, hub *errsight.Hub) {
 	route := m.router.route(c)
+	if route != "" {
+		// The method too, as errsighthttp, errsightchi and errsightgin
+		// report routes: "GET /orders/:id" and "DELETE /orders/:id" are
+		// different endpoints on the server's route list.
+		route = c.Method() + " " + route // concatenation copies fiber's string
+	}
 	rd := newRequestData(c, route, &m.opts)
 	s := hub.Scope()
 	s.SetTag(TagMethod, rd.Method)

@@ -59,7 +59,7 @@ func TestConcurrentRequestsKeepTheirOwnScope(t *testing.T) {
 		name := strings.TrimPrefix(ev.Message, "hello ")
 		assert.Equal(t, name, ev.User.ID, ev.Message)
 		assert.Equal(t, name, ev.Tags["who"], ev.Message)
-		assert.Equal(t, "/users/:name", ev.Tags["route"], ev.Message)
+		assert.Equal(t, "GET /users/:name", ev.Tags["route"], ev.Message)
 		assert.Equal(t, "GET", ev.Tags["http.method"], ev.Message)
 		require.Len(t, ev.Breadcrumbs, 1, ev.Message)
 		assert.Equal(t, "crumb "+name, ev.Breadcrumbs[0].Message)
@@ -88,30 +88,30 @@ func TestRouteTemplate(t *testing.T) {
 		{"param", fiber.Config{}, func(app *fiber.App) {
 			app.Get("/orders/:id", capture)
 			app.Get("/orders/new", capture) // registered later: :id wins, as in fiber
-		}, "/orders/42", "/orders/:id"},
+		}, "/orders/42", "GET /orders/:id"},
 		{"static route before param", fiber.Config{}, func(app *fiber.App) {
 			app.Get("/orders/new", capture)
 			app.Get("/orders/:id", capture)
-		}, "/orders/new", "/orders/new"},
+		}, "/orders/new", "GET /orders/new"},
 		{"group and wildcard", fiber.Config{}, func(app *fiber.App) {
 			app.Group("/api/v1").Get("/files/*", capture)
-		}, "/api/v1/files/a/b.txt", "/api/v1/files/*"},
+		}, "/api/v1/files/a/b.txt", "GET /api/v1/files/*"},
 		{"optional param and constraint", fiber.Config{}, func(app *fiber.App) {
 			app.Get("/items/:id<int>/:part?", capture)
-		}, "/items/7", "/items/:id<int>/:part?"},
+		}, "/items/7", "GET /items/:id<int>/:part?"},
 		{"case insensitive by default", fiber.Config{}, func(app *fiber.App) {
 			app.Get("/Orders/:id", capture)
-		}, "/orders/9", "/Orders/:id"},
+		}, "/orders/9", "GET /Orders/:id"},
 		{"other middleware between", fiber.Config{}, func(app *fiber.App) {
 			app.Use(func(c *fiber.Ctx) error { return c.Next() })
 			app.Post("/orders/:id", capture)
 			app.Get("/orders/:id/lines", capture)
-		}, "/orders/3/lines", "/orders/:id/lines"},
+		}, "/orders/3/lines", "GET /orders/:id/lines"},
 		{"mounted app", fiber.Config{}, func(app *fiber.App) {
 			sub := fiber.New()
 			sub.Get("/ping/:n", capture)
 			app.Mount("/sub", sub)
-		}, "/sub/ping/1", "/sub/ping/:n"},
+		}, "/sub/ping/1", "GET /sub/ping/:n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,8 +147,8 @@ func TestRouteWhenInstalledOnTheRoute(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 
 	got := byMessage(s.events(t))
-	assert.Equal(t, "/a/:x", got["/a/1"].Tags["route"])
-	assert.Equal(t, "/b/:y", got["/b/2"].Tags["route"])
+	assert.Equal(t, "GET /a/:x", got["/a/1"].Tags["route"])
+	assert.Equal(t, "GET /b/:y", got["/b/2"].Tags["route"])
 }
 
 // TestHandlerErrors checks which returned errors are reported, once, with
@@ -187,7 +187,7 @@ func TestHandlerErrors(t *testing.T) {
 			assert.Equal(t, tt.wantClass, ev.ExceptionClass())
 			assert.NotEmpty(t, ev.ExceptionFrames())
 			assert.Equal(t, fmt.Sprint(tt.wantStatus), ev.Tags["http.status_code"])
-			assert.Equal(t, "/orders/:id", ev.Tags["route"])
+			assert.Equal(t, "GET /orders/:id", ev.Tags["route"])
 		})
 	}
 }
@@ -266,5 +266,5 @@ func TestErrorHandlerSeesTheRequestHub(t *testing.T) {
 	evs := s.events(t)
 	require.Len(t, evs, 1)
 	assert.Equal(t, "u1", evs[0].User.ID)
-	assert.Equal(t, "/tea/:kind", evs[0].Tags["route"])
+	assert.Equal(t, "GET /tea/:kind", evs[0].Tags["route"])
 }

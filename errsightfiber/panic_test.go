@@ -66,7 +66,7 @@ func TestPanicReportedOnce(t *testing.T) {
 			assert.Equal(t, tt.wantLevel, ev.Level)
 			assert.Contains(t, ev.Message, "index out of range [3] with length 0")
 			assert.Equal(t, "u7", ev.User.ID)
-			assert.Equal(t, "/orders/:id", ev.Tags["route"])
+			assert.Equal(t, "GET /orders/:id", ev.Tags["route"])
 			require.Contains(t, ev.Metadata, "request")
 			assert.False(t, strings.Contains(string(s.bodies()), "SECRET"), "a secret was sent")
 			if tt.wantLevel == "fatal" {
@@ -97,5 +97,5 @@ func TestPanicRepanicsByDefault(t *testing.T) {
 	require.Len(t, evs, 1)
 	assert.Equal(t, "fatal", evs[0].Level)
 	assert.True(t, strings.HasPrefix(evs[0].Message, "panic: boom"), evs[0].Message)
-	assert.Equal(t, "/boom", evs[0].Tags["route"])
+	assert.Equal(t, "GET /boom", evs[0].Tags["route"])
 }

@@ -13,7 +13,8 @@ import (
 const (
 	// TagMethod is the tag holding the request method.
 	TagMethod = errsighthttp.TagMethod
-	// TagRoute is the tag holding the route template, e.g. "/orders/:id".
+	// TagRoute is the tag holding the method and route template, e.g.
+	// "GET /orders/:id".
 	TagRoute = errsighthttp.TagRoute
 	// TagStatusCode is the tag holding the status of a reported handler error.
 	TagStatusCode = errsighthttp.TagStatusCode

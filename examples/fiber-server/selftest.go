@@ -68,7 +68,7 @@ func runSelftest(baseURL string, client *errsight.Client, fake *errsighttest.Ser
 // each with its own user and route, and no secret in what was sent.
 func check(events []errsighttest.Event, requests []errsighttest.Request) error {
 	var errs []error
-	want := map[string]string{"bob": "error /checkout/:order", "carol": "fatal /panic"}
+	want := map[string]string{"bob": "error GET /checkout/:order", "carol": "fatal GET /panic"}
 	for _, ev := range events {
 		if want[ev.User.ID] == ev.Level+" "+ev.Tags["route"] {
 			delete(want, ev.User.ID)

@@ -33,9 +33,9 @@ type Group []Field
 // Logger logs through an integration installed with its default options,
 // and Options.Hub set to pinned when pinned is not nil.
 type Logger interface {
-	// Log logs one record at level with ctx's hub attached as the logger
-	// allows it (nil: no context at all). Log itself is the call site:
-	// the frame the event's stack must start with.
+	// Log logs one record at level with ctx attached as the logger allows
+	// it. Log itself is the call site: the frame the event's stack must
+	// start with.
 	Log(ctx context.Context, level errsight.Level, msg string, fields ...Field)
 }
 
@@ -186,7 +186,7 @@ func testNoContext(t *testing.T, newLogger NewLogger) {
 	pinned := errsight.NewHub(s.Client, nil)
 	l := newLogger(t, pinned)
 	l.Log(reqCtx, errsight.LevelInfo, "request")
-	l.Log(nil, errsight.LevelInfo, "background")
+	l.Log(context.Background(), errsight.LevelInfo, "background")
 	if n := len(reqHub.Scope().Breadcrumbs()); n != 1 {
 		t.Errorf("request hub has %d breadcrumbs, want 1", n)
 	}
@@ -197,7 +197,7 @@ func testNoContext(t *testing.T, newLogger NewLogger) {
 	// Without a pinned hub: the global one, which has no client here, so
 	// the record is dropped and the request hub is untouched.
 	l = newLogger(t, nil)
-	l.Log(nil, errsight.LevelError, "background failure")
+	l.Log(context.Background(), errsight.LevelError, "background failure")
 	if n := len(reqHub.Scope().Breadcrumbs()); n != 1 {
 		t.Errorf("request hub has %d breadcrumbs after a record without context", n)
 	}

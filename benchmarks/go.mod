@@ -4,7 +4,10 @@ go 1.26.0
 
 replace (
 	github.com/errsight/errsight-go => ../
+	github.com/errsight/errsight-go/errsightchi => ../errsightchi
+	github.com/errsight/errsight-go/errsightecho => ../errsightecho
 	github.com/errsight/errsight-go/errsightfiber => ../errsightfiber
+	github.com/errsight/errsight-go/errsightgin => ../errsightgin
 	github.com/errsight/errsight-go/errsightgrpc => ../errsightgrpc
 )
 
@@ -16,16 +19,25 @@ replace (
 
 require (
 	github.com/errsight/errsight-go v0.0.0-00010101000000-000000000000
+	github.com/errsight/errsight-go/errsightchi v0.0.0-00010101000000-000000000000
+	github.com/errsight/errsight-go/errsightecho v0.0.0-00010101000000-000000000000
 	github.com/errsight/errsight-go/errsightfiber v0.0.0-00010101000000-000000000000
+	github.com/errsight/errsight-go/errsightgin v0.0.0-00010101000000-000000000000
 	github.com/errsight/errsight-go/errsightgrpc v0.0.0-00010101000000-000000000000
 	github.com/errsight/errsight-go/errsightlogrus v0.0.0-00010101000000-000000000000
 	github.com/errsight/errsight-go/errsightzap v0.0.0-00010101000000-000000000000
 	github.com/errsight/errsight-go/errsightzerolog v0.0.0-00010101000000-000000000000
 	github.com/getsentry/sentry-go v0.46.2
+	github.com/getsentry/sentry-go/echo v0.46.2
 	github.com/getsentry/sentry-go/fiber v0.46.2
+	github.com/getsentry/sentry-go/gin v0.46.2
 	github.com/getsentry/sentry-go/logrus v0.46.2
 	github.com/getsentry/sentry-go/slog v0.46.2
+	github.com/gin-gonic/gin v1.12.0
+	github.com/go-chi/chi/v5 v5.5.0
 	github.com/gofiber/fiber/v2 v2.52.15
+	github.com/labstack/echo/v4 v4.16.0
+	github.com/labstack/echo/v5 v5.0.3
 	github.com/pkg/errors v0.9.1
 	github.com/rs/zerolog v1.35.1
 	github.com/sirupsen/logrus v1.10.2
@@ -38,19 +50,46 @@ require (
 require (
 	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
 	github.com/andybalholm/brotli v1.1.1 // indirect
+	github.com/bytedance/gopkg v0.1.3 // indirect
+	github.com/bytedance/sonic v1.15.0 // indirect
+	github.com/bytedance/sonic/loader v0.5.0 // indirect
+	github.com/cloudwego/base64x v0.1.6 // indirect
+	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
+	github.com/gin-contrib/sse v1.1.0 // indirect
+	github.com/go-playground/locales v0.14.1 // indirect
+	github.com/go-playground/universal-translator v0.18.1 // indirect
+	github.com/go-playground/validator/v10 v10.30.1 // indirect
+	github.com/goccy/go-json v0.10.5 // indirect
+	github.com/goccy/go-yaml v1.19.2 // indirect
 	github.com/google/uuid v1.6.0 // indirect
+	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/klauspost/compress v1.17.11 // indirect
-	github.com/mattn/go-colorable v0.1.14 // indirect
-	github.com/mattn/go-isatty v0.0.20 // indirect
+	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
+	github.com/labstack/gommon v0.5.0 // indirect
+	github.com/leodido/go-urn v1.4.0 // indirect
+	github.com/mattn/go-colorable v0.1.15 // indirect
+	github.com/mattn/go-isatty v0.0.22 // indirect
 	github.com/mattn/go-runewidth v0.0.16 // indirect
+	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect
+	github.com/modern-go/reflect2 v1.0.2 // indirect
+	github.com/pelletier/go-toml/v2 v2.2.4 // indirect
+	github.com/quic-go/qpack v0.6.0 // indirect
+	github.com/quic-go/quic-go v0.59.0 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
+	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
+	github.com/ugorji/go/codec v1.3.1 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
+	github.com/valyala/fasttemplate v1.2.2 // indirect
 	github.com/valyala/tcplisten v1.0.0 // indirect
+	go.mongodb.org/mongo-driver/v2 v2.5.0 // indirect
 	go.uber.org/multierr v1.10.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/arch v0.22.0 // indirect
+	golang.org/x/crypto v0.57.0 // indirect
 	golang.org/x/net v0.60.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
+	golang.org/x/time v0.15.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )

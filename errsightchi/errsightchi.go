@@ -33,6 +33,7 @@ package errsightchi
 
 import (
 	"net/http"
+	"sync"
 
 	"github.com/errsight/errsight-go/errsighthttp"
 	"github.com/go-chi/chi/v5"
@@ -84,6 +85,10 @@ func route(r *http.Request, outer chi.Routes) string {
 	return r.Method + " " + pattern
 }
 
+// routeContexts recycles the routing contexts of find, as chi recycles its
+// own: one per request would be most of the middleware's allocations.
+var routeContexts = sync.Pool{New: func() any { return chi.NewRouteContext() }}
+
 // find looks the request up in the routing tree, with a routing context of
 // its own: Find changes the one it is given.
 func find(routes chi.Routes, r *http.Request) string {
@@ -94,5 +99,9 @@ func find(routes chi.Routes, r *http.Request) string {
 	if path == "" {
 		path = "/"
 	}
-	return routes.Find(chi.NewRouteContext(), r.Method, path)
+	rctx := routeContexts.Get().(*chi.Context)
+	rctx.Reset()
+	pattern := routes.Find(rctx, r.Method, path)
+	routeContexts.Put(rctx)
+	return pattern
 }

@@ -22,7 +22,11 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 // metadata beyond 50 keys, occurred_at outside its window), a blank message
 // (the event is discarded after the 202), malformed exception data (a frame
 // without filename, a non-integer lineno, more than 50 frames, more than 5
-// causes) and an ingestion_id that is not a UUID. Each problem is one
+// causes), an ingestion_id that is not a UUID, a U+0000 character in any
+// string at any depth (the server's database cannot store it: its
+// processing job fails after the 202 and the rest of the request is lost),
+// and a key repeated in any object (the server keeps one of the values).
+// Each problem is one
 // human-readable line naming the field. An event an SDK built correctly has
 // none, so a test can assert len(ev.Problems()) == 0.
 //
@@ -88,6 +92,13 @@ func (e Event) Problems() []string {
 	}
 	if meta, _ := get("metadata"); jsonKind(meta) == '{' {
 		p.metadata(meta)
+	}
+	flaws := scanJSON(e.Raw)
+	for _, at := range flaws.nul {
+		p.add("%s holds a NUL character: the server cannot store the event and loses the rest of its request", at)
+	}
+	for _, at := range flaws.dupKeys {
+		p.add("%s is a repeated key: the server keeps only one of its values", at)
 	}
 	return p.list
 }

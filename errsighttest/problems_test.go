@@ -75,6 +75,15 @@ func TestProblems(t *testing.T) {
 		{"too many frames", `{"level":"error","message":"m","metadata":{"exception_frames":[` + strings.Repeat(`{"filename":"a"},`, 50) + `{"filename":"a"}]}}`, "has 51 frames"},
 		{"too many causes", `{"level":"error","message":"m","metadata":{"exception_causes":[{},{},{},{},{},{}]}}`, "has 6 levels"},
 		{"cause class", `{"level":"error","message":"m","metadata":{"exception_causes":[{"class":1}]}}`, "exception_causes[0].class is a number"},
+		{"NUL in message", `{"level":"error","message":"a\u0000b"}`, "message holds a NUL character"},
+		{"NUL in tag key", `{"level":"error","message":"m","tags":{"k\u0000":"v"}}`, "tags.k\x00 (key) holds a NUL"},
+		{"NUL deep in metadata", `{"level":"error","message":"m","metadata":{"a":{"b":[1,{"c":"x\u0000"}]}}}`, "metadata.a.b[1].c holds a NUL"},
+		{"NUL in frame", `{"level":"error","message":"m","metadata":{"exception_frames":[{"filename":"a","function":"\u0000"}]}}`, "metadata.exception_frames[0].function holds a NUL"},
+		{"NUL in breadcrumb", `{"level":"error","message":"m","breadcrumbs":[{"level":"info","message":"\u0000"}]}`, "breadcrumbs[0].message holds a NUL"},
+		{"NUL in fingerprint", `{"level":"error","message":"m","fingerprint":["a","\u0000"]}`, "fingerprint[1] holds a NUL"},
+		{"repeated tag", `{"level":"error","message":"m","tags":{"k\ufffd":"a","k\ufffd":"b"}}`, "tags.k\ufffd is a repeated key"},
+		{"repeated nested key", `{"level":"error","message":"m","metadata":{"m":[{"x":1,"x":2}]}}`, "metadata.m[0].x is a repeated key"},
+		{"repeated top key", `{"level":"error","message":"m","message":"n"}`, "message is a repeated key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -94,8 +94,10 @@ type StoredEvent struct {
 	// GroupedByFrames or GroupedByLegacy.
 	Grouping string
 	// Rejection is empty when the server would save the event. Otherwise it
-	// says why the event would be silently discarded after the 202 (today
-	// only: a blank message).
+	// says why the event would be silently discarded after the 202: a blank
+	// message, or a NUL character in any string, which the database cannot
+	// store (the server then also loses the events after this one in the
+	// same request; see the package documentation).
 	Rejection string
 }
 
@@ -144,6 +146,9 @@ func (e Event) Stored() StoredEvent {
 	st.Fingerprint, st.Grouping = groupingKey(get("fingerprint"), meta, st.Message, st.Backtrace)
 	if isBlank(st.Message) {
 		st.Rejection = "message is blank"
+	}
+	if nul := scanJSON(e.Raw).nul; len(nul) > 0 {
+		st.Rejection = "a NUL character at " + nul[0] + " cannot be stored"
 	}
 	return st
 }

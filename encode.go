@@ -8,21 +8,25 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/errsight/errsight-go/batcher"
 	"github.com/errsight/errsight-go/internal/safe"
 	"github.com/errsight/errsight-go/internal/safeval"
 	"github.com/errsight/errsight-go/stacktrace"
 )
 
 // Shrink levels, each smaller than the one before, for an event too large
-// for a request on its own (see batcher.Config.Encode and ShrinkLevels).
+// for a request on its own (see batcher.Config.Encode and ShrinkLevels). At the levels that
+// cut values, encode searches for the largest cut that fits, so an event
+// loses only what it must.
 const (
 	shrinkNone          = iota
-	shrinkSourceContext // drop source context lines
-	shrinkBreadcrumbs   // and breadcrumbs
-	shrinkValues        // and trim metadata values, the message, causes and frames
+	shrinkValues        // cut the longest values (metadata, message, causes) just enough
+	shrinkSourceContext // and drop source context lines
+	shrinkBreadcrumbs   // and breadcrumbs, keep 20 frames
 	shrinkMetadata      // and drop the user's metadata, keep 10 frames
 	shrinkLevels
 )
@@ -35,13 +39,18 @@ const (
 	keyExceptionCauses = "exception_causes"
 	keyFramesOmitted   = "errsight_frames_omitted"
 	keySuppressed      = "errsight_suppressed"
+	// keyEventID carries the EventID a capture returned, in metadata and
+	// as a tag: the server replaces ingestion_id with its own id, so this
+	// is how an event is found from the id an application logged (the
+	// server's search filters on tags).
+	keyEventID = "errsight_event_id"
 	// keyOriginalTimestamp keeps an event's own time when the server would
 	// replace it (see outsideServerWindow): the server keeps metadata.
 	keyOriginalTimestamp = "errsight_original_timestamp"
 	keyContext           = "errsight_context"
 )
 
-var sdkMetadataKeys = []string{keyExceptionClass, keyExceptionFrames, keyExceptionCauses, keyFramesOmitted, keySuppressed, keyOriginalTimestamp, keyContext}
+var sdkMetadataKeys = []string{keyEventID, keyExceptionClass, keyExceptionFrames, keyExceptionCauses, keyFramesOmitted, keySuppressed, keyOriginalTimestamp, keyContext}
 
 // The server silently replaces an occurred_at more than 7 days in the past
 // or more than 1 hour in the future with the time it processes the event.
@@ -63,11 +72,18 @@ func outsideServerWindow(ts, now time.Time) bool {
 func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
 	ev := r.event()
 	if shrink == shrinkNone {
-		ev.build(c)
+		// The guard decides on the group alone, before the event is built:
+		// an event it drops costs no symbolising and no source reading.
+		// A ContextHook may set the fingerprint: such an event is built
+		// first, so the key is always the one the server will compute.
 		now := time.Now()
-		if c.spike.suppress(ev, now) {
+		if ev.hooked != nil {
+			ev.build(c)
+		}
+		if c.spike != nil && c.spike.suppress(ev, c.groupKey(ev), now) {
 			return nil, nil // dropped on purpose: counted as suppressed
 		}
+		ev.build(c)
 		if outsideServerWindow(ev.Timestamp, now) {
 			c.log.printf("event %s: its timestamp %s is more than 7 days old or 1 hour ahead, so the server files it at the time it processes it; the original is kept in metadata %q",
 				ev.ID, ev.Timestamp.UTC().Format(time.RFC3339), keyOriginalTimestamp)
@@ -76,7 +92,12 @@ func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
 	// Encode into the worker's scratch buffer, then copy out exactly what
 	// the event needs: the batcher keeps these bytes until delivery, and a
 	// buffer grown by doubling would keep up to twice that.
-	b := appendEvent(c.scratch[:0], ev, shrink)
+	var b []byte
+	if shrink == shrinkNone {
+		b = appendEvent(c.scratch[:0], ev, shrinkNone)
+	} else {
+		b = c.appendLargestFit(ev, shrink)
+	}
 	if cap(b) <= maxScratchBytes {
 		c.scratch = b
 	}
@@ -86,25 +107,87 @@ func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
 // maxScratchBytes bounds the encoding buffer the worker keeps between events.
 const maxScratchBytes = 1 << 20
 
+// fitBytes is what one event may take in a request of its own: the
+// batcher's limit, less the array's brackets.
+const fitBytes = batcher.MaxBatchBytes - 2
+
+// appendLargestFit encodes ev at a shrink level with the largest value cut
+// that fits in fitBytes, found by binary search over the cut: a 600 KB event
+// loses what it must to fit in 512 KiB, not everything but the first
+// characters of each value. When even the smallest cut of the level does
+// not fit, it returns that encoding, and the batcher tries the next level.
+func (c *Client) appendLargestFit(ev *Event, shrink int) []byte {
+	lo, hi := minValueChars(shrink), maxValueChars
+	b := appendEventCut(c.scratch[:0], ev, shrink, lo)
+	if len(b) > fitBytes {
+		return b
+	}
+	// Invariant: lo fits. Encodings grow with the cut, so the largest
+	// fitting cut is found in log2(hi/lo) encodings.
+	for lo < hi {
+		mid := lo + (hi-lo+1)/2
+		if b = appendEventCut(b[:0], ev, shrink, mid); len(b) <= fitBytes {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return appendEventCut(b[:0], ev, shrink, lo)
+}
+
+// Bounds of the value cut searched at each level: the largest is what a
+// value may be at full fidelity; the smallest shrinks as levels drop more.
+const maxValueChars = maxValueBytes
+
+func minValueChars(shrink int) int {
+	switch shrink {
+	case shrinkValues:
+		return 1024
+	case shrinkSourceContext:
+		return 256
+	}
+	return 64
+}
+
+// cut is how much of each value appendEventCut writes: strings of at most
+// chars characters (the message, metadata strings at any depth, cause
+// messages) and other metadata values of at most bytes bytes encoded.
+type cut struct{ chars, bytes, message int }
+
+// fullCut is shrink level 0: a string value is cut only when longer than
+// maxValueBytes, and then to a quarter of that in characters.
+var fullCut = cut{chars: 0, bytes: maxValueBytes, message: maxMessageChars}
+
 // appendEvent writes the event's JSON object with the server's field names,
 // inside the server's limits. It never fails: a value that cannot be encoded
 // becomes a placeholder string.
 func appendEvent(b []byte, ev *Event, shrink int) []byte {
+	if shrink == shrinkNone {
+		return appendEventWith(b, ev, shrink, fullCut)
+	}
+	return appendEventCut(b, ev, shrink, minValueChars(shrink))
+}
+
+func appendEventCut(b []byte, ev *Event, shrink, chars int) []byte {
+	vc := cut{chars: chars, bytes: min(chars, maxValueBytes), message: min(chars, maxMessageChars)}
+	if shrink >= shrinkMetadata {
+		vc.message = min(vc.message, shrunkMessageChars)
+	}
+	return appendEventWith(b, ev, shrink, vc)
+}
+
+func appendEventWith(b []byte, ev *Event, shrink int, vc cut) []byte {
 	msg := ev.Message
 	if msg == "" {
 		// The server rejects a blank message when it stores the event.
 		msg = fallbackMessage(ev)
-	}
-	maxMsg := maxMessageChars
-	if shrink >= shrinkValues {
-		maxMsg = shrunkMessageChars
 	}
 	b = append(b, `{"ingestion_id":`...)
 	b = appendString(b, string(ev.ID))
 	b = append(b, `,"level":`...)
 	b = appendString(b, ev.Level.wire())
 	b = append(b, `,"message":`...)
-	b = appendString(b, truncate(msg, maxMsg))
+	b = appendString(b, truncate(msg, vc.message))
 	b = append(b, `,"environment":`...)
 	b = appendString(b, truncate(ev.Environment, maxEnvironmentChars))
 	if ev.Release != "" {
@@ -118,25 +201,17 @@ func appendEvent(b []byte, ev *Event, shrink int) []byte {
 		b = append(b, `,"user":`...)
 		b = appendUser(b, ev.User)
 	}
-	if len(ev.Tags) > 0 {
-		b = append(b, `,"tags":`...)
-		b = appendTags(b, ev.Tags)
-	}
-	if fp := fingerprintParts(ev.Fingerprint); len(fp) > 0 {
-		b = append(b, `,"fingerprint":[`...)
-		for i, p := range fp {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, p)
-		}
-		b = append(b, ']')
+	b = append(b, `,"tags":`...)
+	b = appendTags(b, ev.ID, ev.Tags)
+	if fp := ev.wireFingerprint(); len(fp) > 0 {
+		b = append(b, `,"fingerprint":`...)
+		b = appendStrings(b, fp)
 	}
 	if len(ev.Breadcrumbs) > 0 && shrink < shrinkBreadcrumbs {
 		b = append(b, `,"breadcrumbs":`...)
 		b = appendBreadcrumbs(b, ev.Breadcrumbs)
 	}
-	b = appendMetadata(b, ev, shrink)
+	b = appendMetadata(b, ev, shrink, vc)
 	if ex := ev.Exception; ex != nil && len(ex.Frames) > 0 {
 		b = append(b, `,"backtrace":`...)
 		b = appendStrings(b, stacktrace.Backtrace(framesFor(ex.Frames, shrink)))
@@ -173,61 +248,66 @@ func appendUser(b []byte, u User) []byte {
 	return append(b, '}')
 }
 
-// appendTags writes at most maxTags tags, in key order so that which ones
-// are kept does not depend on map iteration. A long key is cut to the
-// server's length; if that makes it collide with another, it is left out.
-func appendTags(b []byte, tags map[string]string) []byte {
+// appendTags writes the event's id tag, then at most maxTags-1 of tags, in
+// key order so that which ones are kept does not depend on map iteration
+// (the server keeps the first 30). Keys are cut to the server's length;
+// keys that become equal once cleaned or cut are written once.
+func appendTags(b []byte, id EventID, tags map[string]string) []byte {
 	b = append(b, '{')
-	var seen map[string]bool // keys that collide once cut to length
 	n := 0
-	for _, k := range sortedKeys(tags) {
-		if n == maxTags {
-			break
-		}
-		key := truncate(k, maxTagKeyChars)
-		if key != k {
-			if seen[key] || tags[key] != "" {
-				continue // a duplicate key would be ambiguous JSON
-			}
-			if seen == nil {
-				seen = map[string]bool{}
-			}
-			seen[key] = true
-		}
+	if id != "" {
+		b = appendString(b, keyEventID)
+		b = append(b, ':')
+		b = appendString(b, string(id))
+		n++
+	}
+	for _, k := range objectKeys(tags, maxTagKeyChars, maxTags-n, keyEventID) {
 		if n > 0 {
 			b = append(b, ',')
 		}
 		n++
-		b = appendString(b, key)
+		b = appendString(b, k.out)
 		b = append(b, ':')
-		b = appendString(b, truncate(tags[k], maxTagValueChars))
+		b = appendString(b, truncate(tags[k.raw], maxTagValueChars))
 	}
 	return append(b, '}')
 }
 
 // appendStringMap writes m as a JSON object in key order, each value cut to
-// max characters.
+// max characters; keys that collide once cleaned are written once.
 func appendStringMap(b []byte, m map[string]string, max int) []byte {
 	b = append(b, '{')
-	for i, k := range sortedKeys(m) {
+	for i, k := range objectKeys(m, 0, len(m)) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, k)
+		b = appendString(b, k.out)
 		b = append(b, ':')
-		b = appendString(b, truncate(m[k], max))
+		b = appendString(b, truncate(m[k.raw], max))
 	}
 	return append(b, '}')
 }
 
-// fingerprintParts mirrors the server's normalisation, bounded.
+// wireFingerprint is the fingerprint as sent: the event's own, else the
+// SDK's default grouping (see grouping.go), normalised as the server does
+// (parts trimmed, blanks dropped) and bounded.
+func (ev *Event) wireFingerprint() []string {
+	fp := ev.Fingerprint
+	if len(fp) == 0 {
+		fp = ev.DefaultFingerprint()
+	}
+	return fingerprintParts(fp)
+}
+
+// fingerprintParts mirrors the server's normalisation, bounded: each part
+// is cleaned, trimmed and cut; blank parts are dropped.
 func fingerprintParts(fp []string) []string {
 	var out []string
 	for _, p := range fp {
 		if len(out) == maxFingerprintParts {
 			break
 		}
-		if p = truncate(p, maxFingerprintChars); p != "" {
+		if p = strings.TrimSpace(truncate(cleanString(p), maxFingerprintChars)); p != "" {
 			out = append(out, p)
 		}
 	}
@@ -263,17 +343,13 @@ func appendBreadcrumbs(b []byte, crumbs []Breadcrumb) []byte {
 		b = appendString(b, truncate(c.Message, maxCrumbMessage))
 		if len(c.Data) > 0 {
 			b = append(b, `,"data":{`...)
-			keys := sortedKeys(c.Data)
-			if len(keys) > maxCrumbDataKeys {
-				keys = keys[:maxCrumbDataKeys]
-			}
-			for j, k := range keys {
+			for j, k := range objectKeys(c.Data, 0, maxCrumbDataKeys) {
 				if j > 0 {
 					b = append(b, ',')
 				}
-				b = appendString(b, k)
+				b = appendString(b, k.out)
 				b = append(b, ':')
-				b = appendValue(b, c.Data[k], shrunkValueBytes)
+				b = appendValue(b, c.Data[k.raw], crumbCut)
 			}
 			b = append(b, '}')
 		}
@@ -282,10 +358,14 @@ func appendBreadcrumbs(b []byte, crumbs []Breadcrumb) []byte {
 	return append(b, ']')
 }
 
+// crumbCut bounds one breadcrumb data value.
+var crumbCut = cut{chars: shrunkValueBytes, bytes: shrunkValueBytes}
+
 // appendMetadata writes the SDK's keys first, then the user's in key order,
 // at most maxMetadataKeys in all: the server keeps only the first 50 keys in
-// the order sent, and the exception data must survive a large user map.
-func appendMetadata(b []byte, ev *Event, shrink int) []byte {
+// the order sent, and the event id and exception data must survive a large
+// user map.
+func appendMetadata(b []byte, ev *Event, shrink int, vc cut) []byte {
 	n := 0
 	field := func(key string) {
 		if n == 0 {
@@ -296,6 +376,10 @@ func appendMetadata(b []byte, ev *Event, shrink int) []byte {
 		n++
 		b = appendString(b, key)
 		b = append(b, ':')
+	}
+	if ev.ID != "" {
+		field(keyEventID)
+		b = appendString(b, string(ev.ID))
 	}
 	if ex := ev.Exception; ex != nil {
 		if ex.Class != "" {
@@ -308,7 +392,7 @@ func appendMetadata(b []byte, ev *Event, shrink int) []byte {
 		}
 		if len(ex.Causes) > 0 {
 			field(keyExceptionCauses)
-			b = appendCauses(b, causesFor(ex.Causes, shrink))
+			b = appendCauses(b, causesFor(ex.Causes, shrink, vc))
 		}
 		if ex.FramesOmitted > 0 {
 			field(keyFramesOmitted)
@@ -330,19 +414,10 @@ func appendMetadata(b []byte, ev *Event, shrink int) []byte {
 		b = appendStringMap(b, ev.Contexts, maxTagValueChars)
 	}
 	if shrink < shrinkMetadata && len(ev.Metadata) > 0 {
-		limit := maxValueBytes
-		if shrink >= shrinkValues {
-			limit = shrunkValueBytes
-		}
-		for _, k := range sortedKeys(ev.Metadata) {
-			if n >= maxMetadataKeys {
-				break
-			}
-			if slices.Contains(sdkMetadataKeys, k) {
-				continue // the SDK's own key wins; a duplicate would be invalid JSON to some parsers
-			}
-			field(k)
-			b = appendValue(b, ev.Metadata[k], limit)
+		// The SDK's own keys win over a user's key of the same name.
+		for _, k := range objectKeys(ev.Metadata, 0, maxMetadataKeys-n, sdkMetadataKeys...) {
+			field(k.out)
+			b = appendValue(b, ev.Metadata[k.raw], vc)
 		}
 	}
 	if n > 0 {
@@ -361,7 +436,7 @@ func framesFor(frames []Frame, shrink int) []Frame {
 	switch {
 	case shrink >= shrinkMetadata:
 		keep = min(keep, 10)
-	case shrink >= shrinkValues:
+	case shrink >= shrinkBreadcrumbs:
 		keep = min(keep, 20)
 	}
 	out := make([]Frame, keep)
@@ -373,24 +448,37 @@ func framesFor(frames []Frame, shrink int) []Frame {
 	return out
 }
 
-func causesFor(causes []Cause, shrink int) []Cause {
-	if shrink < shrinkValues {
+func causesFor(causes []Cause, shrink int, vc cut) []Cause {
+	if shrink == shrinkNone {
 		return causes
+	}
+	chars := vc.chars
+	if shrink >= shrinkMetadata {
+		chars = min(chars, 200)
 	}
 	out := make([]Cause, len(causes))
 	for i, c := range causes {
-		out[i] = Cause{Class: c.Class, Message: truncate(c.Message, 200)}
+		out[i] = Cause{Class: c.Class, Message: truncate(c.Message, chars), Backtrace: c.Backtrace}
+		if shrink >= shrinkMetadata {
+			out[i].Backtrace = nil
+		}
 	}
 	return out
 }
 
-// appendValue encodes one user-supplied value. Whatever it is — NaN, a
-// channel, a cycle, a MarshalJSON that fails or panics, a huge string — the
-// result is valid JSON: the value itself, or a readable placeholder for it.
-func appendValue(b []byte, v any, limit int) []byte {
+// appendValue encodes one user-supplied value within vc. Whatever it is —
+// NaN, a channel, a cycle, a MarshalJSON that fails or panics, a huge
+// string, NUL characters, keys that collide once cleaned — the result is
+// valid JSON the server can store: the value itself, or a readable
+// placeholder for it.
+func appendValue(b []byte, v any, vc cut) []byte {
+	chars := vc.chars
+	if chars == 0 {
+		chars = maxValueBytes / 4
+	}
 	if s, ok := v.(string); ok {
-		if len(s) > limit {
-			s = truncate(s, max(limit/4, 16))
+		if vc.chars > 0 || len(s) > vc.bytes {
+			s = truncate(s, max(chars, 16))
 		}
 		return appendString(b, s)
 	}
@@ -399,19 +487,31 @@ func appendValue(b []byte, v any, limit int) []byte {
 		// would recurse until it detects the cycle, or overflow the stack.
 		v = safeval.Tree(v)
 	}
-	return appendJSON(b, sanitize(v, 0), limit)
+	if vc.chars == 0 {
+		chars = maxValueBytes // inside a value, the value's own bound applies
+	}
+	return appendJSON(b, sanitize(v, 0), chars, vc.bytes)
 }
 
-// appendJSON marshals v with encoding/json, containing its failures.
-func appendJSON(b []byte, v any, limit int) []byte {
+// appendJSON marshals v with encoding/json, containing its failures, and
+// rewrites the result by the SDK's rules (see appendCleanJSON), cutting
+// strings inside it to chars characters. Over limit bytes, the value is
+// replaced by a placeholder that shows how it begins.
+func appendJSON(b []byte, v any, chars, limit int) []byte {
 	data, err := marshalSafe(v)
 	if err != nil {
 		return appendString(b, fmt.Sprintf("[errsight: cannot encode %T: %v]", v, err))
 	}
-	if len(data) > limit {
-		return appendString(b, fmt.Sprintf("[errsight: %T of %d bytes left out; it begins %s]", v, len(data), truncate(string(data), 128)))
+	start := len(b)
+	b, err = appendCleanJSON(b, data, max(chars, 16))
+	if err != nil {
+		return appendString(b[:start], fmt.Sprintf("[errsight: cannot encode %T: %v]", v, err))
 	}
-	return append(b, data...)
+	if n := len(b) - start; n > limit {
+		begins := truncate(string(b[start:]), 128)
+		return appendString(b[:start], fmt.Sprintf("[errsight: %T of %d bytes left out; it begins %s]", v, n, begins))
+	}
+	return b
 }
 
 func marshalSafe(v any) (data []byte, err error) {
@@ -465,7 +565,8 @@ func sanitize(v any, depth int) any {
 }
 
 // appendString writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
-// encoding/json does; U+2028 and U+2029 are escaped for JavaScript readers.
+// encoding/json does, and so does NUL, which the server cannot store (see
+// encode_clean.go); U+2028 and U+2029 are escaped for JavaScript readers.
 func appendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
@@ -487,6 +588,8 @@ func appendString(b []byte, s string) []byte {
 				b = append(b, '\\', 'r')
 			case '\t':
 				b = append(b, '\\', 't')
+			case 0:
+				b = append(b, `\ufffd`...)
 			default:
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			}

@@ -334,7 +334,7 @@ func ExampleOptions_beforeSend() {
 
 	events, _ := srv.WaitForEvents(1, time.Second)
 	fmt.Println(events[0].MetadataKeys)
-	// Output: [errsight_context order]
+	// Output: [errsight_event_id errsight_context order]
 }
 
 func ExampleFlush() {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"sync"
 	"testing"
 
@@ -76,7 +78,16 @@ func metadataOf(ev map[string]any) map[string]any {
 	return m
 }
 
+// tagsOf returns the event's tags without the SDK's event id tag, which
+// every event carries (equal to its ingestion_id, or the test panics).
 func tagsOf(ev map[string]any) map[string]any {
 	m, _ := ev["tags"].(map[string]any)
+	if id, ok := m[keyEventID]; ok {
+		if id != ev["ingestion_id"] {
+			panic(fmt.Sprintf("tag %s = %v, ingestion_id %v", keyEventID, id, ev["ingestion_id"]))
+		}
+		m = maps.Clone(m)
+		delete(m, keyEventID)
+	}
 	return m
 }

@@ -1,9 +1,6 @@
 package errsight
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // spikeWindow is the period of the spike guard's budget.
 const spikeWindow = time.Minute
@@ -12,12 +9,12 @@ const spikeWindow = time.Minute
 // ended are forgotten, and if none has, the guard starts afresh.
 const maxSpikeKeys = 4096
 
-// spikeGuard collapses an error loop. Identical events — same fingerprint,
-// or same exception class and first in-app frame, or same level and message
-// for messages — beyond limit per minute are counted instead of sent, and
-// the next one sent carries that count as metadata.errsight_suppressed. One
-// hot loop then cannot burn the project's rate limit and starve every other
-// error. It is owned by the worker goroutine: no locks.
+// spikeGuard collapses an error loop. Events of one issue — the same issue
+// key the server will compute, Client.groupKey — beyond limit per minute
+// are counted instead of sent, and the next one sent carries that count as
+// metadata.errsight_suppressed. One hot loop then cannot burn the project's
+// rate limit and starve every other error, and the guard never drops an
+// event of another issue. It is owned by the worker goroutine: no locks.
 type spikeGuard struct {
 	limit int
 	keys  map[string]*spikeCount
@@ -36,13 +33,12 @@ func newSpikeGuard(limit int) *spikeGuard {
 	return &spikeGuard{limit: limit, keys: map[string]*spikeCount{}}
 }
 
-// suppress reports whether ev goes over its key's budget. When it does not,
-// it moves the key's suppressed count onto the event.
-func (g *spikeGuard) suppress(ev *Event, now time.Time) bool {
+// suppress reports whether ev, of issue key, goes over its key's budget.
+// When it does not, it moves the key's suppressed count onto the event.
+func (g *spikeGuard) suppress(ev *Event, key string, now time.Time) bool {
 	if g == nil {
 		return false
 	}
-	key := spikeKey(ev)
 	sc := g.keys[key]
 	if sc == nil {
 		if len(g.keys) >= maxSpikeKeys {
@@ -72,21 +68,4 @@ func (g *spikeGuard) evict(now time.Time) {
 	if len(g.keys) >= maxSpikeKeys {
 		clear(g.keys)
 	}
-}
-
-// spikeKey mirrors the server's grouping, so that what the guard collapses
-// is what the server would have shown as one issue anyway.
-func spikeKey(ev *Event) string {
-	if len(ev.Fingerprint) > 0 {
-		return "fp|" + strings.Join(ev.Fingerprint, "|")
-	}
-	if ex := ev.Exception; ex != nil {
-		for _, f := range ex.Frames {
-			if f.InApp {
-				return "ex|" + ex.Class + "|" + f.Filename + "|" + f.Function + "|" + ev.Level.wire()
-			}
-		}
-		return "ex|" + ex.Class + "|" + ev.Message
-	}
-	return "msg|" + ev.Level.wire() + "|" + ev.Message
 }

@@ -2,9 +2,16 @@ package errsight
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/errsight/errsight-go/errsighttest"
+	"github.com/errsight/errsight-go/internal/safe"
+	"github.com/errsight/errsight-go/stacktrace"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestSpikeGuard(t *testing.T) {
@@ -13,46 +20,98 @@ func TestSpikeGuard(t *testing.T) {
 	hot := func() *Event { return &Event{Level: LevelError, Message: "hot"} }
 	sent := 0
 	for range 10 {
-		if !g.suppress(hot(), now) {
+		if !g.suppress(hot(), "hot", now) {
 			sent++
 		}
 	}
 	if sent != 3 {
 		t.Fatalf("sent %d of 10 in one window, want 3", sent)
 	}
-	if g.suppress(&Event{Level: LevelError, Message: "other"}, now) {
+	if g.suppress(&Event{Level: LevelError, Message: "other"}, "other", now) {
 		t.Fatal("a different event was suppressed")
 	}
 	next := hot()
-	if g.suppress(next, now.Add(spikeWindow)) {
+	if g.suppress(next, "hot", now.Add(spikeWindow)) {
 		t.Fatal("the budget did not renew after a minute")
 	}
 	if next.suppressed != 7 {
 		t.Errorf("the next event carries %d suppressed, want 7", next.suppressed)
 	}
 	var disabled *spikeGuard
-	if disabled.suppress(hot(), now) {
+	if disabled.suppress(hot(), "hot", now) {
 		t.Error("a nil guard suppressed")
 	}
 }
 
-func TestSpikeKey(t *testing.T) {
-	frames := []Frame{{Function: "runtime.x"}, {Filename: "app.go", Function: "handle", InApp: true}}
-	tests := []struct {
-		name string
-		a, b *Event
-		same bool
-	}{
-		{"same fingerprint", &Event{Fingerprint: []string{"x"}, Message: "1"}, &Event{Fingerprint: []string{"x"}, Message: "2"}, true},
-		{"same class and frame, other message", &Event{Message: "id 1", Exception: &Exception{Class: "E", Frames: frames}}, &Event{Message: "id 2", Exception: &Exception{Class: "E", Frames: frames}}, true},
-		{"other class", &Event{Exception: &Exception{Class: "E", Frames: frames}}, &Event{Exception: &Exception{Class: "F", Frames: frames}}, false},
-		{"messages differ", &Event{Message: "a"}, &Event{Message: "b"}, false},
-	}
-	for _, tt := range tests {
-		if got := spikeKey(tt.a) == spikeKey(tt.b); got != tt.same {
-			t.Errorf("%s: same key = %v, want %v", tt.name, got, tt.same)
+// TestGroupKeyIsTheServersKey: the guard's key, computed before the event
+// is built, is the issue key the server stores for what is then sent.
+func TestGroupKeyIsTheServersKey(t *testing.T) {
+	c, _ := newTestClient(t, Options{})
+	hub := NewHub(c, nil)
+	fpHub := NewHub(c, nil)
+	fpHub.Scope().SetFingerprint([]string{" custom ", "", "fp"})
+	// unbuilt returns an event as the capture functions record it.
+	unbuilt := func(h *Hub, err error, msg string) *Event {
+		if err != nil {
+			msg = stacktrace.ErrorMessage(err)
 		}
+		return &Event{ID: newEventID(), Level: LevelError, Message: msg, Timestamp: time.Now(), err: err, pcs: callers(1), scope: h.scope.snapshot()}
 	}
+	var panicked *Event
+	func() {
+		defer func() {
+			r := recover()
+			panicked = &Event{ID: newEventID(), Level: LevelFatal, Message: "panic: " + safe.PanicText(r), Timestamp: time.Now(),
+				Exception: &Exception{Class: panicClass(r)}, pcs: callers(0)}
+		}()
+		s, i := []int{1}, 3
+		_ = s[i]
+	}()
+	tests := map[string]*Event{
+		"wrapped":           unbuilt(hub, fmt.Errorf("load user %d: %w", 7, errNotFound), ""),
+		"typed":             unbuilt(hub, &testError{"typed"}, ""),
+		"origin stack":      unbuilt(hub, &originError{msg: "created elsewhere", pcs: callers(0)}, ""),
+		"message":           unbuilt(hub, nil, `cache miss for "k1"`),
+		"scope fingerprint": unbuilt(fpHub, errors.New("x"), ""),
+		"panic":             panicked,
+		"hand-built":        {ID: newEventID(), Message: "m", Timestamp: time.Now(), Exception: &Exception{Class: "E", Frames: []Frame{{Filename: "a.go", Function: "f", InApp: true}}}},
+	}
+	for name, ev := range tests {
+		t.Run(name, func(t *testing.T) {
+			key := c.groupKey(ev)
+			ev.build(c)
+			sent := errsighttest.Event{Raw: appendEvent(nil, ev, shrinkNone)}
+			assert.Equal(t, sent.GroupingKey(), key)
+			assert.Equal(t, errsighttest.GroupedByFingerprint, sent.Stored().Grouping)
+		})
+	}
+}
+
+var errNotFound = errors.New("not found")
+
+// originError carries the stack it was created with, as pkg/errors does.
+type originError struct {
+	msg string
+	pcs []uintptr
+}
+
+func (e *originError) Error() string      { return e.msg }
+func (e *originError) Callers() []uintptr { return e.pcs }
+
+// TestSpikeGuardSparesOtherIssues: a hot loop at one place does not
+// suppress a different error captured at the same place (same class, same
+// function): they are different issues on the server.
+func TestSpikeGuardSparesOtherIssues(t *testing.T) {
+	c, rec := newTestClient(t, Options{SpikeLimit: 5, MaxQueueSize: 1000})
+	hub := NewHub(c, nil)
+	report := func(err error) { hub.CaptureError(err) } // one capture site
+	for i := range 70 {
+		report(fmt.Errorf("query orders for user %d: timeout", i))
+	}
+	report(errors.New("render invoice: template missing"))
+	events := flushed(t, c, rec)
+	require.Len(t, events, 6)
+	assert.Equal(t, "render invoice: template missing", events[5]["message"])
 }
 
 // TestSpikeProtectionEndToEnd: a hot loop is collapsed while a different

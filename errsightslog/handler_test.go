@@ -182,8 +182,8 @@ func TestDerivedHandlersAreIndependent(t *testing.T) {
 				t.Errorf("grouped metadata = %v", ev.Metadata)
 			}
 		case "base":
-			// a, b and the SDK's own errsight_context.
-			if side != nil || len(ev.Metadata) != 3 || ev.Metadata["errsight_context"] == nil {
+			// a, b and the SDK's own errsight_context and errsight_event_id.
+			if side != nil || len(ev.Metadata) != 4 || ev.Metadata["errsight_context"] == nil {
 				t.Errorf("base metadata = %v", ev.Metadata)
 			}
 		}

@@ -1,0 +1,88 @@
+package errsight
+
+import (
+	"github.com/errsight/errsight-go/internal/grouping"
+	"github.com/errsight/errsight-go/stacktrace"
+)
+
+// How events become issues. The server groups an event without a
+// fingerprint by its exception class and the file and function of its
+// first in-app frame. In Go that merges distinct problems: most errors are
+// *errors.errorString or wrap one, so every error captured in one function,
+// or reported through one helper or central error handler, would be one
+// issue. So the SDK always sends a fingerprint (see README, "Grouping"):
+//
+//	[exception class, file of the first in-app frame, its function, message template]
+//
+// The frame is the error's origin (where pkg/errors and similar created
+// it) when it carries one, else the capture's; the template is the message
+// with the values in it replaced (grouping.Template). No line numbers and
+// no source text take part: inserting lines, deploying without sources, a
+// Go upgrade or another build directory change nothing.
+
+// DefaultFingerprint returns the fingerprint the SDK sends for ev when
+// ev.Fingerprint is empty, so that BeforeSend can refine rather than
+// replace the default grouping:
+//
+//	ev.Fingerprint = append(ev.DefaultFingerprint(), tenant)
+//
+// It reads the built event: call it from BeforeSend.
+func (ev *Event) DefaultFingerprint() []string {
+	class := ""
+	var frames []Frame
+	if ex := ev.Exception; ex != nil {
+		class, frames = ex.Class, ex.Frames
+	}
+	f, _ := stacktrace.InAppFrame(frames)
+	return groupParts(class, f, ev.Message)
+}
+
+// groupParts is the default fingerprint: f is the first in-app frame, or
+// the zero Frame when there is none.
+func groupParts(class string, f Frame, msg string) []string {
+	if msg == "" {
+		msg = class // what fallbackMessage sends
+	}
+	return []string{class, f.Filename, f.Function, grouping.Template(msg)}
+}
+
+// groupKey is the issue key the server will store for ev, computed as
+// cheaply as possible: for an event not yet built it works out only the
+// class and first in-app frame (symbolised without source context), the
+// same way build will. It runs on the worker.
+func (c *Client) groupKey(ev *Event) string {
+	return grouping.Key(fingerprintParts(c.fingerprintBeforeBuild(ev)))
+}
+
+func (c *Client) fingerprintBeforeBuild(ev *Event) []string {
+	if len(ev.Fingerprint) > 0 {
+		return ev.Fingerprint
+	}
+	if ev.built {
+		return ev.DefaultFingerprint()
+	}
+	if ev.scope != nil && len(ev.scope.fingerprint) > 0 {
+		return ev.scope.fingerprint
+	}
+	class := ""
+	var frames []Frame
+	if ex := ev.Exception; ex != nil {
+		class, frames = ex.Class, ex.Frames
+	}
+	pcs := ev.pcs
+	if ev.err != nil {
+		if class == "" {
+			class = stacktrace.ErrorClass(ev.err)
+		}
+		if origin := stacktrace.OriginPCs(ev.err); len(origin) > 0 {
+			pcs = origin
+		}
+	}
+	var f Frame
+	if len(frames) > 0 {
+		f, _ = stacktrace.InAppFrame(frames)
+	} else if len(pcs) > 0 {
+		f, _ = c.sym.FirstInApp(pcs)
+	}
+	return groupParts(class, f, ev.Message)
+}

@@ -2,7 +2,6 @@ package stacktrace
 
 import (
 	"bufio"
-	"os"
 	"path"
 	"runtime"
 	"runtime/debug"
@@ -395,8 +394,16 @@ func (m *modules) findGomod(dir string) gomodDir {
 }
 
 // readModulePath returns the module path a go.mod file declares, or "".
-func readModulePath(name string) string {
-	f, err := os.Open(name)
+func readModulePath(name string) (mod string) {
+	var m string
+	if bounded(func() error { m = readModulePathNow(name); return nil }) != nil {
+		return ""
+	}
+	return m
+}
+
+func readModulePathNow(name string) string {
+	f, _, err := openRegular(name)
 	if err != nil {
 		return ""
 	}

@@ -5,7 +5,6 @@ import (
 	"container/list"
 	"errors"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -148,17 +147,26 @@ func readSource(file string, want int) *sourceFile {
 
 var errNotSource = errors.New("not a readable source file")
 
+// readLines reads the first want lines of file, within fileTimeout.
 func readLines(file string, want int) (lines []string, complete bool, err error) {
-	fh, err := os.Open(file)
+	var l []string
+	var c bool
+	if err := bounded(func() (err error) {
+		l, c, err = readLinesNow(file, want)
+		return err
+	}); err != nil {
+		return nil, false, err
+	}
+	return l, c, nil
+}
+
+func readLinesNow(file string, want int) (lines []string, complete bool, err error) {
+	fh, st, err := openRegular(file)
 	if err != nil {
 		return nil, false, err
 	}
 	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, false, err
-	}
-	if !st.Mode().IsRegular() || st.Size() > maxSourceFile {
+	if st.Size() > maxSourceFile {
 		return nil, false, errNotSource
 	}
 	r := bufio.NewReaderSize(io.LimitReader(fh, maxSourceFile), 32<<10)

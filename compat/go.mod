@@ -9,5 +9,3 @@ require (
 	github.com/go-errors/errors v1.5.1
 	github.com/pkg/errors v0.9.1
 )
-
-require github.com/google/uuid v1.6.0 // indirect

@@ -1,0 +1,208 @@
+package errsight
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/errsight/errsight-go/errsighttest"
+	"golang.org/x/sync/errgroup"
+)
+
+func TestGroup(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	ConfigureScope(ctx, func(s *Scope) { s.SetTag("request", "r-1") })
+	g, gctx := NewGroup(ctx)
+	errFirst := errors.New("first")
+	for i := range 3 {
+		g.Go(func(ctx context.Context) error {
+			ConfigureScope(ctx, func(s *Scope) { s.SetTag("worker", fmt.Sprint(i)) })
+			CaptureMessage(ctx, fmt.Sprint("from ", i), LevelError)
+			if i == 0 {
+				return errFirst
+			}
+			<-ctx.Done() // the first error cancels the group's context
+			return ctx.Err()
+		})
+	}
+	if err := g.Wait(); err != errFirst {
+		t.Errorf("Wait = %v, want the first error", err)
+	}
+	if gctx.Err() == nil || context.Cause(gctx) != errFirst {
+		t.Errorf("group context %v (cause %v), want canceled by the first error", gctx.Err(), context.Cause(gctx))
+	}
+	evs := flushed(t, c, rec)
+	if len(evs) != 3 {
+		t.Fatalf("%d events: returned errors are not captured by default", len(evs))
+	}
+	for _, ev := range evs {
+		tags := tagsOf(ev)
+		if want := "from " + fmt.Sprint(tags["worker"]); ev["message"] != want || tags["request"] != "r-1" {
+			t.Errorf("event %v with tags %v: want its own goroutine's tag and the parent's", ev["message"], tags)
+		}
+	}
+	if _, leaked := HubFromContext(ctx).Scope().Tags()["worker"]; leaked {
+		t.Error("a goroutine's tag leaked into the parent's scope")
+	}
+}
+
+func TestGroupLimit(t *testing.T) {
+	g, _ := NewGroup(context.Background())
+	g.SetLimit(1)
+	release := make(chan struct{})
+	g.Go(func(context.Context) error { <-release; return nil })
+	if g.TryGo(func(context.Context) error { return nil }) {
+		t.Error("TryGo started a goroutine beyond the limit")
+	}
+	close(release)
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if !g.TryGo(func(context.Context) error { return nil }) {
+		t.Error("TryGo refused below the limit")
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "errsight: ") {
+			t.Errorf("Go(nil) panicked with %v", r)
+		}
+	}()
+	g.Go(nil)
+}
+
+func TestGroupCaptureErrors(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	g, _ := NewGroup(ctx)
+	g.SetCaptureErrors(true)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	g.Go(func(ctx context.Context) error {
+		defer wg.Done()
+		ConfigureScope(ctx, func(s *Scope) { s.SetTag("worker", "a") })
+		return errors.New("disk full")
+	})
+	wg.Wait() // the second error comes after the first, in every run
+	g.Go(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
+	g.Go(func(context.Context) error { return fmt.Errorf("fetch: %w", context.Canceled) })
+	if err := g.Wait(); err == nil || err.Error() != "disk full" {
+		t.Errorf("Wait = %v", err)
+	}
+	evs := flushed(t, c, rec)
+	if len(evs) != 1 || evs[0]["message"] != "disk full" || evs[0]["level"] != "error" || tagsOf(evs[0])["worker"] != "a" {
+		t.Errorf("events %v: want only the real error, on its goroutine's scope", evs)
+	}
+}
+
+// TestGroupPanicReported runs a Group function's wrapper on this goroutine,
+// where its re-panic can be caught: one fatal event with the goroutine's
+// tags, then the original panic goes on.
+func TestGroupPanicReported(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	ConfigureScope(ctx, func(s *Scope) { s.SetTag("request", "r-1") })
+	g, _ := NewGroup(ctx)
+	run := g.wrap(func(ctx context.Context) error {
+		ConfigureScope(ctx, func(s *Scope) { s.SetTag("worker", "w-7") })
+		panic("boom")
+	})
+	if got := panicsWith(func() { _ = run() }); got != "boom" {
+		t.Errorf("re-panicked with %v", got)
+	}
+	evs := flushed(t, c, rec)
+	if len(evs) != 1 {
+		t.Fatalf("%d events", len(evs))
+	}
+	tags := tagsOf(evs[0])
+	if evs[0]["level"] != "fatal" || evs[0]["message"] != "panic: boom" || tags["worker"] != "w-7" || tags["request"] != "r-1" {
+		t.Errorf("event %v, tags %v", evs[0]["message"], tags)
+	}
+}
+
+// groupChildEnv selects the child mode of TestGroupPanicChild: "errsight"
+// or "errgroup", for the same program written with each.
+const groupChildEnv = "ERRSIGHT_TEST_GROUP_CHILD"
+
+// TestGroupPanicChild is the program TestGroupPanicProcess runs: a group
+// whose second goroutine panics while the first waits, then Wait.
+func TestGroupPanicChild(t *testing.T) {
+	mode := os.Getenv(groupChildEnv)
+	if mode == "" {
+		t.Skip("run by TestGroupPanicProcess")
+	}
+	ctx := context.Background()
+	c, err := NewClient(Options{Host: os.Getenv(EnvHost), APIKey: os.Getenv(EnvAPIKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = ContextWithHub(ctx, NewHub(c, nil))
+	block := make(chan struct{})
+	var wait func() error
+	switch mode {
+	case "errsight":
+		g, _ := NewGroup(ctx)
+		g.Go(func(context.Context) error { <-block; return nil })
+		g.Go(func(ctx context.Context) error {
+			ConfigureScope(ctx, func(s *Scope) { s.SetTag("worker", "w-2") })
+			panic("boom")
+		})
+		wait = g.Wait
+	case "errgroup":
+		g, _ := errgroup.WithContext(ctx)
+		g.Go(func() error { <-block; return nil })
+		g.Go(func() error { panic("boom") })
+		wait = g.Wait
+	}
+	go func() { time.Sleep(10 * time.Second); close(block) }() // a bound, should Wait wait
+	err = wait()
+	fmt.Println("Wait returned", err)
+	os.Exit(0)
+}
+
+// TestGroupPanicProcess checks the whole behaviour, which ends the process:
+// a panicking Group.Go gives one fatal event with its goroutine's tags, and
+// the process then ends exactly as with errgroup alone (same exit status,
+// same panic message, Wait returning or not alike).
+func TestGroupPanicProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the test binary twice")
+	}
+	srv := errsighttest.NewServer()
+	defer srv.Close()
+	run := func(mode string) (exit int, out string) {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestGroupPanicChild$")
+		cmd.Env = append(os.Environ(), groupChildEnv+"="+mode, EnvHost+"="+srv.URL, EnvAPIKey+"="+srv.APIKey(), EnvCrashMonitor+"=")
+		b, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			exit = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return exit, string(b)
+	}
+	wantExit, wantOut := run("errgroup")
+	if len(srv.Events()) != 0 {
+		t.Fatal("plain errgroup reported something")
+	}
+	gotExit, gotOut := run("errsight")
+	if gotExit != wantExit || strings.Contains(gotOut, "Wait returned") != strings.Contains(wantOut, "Wait returned") {
+		t.Errorf("with errsight: exit %d, output:\n%s\nwith errgroup: exit %d, output:\n%s", gotExit, gotOut, wantExit, wantOut)
+	}
+	if !strings.Contains(gotOut, "panic: boom") || !strings.Contains(wantOut, "panic: boom") {
+		t.Errorf("the panic message is not the program's own:\n%s\n%s", gotOut, wantOut)
+	}
+	evs := srv.Events()
+	if len(evs) != 1 || evs[0].Level != "fatal" || evs[0].Message != "panic: boom" || evs[0].Tags["worker"] != "w-2" {
+		t.Errorf("events %+v: want one fatal event with the goroutine's tag", evs)
+	}
+}

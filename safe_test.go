@@ -1,0 +1,110 @@
+package errsight
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestSafe(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	errBad := errors.New("bad input")
+	tests := []struct {
+		name      string
+		f         func(ctx context.Context) error
+		wantErr   string
+		wantEvent bool
+		isErr     error
+	}{
+		{"returns nil", func(context.Context) error { return nil }, "", false, nil},
+		{"returns an error: not captured", func(context.Context) error { return errBad }, "bad input", false, errBad},
+		{"panics with a string", func(ctx context.Context) error {
+			ConfigureScope(ctx, func(s *Scope) { s.SetTag("job", "j-1") })
+			panicString()
+			return nil
+		}, "panic: boom", true, nil},
+		{"panics with an error", func(context.Context) error { panic(fmt.Errorf("wrapped: %w", errBad)) }, "panic: wrapped: bad input", true, errBad},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(rec.Events())
+			err := Safe(ctx, tt.f)
+			if fmt.Sprint(err) != tt.wantErr && !(err == nil && tt.wantErr == "") {
+				t.Fatalf("Safe = %v, want %q", err, tt.wantErr)
+			}
+			if tt.isErr != nil && !errors.Is(err, tt.isErr) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tt.isErr)
+			}
+			evs := flushed(t, c, rec)[before:]
+			if !tt.wantEvent {
+				if len(evs) != 0 {
+					t.Errorf("%d events", len(evs))
+				}
+				return
+			}
+			var pe *PanicError
+			if !errors.As(err, &pe) || len(evs) != 1 || evs[0]["ingestion_id"] != string(pe.EventID) || evs[0]["level"] != "fatal" {
+				t.Fatalf("error %#v, events %v", err, evs)
+			}
+		})
+	}
+	// The panic's frame comes first, and the tag set inside f stayed on
+	// its fork.
+	evs := rec.Events()
+	if _, frames := exceptionOf(t, evs[0]); len(frames) == 0 || frameFunction(frames[0]) != "panicString" {
+		t.Errorf("frames %v", frames)
+	}
+	if tagsOf(evs[0])["job"] != "j-1" {
+		t.Errorf("tags %v", tagsOf(evs[0]))
+	}
+	if _, leaked := HubFromContext(ctx).Scope().Tags()["job"]; leaked {
+		t.Error("f's tag leaked into the caller's scope")
+	}
+}
+
+// TestSafeWorkerLoop is the use case: the loop reports the panicking job
+// and goes on with the next.
+func TestSafeWorkerLoop(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	var done []int
+	for job := range 3 {
+		err := Safe(ctx, func(context.Context) error {
+			if job == 1 {
+				var m map[string]int
+				m["x"] = 1 // a runtime error
+			}
+			done = append(done, job)
+			return nil
+		})
+		if (err != nil) != (job == 1) {
+			t.Errorf("job %d: %v", job, err)
+		}
+	}
+	if fmt.Sprint(done) != "[0 2]" || len(flushed(t, c, rec)) != 1 {
+		t.Errorf("done %v, %d events", done, len(rec.Events()))
+	}
+}
+
+func TestSafeEdges(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	if got := panicsWith(func() { _ = Safe(ctx, func(context.Context) error { panic(http.ErrAbortHandler) }) }); got != http.ErrAbortHandler {
+		t.Errorf("http.ErrAbortHandler: re-panicked with %v", got)
+	}
+	if n := len(flushed(t, c, rec)); n != 0 {
+		t.Errorf("http.ErrAbortHandler reported: %d events", n)
+	}
+	// Disabled client: the panic is still stopped, without an event id.
+	var pe *PanicError
+	if err := Safe(context.Background(), func(context.Context) error { panic("x") }); !errors.As(err, &pe) || pe.EventID != "" {
+		t.Errorf("disabled: %#v", err)
+	}
+	if got := panicsWith(func() { _ = Safe(ctx, nil) }); !strings.HasPrefix(fmt.Sprint(got), "errsight: ") {
+		t.Errorf("Safe(nil) panicked with %v", got)
+	}
+}

@@ -1,6 +1,10 @@
 package errsight
 
-import "context"
+import (
+	"context"
+
+	"github.com/errsight/errsight-go/internal/safe"
+)
 
 // Safe calls f on the calling goroutine with a forked scope (see
 // [WithScope]) and, if f panics, reports the panic as a fatal event, as
@@ -52,7 +56,7 @@ type PanicError struct {
 }
 
 // Error returns "panic: " and the value's text, as the event's message.
-func (e *PanicError) Error() string { return "panic: " + panicText(e.Value) }
+func (e *PanicError) Error() string { return "panic: " + safe.PanicText(e.Value) }
 
 // Unwrap returns the panic value when it is an error, so that errors.Is and
 // errors.As see through the panic.
@@ -70,7 +74,7 @@ func reportRecovered(ctx context.Context, r any) (id EventID) {
 	defer func() {
 		if p := recover(); p != nil {
 			if c := h.Client(); c != nil {
-				c.log.printf("reporting a panic failed: %s", panicText(p))
+				c.log.printf("reporting a panic failed: %s", safe.PanicText(p))
 			}
 			id = ""
 		}

@@ -75,8 +75,7 @@ func TestSafeWorkerLoop(t *testing.T) {
 	for job := range 3 {
 		err := Safe(ctx, func(context.Context) error {
 			if job == 1 {
-				var m map[string]int
-				m["x"] = 1 // a runtime error
+				panicIndex(job + 10) // a runtime error
 			}
 			done = append(done, job)
 			return nil

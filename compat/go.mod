@@ -9,3 +9,5 @@ require (
 	github.com/go-errors/errors v1.5.1
 	github.com/pkg/errors v0.9.1
 )
+
+require golang.org/x/sync v0.16.0 // indirect

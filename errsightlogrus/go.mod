@@ -10,4 +10,7 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
-require golang.org/x/sys v0.13.0 // indirect
+require (
+	golang.org/x/sync v0.16.0 // indirect
+	golang.org/x/sys v0.13.0 // indirect
+)

@@ -13,3 +13,5 @@ require (
 	github.com/go-chi/chi/v5 v5.5.0
 	go.uber.org/goleak v1.3.0
 )
+
+require golang.org/x/sync v0.16.0 // indirect

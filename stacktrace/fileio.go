@@ -16,7 +16,7 @@ import (
 
 // fileTimeout bounds one file access (stat, open and read). A source file
 // that takes longer is treated as missing: source context is a nicety.
-const fileTimeout = 250 * time.Millisecond
+const fileTimeout = 500 * time.Millisecond
 
 // stuckReaders counts the accesses that outlived fileTimeout and are still
 // blocked in a system call. While one is, no other access starts, so a

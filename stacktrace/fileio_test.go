@@ -47,7 +47,7 @@ func TestSourceContextNeverBlocks(t *testing.T) {
 			}
 		}},
 		{"FIFO as go.mod", func(t *testing.T) {
-			if mod := readModulePath(fifo(t, "go.mod")); mod != "" {
+			if mod, _ := readModulePath(fifo(t, "go.mod")); mod != "" {
 				t.Errorf("module %q from a FIFO", mod)
 			}
 		}},

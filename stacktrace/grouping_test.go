@@ -122,7 +122,7 @@ func repoRoot(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if readModulePath(filepath.Join(dir, "go.mod")) != sdkModule {
+	if mod, _ := readModulePath(filepath.Join(dir, "go.mod")); mod != sdkModule {
 		t.Fatalf("%s is not the %s module", dir, sdkModule)
 	}
 	return dir

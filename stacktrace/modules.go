@@ -376,7 +376,11 @@ func (m *modules) findGomod(dir string) gomodDir {
 		return g
 	}
 	for d, n := dir, 0; n < 64; d, n = path.Dir(d), n+1 {
-		if mod := readModulePath(d + "/go.mod"); mod != "" {
+		mod, slow := readModulePath(d + "/go.mod")
+		if slow {
+			return gomodDir{} // a stall may pass: don't remember this miss
+		}
+		if mod != "" {
 			g = gomodDir{root: d, module: mod}
 			break
 		}
@@ -394,12 +398,13 @@ func (m *modules) findGomod(dir string) gomodDir {
 }
 
 // readModulePath returns the module path a go.mod file declares, or "".
-func readModulePath(name string) (mod string) {
+// slow says the file could not be read in time: the answer is unknown.
+func readModulePath(name string) (mod string, slow bool) {
 	var m string
 	if bounded(func() error { m = readModulePathNow(name); return nil }) != nil {
-		return ""
+		return "", true
 	}
-	return m
+	return m, false
 }
 
 func readModulePathNow(name string) string {

@@ -242,7 +242,7 @@ func TestModuleHelpers(t *testing.T) {
 	if i, j, ok := versionElem("/m/github.com/pkg/errors@v0.9.1/errors.go"); !ok || j <= i {
 		t.Error("versionElem missed a module version")
 	}
-	if readModulePath(filepath.Join(t.TempDir(), "missing", "go.mod")) != "" {
+	if mod, _ := readModulePath(filepath.Join(t.TempDir(), "missing", "go.mod")); mod != "" {
 		t.Error("a missing go.mod named a module")
 	}
 }

@@ -47,6 +47,7 @@ type sourceFile struct {
 	lines    []string
 	complete bool
 	missing  bool
+	slow     bool // missing because the access took too long: not cached
 	cost     int
 }
 
@@ -68,7 +69,10 @@ func (c *sourceCache) context(file string, line, n int) (pre []string, ctx strin
 	}
 	if f == nil || (!f.missing && !f.complete && len(f.lines) < want) {
 		f = readSource(file, want)
-		c.put(f)
+		if !f.slow {
+			// A slow access may be a passing stall: try again next time.
+			c.put(f)
+		}
 	}
 	if f.missing || line > len(f.lines) {
 		return nil, "", nil
@@ -136,6 +140,7 @@ func readSource(file string, want int) *sourceFile {
 	lines, complete, err := readLines(file, want)
 	if err != nil {
 		f.missing = true
+		f.slow = errors.Is(err, errFileSlow)
 		return f
 	}
 	f.lines, f.complete = lines, complete

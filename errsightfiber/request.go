@@ -1,6 +1,7 @@
 package errsightfiber
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -36,12 +37,11 @@ var allowedHeaders = [...]string{"User-Agent", "Referer", "Content-Type", "Accep
 // strings point into fasthttp's buffers, reused once the request ends, so
 // every string kept is cloned.
 func newRequestData(c *fiber.Ctx, route string, o *Options) RequestData {
-	uri := c.OriginalURL()
-	path, query, _ := strings.Cut(uri, "?")
+	path, query := splitTarget(c.OriginalURL())
 	rd := RequestData{
 		Method: strings.Clone(c.Method()),
 		URL:    c.Protocol() + "://" + c.Hostname() + path, // concatenation copies
-		Path:   strings.Clone(c.Path()),
+		Path:   unescapePath(path),
 		Query:  strings.Clone(o.SensitiveNames.ScrubQuery(query)),
 		Route:  route,
 	}
@@ -68,4 +68,33 @@ func newRequestData(c *fiber.Ctx, route string, o *Options) RequestData {
 		rd.ClientIP = strings.Clone(c.IP())
 	}
 	return rd
+}
+
+// splitTarget splits a request target as sent (c.OriginalURL()) into its
+// escaped path and raw query. The path is not taken from c.Path(): for a
+// malformed target, fasthttp's parse can move part of the query into the
+// path ("?&x//host/&token=..." has the path "/&token=..."), and the query's
+// secrets would then be reported unscrubbed. A fragment, never sent by
+// browsers, is dropped; an absolute-form target (sent to proxies) loses its
+// scheme and authority, user:password@ included.
+func splitTarget(raw string) (path, query string) {
+	raw, _, _ = strings.Cut(raw, "#")
+	path, query, _ = strings.Cut(raw, "?")
+	if i := strings.Index(path, "://"); i > 0 && !strings.Contains(path[:i], "/") {
+		rest := path[i+3:]
+		path = "/"
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			path = rest[j:]
+		}
+	}
+	return path, query
+}
+
+// unescapePath returns a copy of the decoded path, as net/http's URL.Path
+// holds it; a path that does not decode is kept as sent.
+func unescapePath(p string) string {
+	if d, err := url.PathUnescape(p); err == nil && d != p {
+		return d
+	}
+	return strings.Clone(p)
 }

@@ -1,0 +1,41 @@
+package errsightgrpc
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/errsight/errsight-go/errsighthttp"
+	"google.golang.org/grpc/metadata"
+)
+
+// FuzzRequestData gives the call data arbitrary allow-listed keys and
+// values: what is outside the allow-list (the secret under authorization and
+// x-other) and binary keys are never reported, and the value of a
+// secret-looking key is filtered.
+func FuzzRequestData(f *testing.F) {
+	f.Add("x-tenant", "acme")
+	f.Add("X-Api-Key", "k-123")
+	f.Add("trace-bin", "\x00\x01")
+	f.Add("", "")
+	f.Add(" user-agent ", "grpc-go")
+	f.Fuzz(func(t *testing.T, key, value string) {
+		c := newConfig(Options{Metadata: []string{key}})
+		const secret = "Zq7SECRETvalue"
+		md := metadata.Pairs("authorization", "Bearer "+secret, "x-other", secret)
+		md[strings.ToLower(strings.TrimSpace(key))] = []string{value}
+		ctx := metadata.NewIncomingContext(context.Background(), md)
+		rd := c.requestData(ctx, "/svc.S/M", KindUnary)
+		for k, v := range rd.Metadata {
+			if strings.Contains(v, secret) && !strings.Contains(value, secret) {
+				t.Fatalf("secret reported under %q", k)
+			}
+			if strings.HasSuffix(k, "-bin") {
+				t.Fatalf("key %q reported", k)
+			}
+			if errsighthttp.IsSensitiveName(k) && v != errsighthttp.Filtered {
+				t.Fatalf("value of %q not filtered: %q", k, v)
+			}
+		}
+	})
+}

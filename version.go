@@ -3,4 +3,4 @@ package errsight
 // Version is the SDK's version, sent in the User-Agent header.
 const Version = "0.1.0"
 
-const userAgent = "errsight-go/" + Version
+const userAgent = SDKName + "/" + Version

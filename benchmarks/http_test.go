@@ -3,14 +3,10 @@ package benchmarks
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
-	"github.com/getsentry/sentry-go"
 	sentryhttp "github.com/getsentry/sentry-go/http"
 
-	"github.com/errsight/errsight-go"
-	"github.com/errsight/errsight-go/benchmarks/internal/fixture"
 	"github.com/errsight/errsight-go/errsighthttp"
 )
 
@@ -32,37 +28,12 @@ var okHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 // fork the global hub per request (its client bound, its scope populated)
 // and attach the request's data; sdk=none is the bare handler.
 func BenchmarkHTTPMiddleware(b *testing.B) {
-	req := httptest.NewRequest(http.MethodGet, "http://shop.example/cart/42?ref=mail", nil)
-	req.Header.Set("User-Agent", "bench/1.0")
-	req.Header.Set("Accept", "text/html")
-	serve := func(b *testing.B, h http.Handler) {
-		w := &nopWriter{h: http.Header{}}
-		b.ReportAllocs()
-		stop := cpuPerOp(b)
-		for b.Loop() {
-			h.ServeHTTP(w, req)
-			clear(w.h)
-		}
-		stop()
-	}
-	b.Run("sdk=none", func(b *testing.B) { serve(b, okHandler) })
+	b.Run("sdk=none", func(b *testing.B) { serveRouter(b, okHandler) })
 	sdkRun(b, func(b *testing.B) {
-		hub := errsight.CurrentHub()
-		hub.BindClient(errsightClient(b, trDiscard, errsight.Options{}))
-		fixture.PopulateErrsight(hub.Scope())
-		b.Cleanup(func() {
-			hub.BindClient(nil)
-			hub.Scope().Clear()
-		})
-		serve(b, errsighthttp.Middleware(errsighthttp.Options{})(okHandler))
+		bindErrsight(b)
+		serveRouter(b, errsighthttp.Middleware(errsighthttp.Options{})(okHandler))
 	}, func(b *testing.B) {
-		hub := sentry.CurrentHub()
-		hub.BindClient(sentryClient(b, trDiscard, sentry.ClientOptions{}))
-		fixture.PopulateSentry(hub)
-		b.Cleanup(func() {
-			hub.BindClient(nil)
-			hub.Scope().Clear()
-		})
-		serve(b, sentryhttp.New(sentryhttp.Options{}).Handle(okHandler))
+		bindSentry(b)
+		serveRouter(b, sentryhttp.New(sentryhttp.Options{}).Handle(okHandler))
 	})
 }

@@ -1,17 +1,11 @@
 package errsightchi_test
 
 import (
-	"io"
-	"log"
 	"net/http"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
 )
-
-// discardLog keeps net/http's "http: panic serving" lines out of the test
-// output.
-var discardLog = log.New(io.Discard, "", 0)
 
 // quietLogger gives chi's Recoverer a log entry that writes nowhere, so
 // that it does not print the panics the tests cause.
@@ -19,6 +13,6 @@ var quietLogger = middleware.RequestLogger(quietFormatter{})
 
 type quietFormatter struct{}
 
-func (quietFormatter) NewLogEntry(*http.Request) middleware.LogEntry   { return quietFormatter{} }
+func (quietFormatter) NewLogEntry(*http.Request) middleware.LogEntry { return quietFormatter{} }
 func (quietFormatter) Write(int, int, http.Header, time.Duration, any) {}
 func (quietFormatter) Panic(any, []byte)                               {}

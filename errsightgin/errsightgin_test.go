@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,39 +20,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// serve starts h behind a server whose requests carry hub in their context,
-// as errsight.Init's global hub would, without touching the global hub.
-func serve(t *testing.T, hub *errsight.Hub, h http.Handler) *httptest.Server {
-	t.Helper()
-	ts := httptest.NewUnstartedServer(h)
-	ts.Config.BaseContext = func(net.Listener) context.Context {
-		return errsight.ContextWithHub(context.Background(), hub)
-	}
-	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
-	ts.Start()
-	t.Cleanup(ts.Close)
-	return ts
-}
-
-// get sends a GET on a new connection (a panicking handler closes it) and
-// returns the status, 0 when the server closed the connection.
-func get(t *testing.T, url string, header http.Header) int {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	require.NoError(t, err)
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	defer client.CloseIdleConnections()
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
-}
+var (
+	serve = sinktest.Serve
+	get   = sinktest.Get
+)
 
 // quietRecovery is gin's recovery without its log output.
 func quietRecovery(handle gin.RecoveryFunc) gin.HandlerFunc {

@@ -13,6 +13,6 @@ var quietLogger = middleware.RequestLogger(quietFormatter{})
 
 type quietFormatter struct{}
 
-func (quietFormatter) NewLogEntry(*http.Request) middleware.LogEntry { return quietFormatter{} }
+func (quietFormatter) NewLogEntry(*http.Request) middleware.LogEntry   { return quietFormatter{} }
 func (quietFormatter) Write(int, int, http.Header, time.Duration, any) {}
 func (quietFormatter) Panic(any, []byte)                               {}

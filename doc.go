@@ -88,9 +88,24 @@
 // re-panics; [Go] starts a goroutine with a forked hub and that protection.
 // With [Options.CrashMonitor], [Init] also starts a monitor process that
 // reports unrecovered panics in any goroutine and fatal runtime errors.
+// [Safe] reports a panic and returns it as a [*PanicError] instead, for
+// loops that carry on. [NewGroup] is errgroup.WithContext whose goroutines
+// each get a forked hub and that protection.
+//
+// # Context on every event
+//
+// Every event carries [Event.Contexts]: server name ([Options.ServerName]),
+// Go version, OS, architecture, SDK name and version, sent as the metadata
+// object "errsight_context" ahead of the user's keys. [Options.Release] is
+// detected when not set: see its documentation for the order. A
+// [ContextHook] ([Options.ContextHooks]) adds what the capture context
+// carries; package errsightotel is one, adding trace and span ids.
 //
 // # Testing
 //
 // Package errsighttest runs an in-process ErrSight API that enforces the real
 // server's rules and records what it accepted; point [Options.Host] at it.
+// Package errsighttest/testhub does it in one call for an application's
+// tests: testhub.New(t) returns a context whose hub reports to such a
+// server, closed when the test ends.
 package errsight

@@ -23,6 +23,13 @@
 //	...
 //	events, err := srv.WaitForEvents(1, 5*time.Second)
 //
+// The client reports only where it is bound: captures made with a context
+// carrying no hub go to the global hub. Put the client in a hub in the
+// context the code under test captures with (errsight.ContextWithHub(ctx,
+// errsight.NewHub(client, nil))), or use package
+// github.com/errsight/errsight-go/errsighttest/testhub, whose New(t) does
+// all of it and cleans up when the test ends.
+//
 // NewServer takes no testing.T, so it also works in Example functions.
 // [NewTLSServer] serves HTTPS; [Server.Client] returns a client that trusts
 // it.

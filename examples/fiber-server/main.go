@@ -17,65 +17,31 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
-	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsightfiber"
-	"github.com/errsight/errsight-go/errsighttest"
+	"github.com/errsight/errsight-go/internal/exampleapp"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 )
 
-func main() {
-	addr := flag.String("addr", "localhost:8080", "address to listen on")
-	selftest := flag.Bool("selftest", false, "send a few requests to the server, print what ErrSight received, and exit")
-	flag.Parse()
-	if err := run(*addr, *selftest); err != nil {
-		fmt.Fprintln(os.Stderr, "fiber-server:", err)
-		os.Exit(1)
-	}
+func main() { exampleapp.Main(service()) }
+
+func service() exampleapp.Service {
+	return exampleapp.Service{Name: "fiber-server", Serve: serve, CheckoutRoute: "GET /checkout/:order", PanicRoute: "GET /panic"}
 }
 
-func run(addr string, selftest bool) error {
-	opts := errsight.Options{Release: "fiber-server@1.0.0", Environment: "development"}
-	var fake *errsighttest.Server
-	if os.Getenv(errsight.EnvAPIKey) == "" {
-		fake = errsighttest.NewServer()
-		defer fake.Close()
-		opts.Host, opts.APIKey = fake.URL, fake.APIKey()
-		fmt.Println("ERRSIGHT_API_KEY is not set: reporting to an in-process errsighttest server at", fake.URL)
-	}
-	client, err := errsight.Init(opts)
-	if err != nil {
-		return err
-	}
-	defer client.Close() // delivers what is still queued
-
+// serve runs the app on fiber's own server (fasthttp), not net/http.
+func serve(ln net.Listener) func(context.Context) error {
 	app := newApp()
-	if selftest {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
-
-	if selftest {
-		err := runSelftest("http://"+ln.Addr().String(), client, fake)
-		return errors.Join(err, app.Shutdown(), <-served)
+	return func(ctx context.Context) error {
+		return errors.Join(app.ShutdownWithContext(ctx), <-served)
 	}
-	fmt.Println("listening on", ln.Addr(), "(Ctrl-C to stop)")
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	<-ctx.Done()
-	return errors.Join(app.Shutdown(), <-served)
 }
 
 func newApp() *fiber.App {
@@ -95,9 +61,6 @@ func newApp() *fiber.App {
 	return app
 }
 
-// errStockUnavailable is what the stock check fails with for order 13.
-var errStockUnavailable = errors.New("stock service unavailable")
-
 func checkout(c *fiber.Ctx) error {
 	identify(c)
 	order := strings.Clone(c.Params("order")) // fiber's strings are reused after the request
@@ -106,7 +69,7 @@ func checkout(c *fiber.Ctx) error {
 	if order == "13" {
 		// Returned, not captured: errsightfiber reports it once, with its
 		// causes, as fiber answers it with the *fiber.Error's 502.
-		return fmt.Errorf("reserve stock for order %s: %w: %w", order, fiber.ErrBadGateway, errStockUnavailable)
+		return fmt.Errorf("reserve stock for order %s: %w: %w", order, fiber.ErrBadGateway, exampleapp.ErrStockUnavailable)
 	}
 	return c.SendString("order " + order + " confirmed\n")
 }

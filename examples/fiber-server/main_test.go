@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/internal/exampleapp"
 	"go.uber.org/goleak"
 )
 
@@ -20,7 +21,7 @@ func TestMain(m *testing.M) {
 // module's tests) builds and runs the example.
 func TestSelftest(t *testing.T) {
 	t.Setenv(errsight.EnvAPIKey, "")
-	if err := run("", true); err != nil {
+	if err := exampleapp.Run(service(), "", true); err != nil {
 		t.Fatal(err)
 	}
 }

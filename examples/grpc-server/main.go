@@ -23,7 +23,7 @@ import (
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsightgrpc"
-	"github.com/errsight/errsight-go/errsighttest"
+	"github.com/errsight/errsight-go/internal/exampleapp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -43,19 +43,11 @@ func main() {
 }
 
 func run(addr string, selftest bool) error {
-	opts := errsight.Options{Release: "grpc-server@1.0.0", Environment: "development"}
-	var fake *errsighttest.Server
-	if os.Getenv(errsight.EnvAPIKey) == "" {
-		fake = errsighttest.NewServer()
-		defer fake.Close()
-		opts.Host, opts.APIKey = fake.URL, fake.APIKey()
-		fmt.Println("ERRSIGHT_API_KEY is not set: reporting to an in-process errsighttest server at", fake.URL)
-	}
-	client, err := errsight.Init(opts)
+	client, fake, done, err := exampleapp.Setup("grpc-server")
 	if err != nil {
 		return err
 	}
-	defer client.Close() // delivers what is still queued
+	defer done() // delivers what is still queued
 
 	if selftest {
 		addr = "127.0.0.1:0"

@@ -1,8 +1,9 @@
-// Package exampleapp runs the example services of the router integrations
-// (examples/chi-server, gin-server, echo-server): the same checkout service,
-// the same -selftest and the same checks, so that each example shows only
-// its framework's wiring. It is internal: an application wires errsight in
-// its own main.
+// Package exampleapp runs the example services of the framework
+// integrations (examples/chi-server, gin-server, echo-server, fiber-server;
+// grpc-server uses Setup and Check): the same checkout service, the same
+// -selftest and the same checks, so that each example shows only its
+// framework's wiring. It is internal: an application wires errsight in its
+// own main.
 package exampleapp
 
 import (
@@ -10,6 +11,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -35,8 +37,12 @@ type Service struct {
 	// Handler serves the routes: GET /checkout/{order} (order 13 fails
 	// with a 502 reported through the integration), GET /panic (a panic
 	// answered 500), GET /healthz. Handlers set the user from the X-User
-	// header.
+	// header. It is served by a net/http server, unless Serve is set.
 	Handler http.Handler
+	// Serve, when set, serves the same routes on ln with a server of the
+	// framework's own (fiber's fasthttp) instead of Handler, and returns
+	// the function that shuts it down once Serve has returned.
+	Serve func(ln net.Listener) (shutdown func(context.Context) error)
 	// Routes are the route tags the integration reports for the checkout
 	// and panic routes ("GET /checkout/:order", "GET /panic").
 	CheckoutRoute, PanicRoute string
@@ -58,19 +64,11 @@ func Main(s Service) {
 // port until the self-test is done. Without ERRSIGHT_API_KEY it reports to
 // an in-process errsighttest server.
 func Run(s Service, addr string, selftest bool) error {
-	opts := errsight.Options{Release: s.Name + "@1.0.0", Environment: "development"}
-	var fake *errsighttest.Server
-	if os.Getenv(errsight.EnvAPIKey) == "" {
-		fake = errsighttest.NewServer()
-		defer fake.Close()
-		opts.Host, opts.APIKey = fake.URL, fake.APIKey()
-		fmt.Println("ERRSIGHT_API_KEY is not set: reporting to an in-process errsighttest server at", fake.URL)
-	}
-	client, err := errsight.Init(opts)
+	client, fake, done, err := Setup(s.Name)
 	if err != nil {
 		return err
 	}
-	defer client.Close() // delivers what is still queued
+	defer done()
 
 	if selftest {
 		addr = "127.0.0.1:0"
@@ -79,20 +77,15 @@ func Run(s Service, addr string, selftest bool) error {
 	if err != nil {
 		return err
 	}
-	server := &http.Server{Handler: s.Handler, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- server.Serve(ln) }()
-	stop := func(ctx context.Context) error {
-		err := server.Shutdown(ctx)
-		if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
-			err = errors.Join(err, serr)
-		}
-		return err
+	serve := s.Serve
+	if serve == nil {
+		serve = s.serveHTTP
 	}
+	shutdown := serve(ln)
 
 	if selftest {
 		err := s.selftest("http://"+ln.Addr().String(), client, fake)
-		return errors.Join(err, stop(context.Background()))
+		return errors.Join(err, shutdown(context.Background()))
 	}
 	fmt.Println("listening on", ln.Addr(), "(Ctrl-C to stop)")
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -100,7 +93,47 @@ func Run(s Service, addr string, selftest bool) error {
 	<-ctx.Done()
 	shutdownCtx, cancelShutdown := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelShutdown()
-	return stop(shutdownCtx)
+	return shutdown(shutdownCtx)
+}
+
+// Setup initialises the global client of the example named name: to the
+// ErrSight API when ERRSIGHT_API_KEY is set, else to an in-process
+// errsighttest server, returned as fake. done closes both, delivering what
+// is still queued.
+func Setup(name string) (client *errsight.Client, fake *errsighttest.Server, done func(), err error) {
+	opts := errsight.Options{Release: name + "@1.0.0", Environment: "development"}
+	if os.Getenv(errsight.EnvAPIKey) == "" {
+		fake = errsighttest.NewServer()
+		opts.Host, opts.APIKey = fake.URL, fake.APIKey()
+		fmt.Println("ERRSIGHT_API_KEY is not set: reporting to an in-process errsighttest server at", fake.URL)
+	}
+	client, err = errsight.Init(opts)
+	if err != nil {
+		if fake != nil {
+			fake.Close()
+		}
+		return nil, nil, nil, err
+	}
+	return client, fake, func() {
+		_ = client.Close()
+		if fake != nil {
+			fake.Close()
+		}
+	}, nil
+}
+
+// serveHTTP serves Handler on ln with net/http.
+func (s Service) serveHTTP(ln net.Listener) func(context.Context) error {
+	server := &http.Server{Handler: s.Handler, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- server.Serve(ln) }()
+	return func(ctx context.Context) error {
+		err := server.Shutdown(ctx)
+		if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+		return err
+	}
 }
 
 // selftest sends a few requests, waits for the reports, prints what the
@@ -154,8 +187,15 @@ func (s Service) selftest(baseURL string, client *errsight.Client, fake *errsigh
 // check verifies what the examples promise: one event per failing request,
 // each with its own user and route, and no secret in what was sent.
 func (s Service) check(events []errsighttest.Event, requests []errsighttest.Request) error {
+	return Check(events, requests, map[string]string{"bob": "error " + s.CheckoutRoute, "carol": "fatal " + s.PanicRoute})
+}
+
+// Check verifies what an example promises: the events are exactly one per
+// user in want, whose value is the event's level and route tag ("error GET
+// /checkout/:order"), and no request to ErrSight holds SecretToken.
+func Check(events []errsighttest.Event, requests []errsighttest.Request, want map[string]string) error {
+	want = maps.Clone(want)
 	var errs []error
-	want := map[string]string{"bob": "error " + s.CheckoutRoute, "carol": "fatal " + s.PanicRoute}
 	for _, ev := range events {
 		if want[ev.User.ID] == ev.Level+" "+ev.Tags["route"] {
 			delete(want, ev.User.ID)
@@ -174,6 +214,6 @@ func (s Service) check(events []errsighttest.Event, requests []errsighttest.Requ
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("self-test failed: %w", err)
 	}
-	fmt.Println("\nself-test passed: each failing request reported once with its own user and route, no secrets sent")
+	fmt.Println("\nself-test passed: each failure reported once with its own user and route, no secrets sent")
 	return nil
 }

@@ -118,6 +118,7 @@ func TestAPIContract(t *testing.T) {
 
 	var (
 		_ func(errsighthttp.Options) func(http.Handler) http.Handler = errsighthttp.Middleware
+		_ func(http.RoundTripper) http.RoundTripper                  = errsighthttp.NewTransport
 		_ func(*errsightslog.HandlerOptions) *errsightslog.Handler   = errsightslog.NewHandler
 		_ slog.Handler                                               = errsightslog.NewHandler(nil)
 		_                                                            = errsightslog.HandlerOptions{Next: slog.Handler(nil)}

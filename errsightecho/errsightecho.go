@@ -93,17 +93,30 @@ func (m *reporter) handle(c echo.Context, next echo.HandlerFunc) error {
 	defer func() {
 		// recover must be called by the deferred function itself.
 		if v := recover(); v != nil {
+			lateRoute(c, st)
 			st.reportPanic(v)
 			panic(v)
 		}
 	}()
 	err := next(c)
+	lateRoute(c, st)
 	if err != nil && st.rq.Reporting() && !(st.panicked && err == st.panicErr) {
 		if status := statusOf(c, err); m.opts.reports(status) {
 			st.rq.ReportError(err, status)
 		}
 	}
 	return err
+}
+
+// lateRoute records the route once echo has routed the request: installed
+// with e.Pre, the middleware runs before routing, so that only the events
+// of the end of the request (a panic, a returned error) carry it.
+func lateRoute(c echo.Context, st *state) {
+	if st.rq.Data.Route == "" {
+		if route := c.Path(); route != "" {
+			st.rq.SetRoute(c.Request().Method + " " + route)
+		}
+	}
 }
 
 // statusOf is the status echo's default HTTPErrorHandler answers err with:

@@ -233,3 +233,17 @@ func TestSecretsNeverSent(t *testing.T) {
 		assert.NotContains(t, string(req.Body), secret)
 	}
 }
+
+// TestRouteWithPre: installed with e.Pre, before routing, the middleware
+// still tags the events of the end of the request with the route.
+func TestRouteWithPre(t *testing.T) {
+	sink := sinktest.New(t)
+	e := newEcho()
+	e.Pre(errsightecho.New(errsightecho.Options{}))
+	e.GET("/orders/:id", func(c echo.Context) error { return errors.New("failed") })
+	ts := serve(t, errsight.NewHub(sink.Client, nil), e)
+	assert.Equal(t, http.StatusInternalServerError, get(t, ts.URL+"/orders/7", nil))
+	events := sink.Events(t)
+	require.Len(t, events, 1)
+	assert.Equal(t, "GET /orders/:id", events[0].Tags["route"])
+}

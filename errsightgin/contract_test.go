@@ -1,0 +1,17 @@
+package errsightgin_test
+
+import (
+	"testing"
+
+	"github.com/errsight/errsight-go/errsightgin"
+	"github.com/gin-gonic/gin"
+)
+
+// TestContract holds the entry point to the signature the API contract
+// names (shared/API.md), and checks that the zero Options works.
+func TestContract(t *testing.T) {
+	var newFunc func(errsightgin.Options) gin.HandlerFunc = errsightgin.New
+	if newFunc(errsightgin.Options{}) == nil {
+		t.Error("the zero Options must give a working middleware")
+	}
+}

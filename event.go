@@ -63,7 +63,9 @@ type Event struct {
 	Metadata    map[string]any
 	User        User
 	Breadcrumbs []Breadcrumb
-	// Fingerprint overrides the server's grouping when non-empty.
+	// Fingerprint decides the event's issue when non-empty: events with
+	// equal fingerprints (parts trimmed, blank parts dropped) form one
+	// issue. When empty, the SDK sends [Event.DefaultFingerprint].
 	Fingerprint []string
 	// Exception is set for captured errors and panics.
 	Exception *Exception

@@ -118,8 +118,8 @@ type Options struct {
 	// client (proxies, custom TLS). Ignored when HTTPClient is set.
 	HTTPTransport http.RoundTripper
 
-	// SpikeLimit is how many identical events (same fingerprint, or same
-	// exception class and first in-app frame) are sent per minute; the rest
+	// SpikeLimit is how many events of one issue (the issue key the server
+	// will compute: see README, "Grouping") are sent per minute; the rest
 	// are counted and the next one sent carries the count in its metadata
 	// ("errsight_suppressed"). Default 60; negative disables spike protection.
 	SpikeLimit int

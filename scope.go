@@ -162,8 +162,9 @@ func (s *Scope) SetMetadata(key string, value any) {
 	s.mu.Unlock()
 }
 
-// SetFingerprint overrides the server's grouping for every later event:
-// events with the same fingerprint form one issue. nil restores the default.
+// SetFingerprint overrides the SDK's grouping (see [Event.DefaultFingerprint])
+// for every later event: events with the same fingerprint form one issue.
+// nil restores the default.
 func (s *Scope) SetFingerprint(fp []string) {
 	fp = append([]string(nil), fp...) // the caller keeps its slice
 	if len(fp) == 0 {

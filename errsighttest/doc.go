@@ -112,8 +112,23 @@
 //
 // Where the real server would crash (500) or queue an empty event, on a
 // top-level string, number or null, or an array holding one, this server
-// answers 400. It also answers 400 to invalid UTF-8, which the real server
-// would accept and then fail to store. GET on the endpoint is the real
+// answers 400. Both answer 400 to invalid UTF-8 (measured: the real
+// server's parameter parser refuses a JSON body that is not UTF-8).
+//
+// A NUL character (U+0000) in any string makes the real server's
+// processing job fail after the 202: the events of the request before it
+// are stored, it and the ones after it are lost (with the job run inline,
+// as in its development setup, it answers 500 after storing the earlier
+// ones, so a retry stores those twice). This server accepts and records
+// every event of such a request; [Event.Problems] flags the NUL and
+// [StoredEvent.Rejection] says the event would not be stored. A key
+// repeated in one object keeps its first position and its last value on
+// both; Problems flags it. The real server replaces "ingestion_id" with an
+// id of its own, so an SDK that wants its id found must send it in a field
+// the server keeps (the Go SDK sends the tag and metadata key
+// errsight_event_id); [Event.IngestionID] is what was sent.
+//
+// GET on the endpoint is the real
 // server's read API; here it is 405. The rate limit is off until
 // [Server.SetRateLimit] (the real server's default project limit is 60
 // events per minute: SetRateLimit(60, 0) tests against it), and its windows

@@ -66,8 +66,10 @@ type nameParts struct {
 
 // split breaks name into parts at the separators _ - . [ ] space / : and
 // at case changes: before an upper-case letter that follows a lower-case
-// letter or a digit ("apiKey"), and before the last upper-case letter of a
-// run followed by a lower-case one ("SAMLResponse" is saml, response).
+// letter ("apiKey"), and before the last upper-case letter of a run followed
+// by a lower-case one ("SAMLResponse" is saml, response). Digits split
+// nothing, so that a name written all in lower or all in upper case is one
+// part either way.
 func (p *nameParts) split(name string) {
 	p.name, p.n = name, 0
 	start := -1
@@ -82,7 +84,7 @@ func (p *nameParts) split(name string) {
 		}
 		if start >= 0 && isUpper(c) && i > start {
 			prev := name[i-1]
-			if isLower(prev) || isDigit(prev) || (isUpper(prev) && i+1 < len(name) && isLower(name[i+1])) {
+			if isLower(prev) || (isUpper(prev) && i+1 < len(name) && isLower(name[i+1])) {
 				p.add(start, i)
 				start = i
 			}
@@ -187,7 +189,6 @@ func isSeparator(c byte) bool {
 
 func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // lowerByte returns c in lower case when it is an ASCII letter.
 func lowerByte(c byte) byte {

@@ -1,6 +1,7 @@
 package errsighthttp
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -162,7 +163,7 @@ func TestSplitNameParts(t *testing.T) {
 		{"SAMLResponse", []string{"SAML", "Response"}},
 		{"PHPSESSID", []string{"PHPSESSID"}},
 		{"user[password]", []string{"user", "password"}},
-		{"oauth2Token", []string{"oauth2", "Token"}},
+		{"oauth2Token", []string{"oauth2Token"}},
 		{"__RequestVerificationToken", []string{"Request", "Verification", "Token"}},
 		{"a.b c/d:e", []string{"a", "b", "c", "d", "e"}},
 		{"", nil},
@@ -196,4 +197,46 @@ func TestIsSensitiveNameDoesNotAllocate(t *testing.T) {
 		_ = names.Match("customerRefId")
 	})
 	assert.Zero(t, n)
+}
+
+// FuzzSensitiveName checks the rules on any name: they never panic, a name
+// written all in lower case or all in upper case is judged the same (case
+// changes split parts only in mixed case), every part is a non-empty run of
+// non-separators, and a name always matches itself as an extra name.
+func FuzzSensitiveName(f *testing.F) {
+	for _, s := range []string{"", "api_key", "apiKey", "X-Amz-Signature", "PHPSESSID", "user[password]", "___", "a.b-c d/e:f", "\xff\xfe", "ÄpiKey"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		assert.Equal(t, IsSensitiveName(asciiLower(name)), IsSensitiveName(asciiUpper(name)), "case of %q", name)
+		var p nameParts
+		p.split(name)
+		for i := 0; i < p.n; i++ {
+			part := p.part(i)
+			if part == "" || (i < maxParts-1 && strings.IndexFunc(part, func(r rune) bool { return r < 128 && isSeparator(byte(r)) }) >= 0) {
+				t.Fatalf("part %d of %q is %q", i, name, part)
+			}
+		}
+		if p.n > 0 {
+			assert.True(t, SensitiveNames{name}.Match(name), "%q as an extra name", name)
+		}
+	})
+}
+
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+func asciiUpper(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'a' <= r && r <= 'z' {
+			return r - ('a' - 'A')
+		}
+		return r
+	}, s)
 }

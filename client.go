@@ -36,6 +36,7 @@ type Client struct {
 	beforeSendDropped atomic.Uint64
 	beforeSendPanics  atomic.Uint64
 	belowMinLevel     atomic.Uint64 // counted only under Debug, for its line
+	keyReported       atomic.Uint64 // key-rejected drops already reported by Flush
 
 	// replacedBy is the client a later Init bound to the global hub in this
 	// one's place. Hubs forked before that Init (a long-lived job, an
@@ -82,6 +83,7 @@ func NewClient(opts Options) (*Client, error) {
 			Client:       o.HTTPClient,
 			RoundTripper: o.HTTPTransport,
 			UserAgent:    userAgent,
+			MaxIdleConns: o.MaxConcurrentSends,
 			Debugf:       c.log.printf,
 		})
 		if err != nil {
@@ -103,6 +105,7 @@ func NewClient(opts Options) (*Client, error) {
 		BatchSize:     o.BatchSize,
 		FlushInterval: o.FlushInterval,
 		MaxQueueSize:  o.MaxQueueSize,
+		MaxInFlight:   o.MaxConcurrentSends,
 		Debugf:        c.log.printf,
 		Warnf:         c.log.warn,
 	})
@@ -182,14 +185,13 @@ func (c *Client) Options() Options {
 // finally dropped. When ctx ends first it returns a [*DeliveryError]
 // wrapping ctx.Err() that says how many events are still pending (they stay
 // queued). It also returns one, matching [ErrAPIKeyRejected], when the
-// server refused events for the API key during the call. Flush does not
+// server refused events for the API key since the previous Flush. Flush does not
 // stop the client.
 func (c *Client) Flush(ctx context.Context) error {
 	if !c.Enabled() {
 		return nil
 	}
-	keyBefore := c.queue.Stats().Dropped[batcher.DropUnauthorized]
-	return c.flushError(c.queue.Flush(ctx), keyBefore)
+	return c.flushError(c.queue.Flush(ctx))
 }
 
 // Close delivers what is queued within Options.ShutdownTimeout, stops the

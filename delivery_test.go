@@ -211,7 +211,9 @@ func TestDeliveryHangingServerNeverBlocksCapture(t *testing.T) {
 	}
 	wg.Wait()
 	st := c.Stats()
-	if st.Pending > c.opts.MaxQueueSize+c.opts.BatchSize {
+	// The worker holds a batch per request in flight, and takes nothing
+	// more from the queue.
+	if st.Pending > c.opts.MaxQueueSize+c.opts.BatchSize*c.opts.MaxConcurrentSends {
 		t.Errorf("%d events pending: the queue is not bounded", st.Pending)
 	}
 	if st.Dropped.QueueFull == 0 {
@@ -316,10 +318,16 @@ func TestDeliveryWithinTheProjectRateLimit(t *testing.T) {
 			if n := len(srv.Events()); n != 120 {
 				t.Fatalf("server accepted %d events, want 120", n)
 			}
-			for i, r := range srv.Requests() {
-				if i > 0 && r.Events > 60 {
-					t.Errorf("request %d carried %d events after the server said its limit is 60", i, r.Events)
+			// Only the first batch of 100, sent before any 429 said the
+			// limit, may be larger than 60.
+			over := 0
+			for _, r := range srv.Requests() {
+				if r.Events > 60 {
+					over++
 				}
+			}
+			if over > 1 {
+				t.Errorf("%d requests carried more than 60 events; only the first may", over)
 			}
 			assertStatsMatch(t, c, srv)
 		})

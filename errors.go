@@ -107,9 +107,10 @@ func (e *DeliveryError) ctxErr() error {
 // Unwrap returns the causes errors.Is and errors.As match.
 func (e *DeliveryError) Unwrap() []error { return e.causes }
 
-// flushError translates the batcher's Flush outcome for the user; keyBefore
-// is the count of key-rejected events when the call began.
-func (c *Client) flushError(err error, keyBefore uint64) error {
+// flushError translates the batcher's Flush outcome for the user. Events
+// refused for the API key since the previous Flush are reported once: a
+// request answered just before the call is still news to the caller.
+func (c *Client) flushError(err error) error {
 	e := &DeliveryError{Op: "Flush"}
 	var fe *batcher.FlushError
 	if errors.As(err, &fe) {
@@ -118,7 +119,8 @@ func (c *Client) flushError(err error, keyBefore uint64) error {
 	} else if err != nil {
 		return fmt.Errorf("errsight: Flush: %w", err) // not expected: the batcher has no other error
 	}
-	if n := c.queue.Stats().Dropped[batcher.DropUnauthorized] - keyBefore; n > 0 {
+	total := c.queue.Stats().Dropped[batcher.DropUnauthorized]
+	if n := total - c.keyReported.Swap(total); n > 0 && total > 0 {
 		e.KeyRejected = n
 		e.causes = append(e.causes, ErrAPIKeyRejected)
 	}

@@ -348,3 +348,26 @@ func ExampleFlush() {
 	fmt.Println(errsight.Flush(ctx), len(srv.Events()))
 	// Output: <nil> 1
 }
+
+func ExampleDeliveryError() {
+	srv, opts := testServer()
+	defer srv.Close()
+	srv.SetFault(errsighttest.Fault{Hang: true}) // a server that never answers
+	opts.ShutdownTimeout = 50 * time.Millisecond
+	client, _ := errsight.NewClient(opts)
+	errsight.NewHub(client, nil).CaptureMessage("stuck in traffic", errsight.LevelError)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := client.Flush(ctx)
+	var de *errsight.DeliveryError
+	fmt.Println(errors.Is(err, context.DeadlineExceeded), errors.As(err, &de) && de.Pending == 1)
+
+	err = client.Close()
+	fmt.Println(errors.Is(err, errsight.ErrShutdownTimeout))
+	fmt.Println(err)
+	// Output:
+	// true true
+	// true
+	// errsight: Close: 1 events not delivered: 1 still queued when ShutdownTimeout (50ms) ran out; raise Options.ShutdownTimeout or Flush earlier
+}

@@ -25,7 +25,11 @@ const (
 	DefaultFlushInterval   = 2 * time.Second
 	DefaultMaxQueueSize    = 1000
 	DefaultShutdownTimeout = 5 * time.Second
-	DefaultSpikeLimit      = 60
+	// DefaultMaxConcurrentSends keeps a slow server (200 ms a request) from
+	// capping delivery at one batch per round trip, without opening more
+	// connections than a small pool.
+	DefaultMaxConcurrentSends = 5
+	DefaultSpikeLimit         = 60
 )
 
 // Environment variables that seed the zero fields of [Options].
@@ -83,6 +87,11 @@ type Options struct {
 	MaxQueueSize int
 	// ShutdownTimeout bounds how long Close drains the queue. Default 5s.
 	ShutdownTimeout time.Duration
+	// MaxConcurrentSends is how many requests may be in flight at once.
+	// Default 5; at most 32; 1 sends one batch at a time, in order. With
+	// more, a custom Transport's Send is called concurrently and batches
+	// may arrive out of order; a 429 still pauses every send.
+	MaxConcurrentSends int
 
 	// AttachStacktrace also attaches the caller's stack to messages.
 	AttachStacktrace bool
@@ -191,6 +200,7 @@ func (o Options) withDefaults() (Options, error) {
 		{"FlushInterval", int64(o.FlushInterval)},
 		{"MaxQueueSize", int64(o.MaxQueueSize)},
 		{"ShutdownTimeout", int64(o.ShutdownTimeout)},
+		{"MaxConcurrentSends", int64(o.MaxConcurrentSends)},
 	} {
 		if f.v < 0 {
 			errs = append(errs, fmt.Errorf("errsight: Options.%s must not be negative", f.name))
@@ -205,6 +215,7 @@ func (o Options) withDefaults() (Options, error) {
 	o.FlushInterval = orDefault(o.FlushInterval, DefaultFlushInterval)
 	o.MaxQueueSize = orDefault(o.MaxQueueSize, DefaultMaxQueueSize)
 	o.ShutdownTimeout = orDefault(o.ShutdownTimeout, DefaultShutdownTimeout)
+	o.MaxConcurrentSends = min(orDefault(o.MaxConcurrentSends, DefaultMaxConcurrentSends), batcher.MaxMaxInFlight)
 	o.SpikeLimit = orDefault(o.SpikeLimit, DefaultSpikeLimit)
 	return o, nil
 }

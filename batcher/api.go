@@ -39,6 +39,10 @@ const (
 	MaxBackoff = 60 * time.Second
 )
 
+// MaxMaxInFlight bounds Config.MaxInFlight: more concurrent requests than
+// this would only trip the server's rate limit sooner.
+const MaxMaxInFlight = 32
+
 // maxShrinkLevels bounds Config.ShrinkLevels, so that a huge value cannot
 // stall the worker on one item.
 const maxShrinkLevels = 32
@@ -66,6 +70,12 @@ type Config[T any] struct {
 	BatchSize int
 	// FlushInterval is the longest an event waits for its batch to fill (default 2s).
 	FlushInterval time.Duration
+	// MaxInFlight is how many requests may be in flight at once (default
+	// 1, at most MaxMaxInFlight). With more than one, the Transport's Send
+	// is called concurrently and batches may arrive out of order; every
+	// other rule holds for all of them (a 429 pauses every send, Close's
+	// deadline ends them all, Stats stay exact).
+	MaxInFlight int
 	// MaxQueueSize bounds the queue (default 1000); new items beyond it are dropped.
 	MaxQueueSize int
 	// MaxBatchBytes caps a request body (default and maximum MaxBatchBytes).

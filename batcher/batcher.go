@@ -101,6 +101,7 @@ func New[T any](cfg Config[T]) *Batcher[T] {
 		cfg.Warnf = func(string) {}
 	}
 	cfg.ShrinkLevels = min(max(cfg.ShrinkLevels, 0), maxShrinkLevels)
+	cfg.MaxInFlight = min(max(cfg.MaxInFlight, 1), MaxMaxInFlight)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &Batcher[T]{
@@ -112,7 +113,7 @@ func New[T any](cfg Config[T]) *Batcher[T] {
 		closeReturned: make(chan struct{}),
 		debugf:        cfg.Debugf,
 	}
-	w := &worker[T]{b: b, cfg: cfg, limit: cfg.BatchSize}
+	w := &worker[T]{b: b, cfg: cfg, limit: cfg.BatchSize, results: make(chan sendResult, cfg.MaxInFlight)}
 	go w.run(ctx) // ends after Close closes stopCh and the drain is over
 	return b
 }

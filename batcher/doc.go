@@ -68,11 +68,18 @@
 // Every drop, of any reason, is counted in [Stats] and heard of in
 // Config.Debugf (the first, then one line per power of two of the count).
 //
-// While a batch is held, nothing newer is sent, so events arrive in the
-// order they were enqueued, and the worker stops taking items from the
-// queue once it has a full batch waiting: memory stays bounded by the queue
-// and one batch, and Enqueue keeps dropping-and-counting rather than
-// blocking.
+// # Concurrent sends
+//
+// Up to Config.MaxInFlight requests are in flight at once (default 1), each
+// Send on a goroutine of its own that hands its outcome back to the worker,
+// which alone applies the policy above: a 429 or a backoff holds every
+// send that has not started, Close's deadline cancels those in flight and
+// waits for them, and Stats count each batch once. While a batch is held,
+// nothing newer is cut; with one request in flight events arrive in the
+// order they were enqueued, with more they may not. The worker stops taking
+// items from the queue once it holds a batch for every request it may have
+// in flight: memory stays bounded by the queue and MaxInFlight batches, and
+// Enqueue keeps dropping-and-counting rather than blocking.
 //
 // # Flush and Close
 //

@@ -13,6 +13,22 @@ type entry struct {
 	data []byte    // the encoding, re-sent unchanged on every retry
 }
 
+// batch is one request's worth of entries, cut from the outbox. It keeps
+// its entries through retries, so that a retried request is byte for byte
+// the same.
+type batch struct {
+	entries []entry
+	// attempts counts the sends of this batch so far: from the second on,
+	// each counts in Retries.
+	attempts int
+	// rateLimited is set while a 429 pause holds the batch: if Close gives
+	// up on it, it is dropped under DropRateLimited.
+	rateLimited bool
+}
+
+// first is the sequence number of the batch's oldest entry.
+func (b *batch) first() uint64 { return b.entries[0].seq }
+
 // bodyLen is the length of a request body carrying n items whose encodings
 // add up to sum bytes: "[" + items joined by "," + "]".
 func bodyLen(n, sum int) int {
@@ -22,20 +38,26 @@ func bodyLen(n, sum int) int {
 	return sum + n + 1
 }
 
-// full reports whether the outbox holds at least one whole batch: enough
-// items, or more bytes than one request may carry. The worker stops taking
-// items from the queue then.
-func (w *worker[T]) full() bool {
+// batchReady reports whether the outbox holds at least one whole batch:
+// enough items, or more bytes than one request may carry. Such a batch
+// goes out without waiting for its FlushInterval.
+func (w *worker[T]) batchReady() bool {
 	return len(w.outbox) >= w.limit || bodyLen(len(w.outbox), w.outboxBytes) > w.cfg.MaxBatchBytes
 }
 
-// batchLen is the number of items the next request carries: a held batch
-// as it is, else the longest prefix of the outbox within both limits. It is
-// at least 1, since every item fits in a request on its own.
-func (w *worker[T]) batchLen() int {
-	if len(w.held) > 0 {
-		return w.held[0]
-	}
+// saturated reports whether the worker holds as much as it may: a batch for
+// every send it may have in flight, or a request's worth of bytes not yet
+// cut. It stops taking items from the queue then, so memory stays bounded
+// by the queue plus MaxInFlight+1 batches, and Enqueue counts the overflow.
+func (w *worker[T]) saturated() bool {
+	return len(w.outbox)+w.heldItems >= w.limit*w.cfg.MaxInFlight ||
+		bodyLen(len(w.outbox), w.outboxBytes) > w.cfg.MaxBatchBytes
+}
+
+// cut takes the next batch from the front of the outbox: the longest prefix
+// within both limits, at least one item (every item fits in a request on
+// its own).
+func (w *worker[T]) cut() *batch {
 	n, sum := 0, 0
 	for n < len(w.outbox) && n < w.limit {
 		if bodyLen(n+1, sum+len(w.outbox[n].data)) > w.cfg.MaxBatchBytes {
@@ -44,22 +66,38 @@ func (w *worker[T]) batchLen() int {
 		sum += len(w.outbox[n].data)
 		n++
 	}
-	return max(n, 1)
+	n = max(n, 1)
+	bt := &batch{entries: slices.Clone(w.outbox[:n])}
+	for _, e := range bt.entries {
+		w.outboxBytes -= len(e.data)
+	}
+	// Delete zeroes the vacated tail, so the encodings can be collected.
+	w.outbox = slices.Delete(w.outbox, 0, n)
+	w.heldItems += n
+	return bt
 }
 
-// buildBody renders the first n items as a JSON array, in a buffer reused
-// from one request to the next (the transport must not retain it).
-func (w *worker[T]) buildBody(n int) []byte {
-	b := append(w.body[:0], '[')
-	for i, e := range w.outbox[:n] {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, e.data...)
+// split divides a batch into parts of at most size entries, in order.
+func (bt *batch) split(size int) []*batch {
+	var parts []*batch
+	for e := bt.entries; len(e) > 0; {
+		k := min(size, len(e))
+		parts = append(parts, &batch{entries: e[:k:k], attempts: bt.attempts, rateLimited: bt.rateLimited})
+		e = e[k:]
 	}
-	b = append(b, ']')
-	w.body = b
-	return b
+	return parts
+}
+
+// appendBody renders a batch as a JSON array into buf.
+func appendBody(buf []byte, bt *batch) []byte {
+	buf = append(buf[:0], '[')
+	for i, e := range bt.entries {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, e.data...)
+	}
+	return append(buf, ']')
 }
 
 // accept encodes an item taken from the queue and appends it to the
@@ -117,29 +155,21 @@ func (w *worker[T]) safeEncode(item T, shrink int) (data []byte, err error) {
 	return w.cfg.Encode(item, shrink)
 }
 
-// resolveFront removes the first n items of the outbox (delivered or
-// dropped) together with the held batches they made up.
-func (w *worker[T]) resolveFront(n int) {
-	for _, e := range w.outbox[:n] {
-		w.outboxBytes -= len(e.data)
-	}
-	// Delete zeroes the vacated tail, so the encodings can be collected.
-	w.outbox = slices.Delete(w.outbox, 0, n)
-	for k := n; k > 0 && len(w.held) > 0; {
-		k -= w.held[0]
-		w.held = slices.Delete(w.held, 0, 1)
-	}
+// release forgets a batch that was delivered or dropped.
+func (w *worker[T]) release(bt *batch) {
+	w.heldItems -= len(bt.entries)
 }
 
-// dropFront drops the first n items of the outbox for reason.
-func (w *worker[T]) dropFront(n int, reason DropReason) {
-	w.resolveFront(n)
-	w.b.lost.Add(uint64(n))
-	w.b.countDrop(reason, uint64(n))
-	w.lost[reason] += uint64(n)
+// dropBatch drops a batch's items for reason.
+func (w *worker[T]) dropBatch(bt *batch, reason DropReason) {
+	w.release(bt)
+	n := uint64(len(bt.entries))
+	w.b.lost.Add(n)
+	w.b.countDrop(reason, n)
+	w.lost[reason] += n
 }
 
-// drop counts one accepted item that never reached the outbox.
+// drop counts one accepted item that never reached a batch.
 func (w *worker[T]) drop(reason DropReason) {
 	w.b.lost.Add(1)
 	w.b.countDrop(reason, 1)

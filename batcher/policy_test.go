@@ -447,3 +447,91 @@ func TestEveryDropIsHeard(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentSends: with MaxInFlight > 1 the worker keeps that many
+// requests in flight, and every delivery rule still holds for all of them:
+// a 429 pauses every send, Close's deadline ends them all, Stats stay exact.
+func TestConcurrentSends(t *testing.T) {
+	t.Run("in flight together", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			var mu sync.Mutex
+			inFlight, peak := 0, 0
+			tr := sendFunc(func(ctx context.Context, body []byte) transport.Outcome {
+				mu.Lock()
+				inFlight++
+				peak = max(peak, inFlight)
+				mu.Unlock()
+				time.Sleep(200 * time.Millisecond) // a slow server
+				mu.Lock()
+				inFlight--
+				mu.Unlock()
+				return delivered
+			})
+			b := New(Config[*item]{Transport: tr, Encode: encodeItem, MaxInFlight: 4, MaxQueueSize: 100})
+			start := time.Now()
+			enqueueAll(t, b, items(1, 80))
+			if err := b.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			// 8 batches of 10, 4 at a time: two rounds of 200 ms, not eight.
+			if d := time.Since(start); d != 400*time.Millisecond {
+				t.Errorf("80 events took %v, want 400ms", d)
+			}
+			if peak != 4 {
+				t.Errorf("at most %d requests in flight, want 4", peak)
+			}
+			if s := b.Stats(); s.Sent != 80 || s.Pending != 0 {
+				t.Errorf("Stats = %+v, want 80 sent", s)
+			}
+			mustClose(t, b)
+		})
+	})
+	t.Run("a 429 pauses every send", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			tr := &fakeTransport{script: outcomes(rateLimited(5 * time.Second))}
+			b := newTest(tr, func(c *Config[*item]) { c.MaxInFlight = 4; c.MaxQueueSize = 100 })
+			defer mustClose(t, b)
+			start := time.Now()
+			enqueueAll(t, b, items(1, 80))
+			if err := b.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			// The first round went out together; after the 429 nothing
+			// starts before the pause ends.
+			for _, c := range tr.Calls() {
+				if d := c.at.Sub(start); d != 0 && d < 5*time.Second {
+					t.Errorf("a send started %v after the start, inside the 5s pause", d)
+				}
+			}
+			if got := tr.delivered(); len(got) != 80 {
+				t.Errorf("delivered %d events, want 80", len(got))
+			}
+			if s := b.Stats(); s.Retries != 1 {
+				t.Errorf("Retries = %d, want 1", s.Retries)
+			}
+			checkAccounting(t, b, tr)
+		})
+	})
+	t.Run("Close ends every send", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			tr := &fakeTransport{hang: true}
+			b := newTest(tr, func(c *Config[*item]) { c.MaxInFlight = 4; c.MaxQueueSize = 100 })
+			enqueueAll(t, b, items(1, 60))
+			synctest.Wait()
+			if n := len(tr.Calls()); n != 0 {
+				t.Fatalf("%d sends returned already, want all hanging", n)
+			}
+			err := b.Close(time.Second)
+			var ce *CloseError
+			if !errors.As(err, &ce) || ce.GaveUp[DropClosed] != 60 || ce.Stuck {
+				t.Errorf("Close = %v, want 60 closed", err)
+			}
+			if n := len(tr.Calls()); n != 4 {
+				t.Errorf("%d sends, want 4 in flight, all cancelled", n)
+			}
+			if s := b.Stats(); s.Pending != 0 || s.Dropped[DropClosed] != 60 {
+				t.Errorf("Stats = %+v", s)
+			}
+		})
+	})
+}

@@ -12,27 +12,32 @@ import (
 
 // worker is the state owned by the worker goroutine. Nothing here is
 // touched by any other goroutine; what others need to see is published
-// through the Batcher's atomics.
+// through the Batcher's atomics. The sends it starts run on goroutines of
+// their own and hand their outcome back on results: only the worker
+// applies them.
 type worker[T any] struct {
 	b   *Batcher[T]
 	cfg Config[T]
 
-	// outbox holds the encoded items taken from the queue and not yet
-	// delivered or dropped, oldest first. Batches are cut from its front.
+	// outbox holds the encoded items taken from the queue and not yet cut
+	// into a batch, oldest first.
 	outbox      []entry
 	outboxBytes int // sum of len(data) over outbox
-	// held lists the sizes of the batches at the front of outbox that must
-	// go out next, exactly as they are: a batch that failed and waits for
-	// its retry, or the halves of a batch the server found too large.
-	held []int
-	// resend is true when the next send repeats the previous attempt (a
-	// retry after a transient failure or a 429): it counts in Retries.
-	resend bool
+	// ready lists the batches that must go out before anything new is cut
+	// from the outbox, in order: a batch waiting for its retry, or the
+	// parts of a batch that was split.
+	ready []*batch
+	// inflight lists the batches being sent, at most MaxInFlight.
+	inflight []*batch
+	// heldItems counts the items in ready and inflight.
+	heldItems int
+	results   chan sendResult
+	bufs      [][]byte // request body buffers, reused
 
 	recvSeq uint64 // sequence number of the last item taken from the queue
 
 	// nextSendAt is the earliest time a send may start: the end of a 429
-	// pause (rateLimited) or of a retry backoff.
+	// pause (rateLimited) or of a retry backoff. It holds every send.
 	nextSendAt  time.Time
 	rateLimited bool
 	failures    int // consecutive transient failures, for the backoff
@@ -49,13 +54,21 @@ type worker[T any] struct {
 	// does not say it), since the server refuses for ever a request of more
 	// events than its per-window limit.
 	limit     int
-	keyWarned bool   // the rejected-key warning was given
-	body      []byte // request body buffer, reused
+	keyWarned bool // the rejected-key warning was given
+}
+
+// sendResult is what a send goroutine hands back.
+type sendResult struct {
+	bt      *batch
+	out     transport.Outcome
+	buf     []byte
+	elapsed time.Duration
 }
 
 // run is the worker goroutine. It returns after Close has closed stopCh and
 // the worker has delivered everything or given up (deadline reached, or a
-// pause that outlasts it); its deferred close(done) tells Close so.
+// pause that outlasts it), and every send it started has returned; its
+// deferred close(done) tells Close so.
 func (w *worker[T]) run(ctx context.Context) {
 	b := w.b
 	defer close(b.done)
@@ -65,12 +78,13 @@ func (w *worker[T]) run(ctx context.Context) {
 
 	for {
 		w.publish()
-		if w.stopping && len(w.outbox) == 0 && len(b.queue) == 0 {
+		if w.stopping && w.idle() && len(b.queue) == 0 {
 			break // everything accepted is delivered or dropped
 		}
-		// Take what is already queued, up to a full batch, before deciding
-		// anything: a batch that is due should leave as full as it can.
-		if !w.full() {
+		// Take what is already queued, up to what the worker may hold,
+		// before deciding anything: a batch that is due should leave as
+		// full as it can.
+		if !w.saturated() {
 			select {
 			case item := <-b.queue:
 				w.accept(item)
@@ -79,18 +93,23 @@ func (w *worker[T]) run(ctx context.Context) {
 			}
 		}
 		now := time.Now()
-		if w.stopping && (!now.Before(w.deadline) || w.nextSendAt.After(w.deadline) || ctx.Err() != nil) {
+		if w.stopping && (!now.Before(w.deadline) || ctx.Err() != nil ||
+			(len(w.inflight) == 0 && w.nextSendAt.After(w.deadline))) {
 			break // Close's time is up, or the next send could only start after it
 		}
 		if w.due(now) {
 			// Under a steady flood the loop may never reach the select below:
-			// look at Flush and Close once per batch so they cannot starve.
+			// look at Flush, Close and the sends once per batch so they
+			// cannot starve.
 			select {
 			case fw := <-b.flushCh:
 				w.addWaiter(fw)
 				continue
 			case <-w.stopCh():
 				w.stop()
+				continue
+			case r := <-w.results:
+				w.finish(r)
 				continue
 			default:
 			}
@@ -99,10 +118,7 @@ func (w *worker[T]) run(ctx context.Context) {
 		}
 
 		var queue <-chan T
-		if !w.full() {
-			// With a full batch waiting (paused, backing off), leave the rest
-			// in the queue: memory stays bounded and Enqueue counts the
-			// overflow instead.
+		if !w.saturated() {
 			queue = b.queue
 		}
 		var wake <-chan time.Time
@@ -117,6 +133,8 @@ func (w *worker[T]) run(ctx context.Context) {
 			w.addWaiter(fw)
 		case <-w.stopCh():
 			w.stop()
+		case r := <-w.results:
+			w.finish(r)
 		case <-wake:
 		}
 		timer.Stop()
@@ -130,6 +148,11 @@ func (w *worker[T]) run(ctx context.Context) {
 	for _, r := range []DropReason{DropRateLimited, DropClosed} {
 		b.report.GaveUp[r] = w.lost[r] - w.lostAtStop[r]
 	}
+}
+
+// idle reports whether the worker holds nothing: no item, no batch, no send.
+func (w *worker[T]) idle() bool {
+	return len(w.outbox) == 0 && len(w.ready) == 0 && len(w.inflight) == 0
 }
 
 // stopCh is the Batcher's stopCh until the worker has seen it closed, nil
@@ -151,12 +174,18 @@ func (w *worker[T]) stop() {
 // urgent reports whether the front of the outbox should go out without
 // waiting for its FlushInterval.
 func (w *worker[T]) urgent() bool {
-	return len(w.held) > 0 || w.full() || w.stopping || len(w.waiters) > 0
+	return len(w.ready) > 0 || w.batchReady() || w.stopping || len(w.waiters) > 0
 }
 
-// due reports whether a batch should be sent now.
+// due reports whether a send should start now.
 func (w *worker[T]) due(now time.Time) bool {
-	if len(w.outbox) == 0 || now.Before(w.nextSendAt) {
+	if len(w.inflight) >= w.cfg.MaxInFlight || now.Before(w.nextSendAt) {
+		return false
+	}
+	if len(w.ready) > 0 {
+		return true
+	}
+	if len(w.outbox) == 0 {
 		return false
 	}
 	return w.urgent() || !now.Before(w.outbox[0].at.Add(w.cfg.FlushInterval))
@@ -164,11 +193,11 @@ func (w *worker[T]) due(now time.Time) bool {
 
 // wakeAt is when the worker must look again even if nothing arrives: the
 // end of a pause or backoff, the FlushInterval of the oldest item, Close's
-// deadline.
+// deadline. A send in flight wakes it through results.
 func (w *worker[T]) wakeAt() (time.Time, bool) {
 	var at time.Time
 	ok := false
-	if len(w.outbox) > 0 {
+	if (len(w.ready) > 0 || len(w.outbox) > 0) && len(w.inflight) < w.cfg.MaxInFlight {
 		at, ok = w.nextSendAt, true
 		if !w.urgent() {
 			if t := w.outbox[0].at.Add(w.cfg.FlushInterval); t.After(at) {
@@ -182,24 +211,52 @@ func (w *worker[T]) wakeAt() (time.Time, bool) {
 	return at, ok
 }
 
-// send sends the batch at the front of the outbox and applies the outcome.
+// send starts the next batch on a goroutine of its own: a held one first,
+// else one cut from the outbox. The goroutine ends when the transport
+// returns (at the latest when Close cancels its context, for a transport
+// that honours it), and the worker waits for it before exiting.
 func (w *worker[T]) send(ctx context.Context) {
-	n := w.batchLen()
-	body := w.buildBody(n)
-	if w.stopping {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, w.deadline)
-		defer cancel()
+	var bt *batch
+	if len(w.ready) > 0 {
+		bt = w.ready[0]
+		w.ready = slices.Delete(w.ready, 0, 1)
+	} else {
+		bt = w.cut()
 	}
-	if w.resend {
+	bt.rateLimited = false
+	if bt.attempts > 0 {
 		w.b.retries.Add(1)
 	}
-	start := time.Now()
-	out := w.safeSend(ctx, body)
-	if out.Kind == transport.Delivered {
-		w.cfg.Debugf("delivered a batch of %d events (%d bytes, status %d) in %v", n, len(body), out.Status, time.Since(start).Round(time.Millisecond))
+	bt.attempts++
+	w.inflight = append(w.inflight, bt)
+	var buf []byte
+	if n := len(w.bufs); n > 0 {
+		buf, w.bufs = w.bufs[n-1], w.bufs[:n-1]
 	}
-	w.apply(out, n)
+	buf = appendBody(buf, bt)
+	var cancel context.CancelFunc = func() {}
+	if w.stopping {
+		ctx, cancel = context.WithDeadline(ctx, w.deadline)
+	}
+	go func() { // ends when Send returns; results has room for every send
+		defer cancel()
+		start := time.Now()
+		out := w.safeSend(ctx, buf)
+		w.results <- sendResult{bt: bt, out: out, buf: buf, elapsed: time.Since(start)}
+	}()
+}
+
+// finish takes a send's result back and applies it.
+func (w *worker[T]) finish(r sendResult) {
+	w.inflight = slices.DeleteFunc(w.inflight, func(bt *batch) bool { return bt == r.bt })
+	if cap(r.buf) <= MaxBatchBytes+1024 {
+		w.bufs = append(w.bufs, r.buf)
+	}
+	if r.out.Kind == transport.Delivered {
+		w.cfg.Debugf("delivered a batch of %d events (%d bytes, status %d) in %v",
+			len(r.bt.entries), len(r.buf), r.out.Status, r.elapsed.Round(time.Millisecond))
+	}
+	w.apply(r.out, r.bt)
 }
 
 // safeSend calls the transport, turning a panic (a broken contract) into a
@@ -215,19 +272,23 @@ func (w *worker[T]) safeSend(ctx context.Context, body []byte) (out transport.Ou
 }
 
 // apply is the delivery policy: the one place that decides what happens to
-// a batch of n items after a send.
-func (w *worker[T]) apply(out transport.Outcome, n int) {
+// a batch after a send.
+func (w *worker[T]) apply(out transport.Outcome, bt *batch) {
 	now := time.Now()
+	n := len(bt.entries)
 	switch out.Kind {
 	case transport.Delivered:
-		w.resolveFront(n)
+		w.release(bt)
 		w.b.sent.Add(uint64(n))
-		w.failures, w.resend = 0, false
-		w.setPause(time.Time{}, false)
+		w.failures = 0
+		if !w.rateLimited || !now.Before(w.nextSendAt) {
+			// Another request's 429 pause still holds; a backoff does not.
+			w.setPause(time.Time{}, false)
+		}
 
 	case transport.RateLimited:
-		w.resend = true
-		if w.adaptLimit(out, n) {
+		split, sendNow := w.adaptLimit(out, bt)
+		if sendNow {
 			return // split into requests the server can admit: send them now
 		}
 		d := out.RetryAfter
@@ -243,29 +304,33 @@ func (w *worker[T]) apply(out transport.Outcome, n int) {
 			w.failures++
 		}
 		d = min(d, MaxRetryAfter)
-		w.hold(n)
+		if !split {
+			bt.rateLimited = true
+			w.hold(bt)
+		}
 		w.setPause(now.Add(d), true)
 		w.cfg.Debugf("batcher: rate limited (%v): pausing all sends for %v; %d events held", out.Err, d, n)
 
 	case transport.Retry:
 		d := backoff(w.failures)
 		w.failures++
-		w.hold(n)
-		w.resend = true
-		w.setPause(now.Add(d), false)
+		w.hold(bt)
+		if at := now.Add(d); !w.rateLimited || at.After(w.nextSendAt) {
+			w.setPause(at, false)
+		}
 		w.cfg.Debugf("batcher: send failed (%v): retrying %d events in %v", out.Err, n, d.Round(time.Millisecond))
 
 	case transport.TooLarge:
-		w.resend = false
 		if n > 1 {
-			first := (n + 1) / 2
-			w.hold(n)
-			w.held = slices.Insert(w.held, 1, n-first)
-			w.held[0] = first
-			w.cfg.Debugf("batcher: server found a batch of %d events too large: splitting it in %d + %d", n, first, n-first)
+			parts := bt.split((n + 1) / 2)
+			for _, p := range parts {
+				p.attempts = 0 // a new request, not a retry
+			}
+			w.hold(parts...)
+			w.cfg.Debugf("batcher: server found a batch of %d events too large: splitting it in %d + %d", n, len(parts[0].entries), len(parts[1].entries))
 			return
 		}
-		w.dropFront(1, DropTooLarge)
+		w.dropBatch(bt, DropTooLarge)
 		w.cfg.Debugf("batcher: server refused an event as too large (%v): dropped", out.Err)
 
 	default: // transport.Rejected, and any kind this version does not know
@@ -277,20 +342,27 @@ func (w *worker[T]) apply(out transport.Outcome, n int) {
 				w.cfg.Warnf(fmt.Sprintf("the server rejected the API key (%d): no event is delivered until it is fixed; check the key (a write key, elp_...) and that the project is active", out.Status))
 			}
 		}
-		w.dropFront(n, reason)
-		w.failures, w.resend = 0, false
-		w.setPause(time.Time{}, false)
+		w.dropBatch(bt, reason)
+		w.failures = 0
 		w.cfg.Debugf("batcher: server rejected a batch (%v, %v): %d events dropped", out.Kind, out.Err, n)
 	}
+}
+
+// hold puts batches back at the front of ready, in order, to go out before
+// anything newer.
+func (w *worker[T]) hold(bts ...*batch) {
+	w.ready = slices.Insert(w.ready, 0, bts...)
 }
 
 // adaptLimit lowers the items per request after a 429: to the project's
 // limit when the answer gives it, else to half the batch (the server admits
 // a request only if all its events fit in what is left of its window, and
-// never one larger than the limit). The held batch of n is split to match.
-// It reports whether the batch was larger than the advertised limit: the
-// 429 then says nothing about the window, and the parts can go at once.
-func (w *worker[T]) adaptLimit(out transport.Outcome, n int) bool {
+// never one larger than the limit). A batch larger than the new limit is
+// split and held (split). sendNow reports that the batch was larger than
+// the advertised limit: the 429 then says nothing about the window, and the
+// parts can go at once.
+func (w *worker[T]) adaptLimit(out transport.Outcome, bt *batch) (split, sendNow bool) {
+	n := len(bt.entries)
 	switch {
 	case out.Limit > 0:
 		w.limit = min(w.limit, out.Limit)
@@ -300,16 +372,18 @@ func (w *worker[T]) adaptLimit(out transport.Outcome, n int) bool {
 		w.limit = max(1, min(w.limit, n)/2)
 	}
 	if n <= w.limit {
-		return false
+		return false, false
 	}
-	w.hold(n)
-	parts := make([]int, 0, n/w.limit+1)
-	for left := n; left > 0; left -= w.limit {
-		parts = append(parts, min(left, w.limit))
-	}
-	w.held = slices.Replace(w.held, 0, 1, parts...)
+	parts := bt.split(w.limit)
+	w.hold(parts...)
 	w.cfg.Debugf("batcher: the server admits at most %d events per request (rate limit): split a batch of %d into %d requests", w.limit, n, len(parts))
-	return out.Limit > 0
+	if out.Limit > 0 {
+		return true, true
+	}
+	for _, p := range parts {
+		p.rateLimited = true
+	}
+	return true, false
 }
 
 // setPause records when sending may resume, and publishes a 429 pause.
@@ -319,13 +393,6 @@ func (w *worker[T]) setPause(until time.Time, rateLimited bool) {
 		w.b.pausedUntil.Store(until.UnixNano())
 	} else {
 		w.b.pausedUntil.Store(0)
-	}
-}
-
-// hold keeps the front batch of n items as it is for the next send.
-func (w *worker[T]) hold(n int) {
-	if len(w.held) == 0 {
-		w.held = append(w.held, n)
 	}
 }
 
@@ -344,14 +411,20 @@ func (w *worker[T]) addWaiter(fw *flushWaiter) {
 }
 
 // resolved is the watermark: every item with a sequence number up to it is
-// delivered or dropped. Items resolve in order except for those dropped at
-// encoding, which never enter the outbox; the oldest item in the outbox
-// bounds the watermark either way.
+// delivered or dropped. The oldest item the worker still holds, in the
+// outbox, a held batch or a send in flight, bounds it.
 func (w *worker[T]) resolved() uint64 {
+	r := w.recvSeq
 	if len(w.outbox) > 0 {
-		return w.outbox[0].seq - 1
+		r = min(r, w.outbox[0].seq-1)
 	}
-	return w.recvSeq
+	for _, bt := range w.ready {
+		r = min(r, bt.first()-1)
+	}
+	for _, bt := range w.inflight {
+		r = min(r, bt.first()-1)
+	}
+	return r
 }
 
 // publish makes the watermark visible and releases the Flush calls it
@@ -369,24 +442,35 @@ func (w *worker[T]) publish() {
 	}
 }
 
-// giveUp counts whatever is left, in the outbox and in the queue, once
-// Close's time is up: the batch a 429 pause holds as DropRateLimited, the
-// rest as DropClosed. Close has made sure no Enqueue can still send, so the
-// drain below is final.
+// giveUp counts whatever is left once Close's time is up: it cancels the
+// sends in flight and applies their outcomes (a send may still have been
+// delivered), then drops the batches a 429 pause holds as DropRateLimited,
+// the rest as DropClosed. Close has made sure no Enqueue can still send, so
+// the drain of the queue is final.
 func (w *worker[T]) giveUp() {
-	if n := len(w.outbox) + len(w.b.queue); n > 0 {
+	if len(w.inflight) > 0 {
+		w.b.cancelSends()
+		for len(w.inflight) > 0 {
+			w.finish(<-w.results)
+		}
+	}
+	if n := w.heldItems + len(w.outbox) + len(w.b.queue); n > 0 {
 		w.cfg.Debugf("batcher: close: giving up on %d events", n)
 	}
-	if w.rateLimited && time.Now().Before(w.nextSendAt) {
-		// The batch the 429 answered is what the pause held back.
-		held := 0
-		for _, n := range w.held {
-			held += n
+	paused := w.rateLimited && time.Now().Before(w.nextSendAt)
+	for _, bt := range w.ready {
+		if paused && bt.rateLimited {
+			w.dropBatch(bt, DropRateLimited)
+		} else {
+			w.dropBatch(bt, DropClosed)
 		}
-		w.dropFront(held, DropRateLimited)
 	}
+	w.ready = nil
 	w.b.pausedUntil.Store(0) // nothing waits for the pause any more
-	w.dropFront(len(w.outbox), DropClosed)
+	for range w.outbox {
+		w.drop(DropClosed)
+	}
+	w.outbox, w.outboxBytes = nil, 0
 	for {
 		select {
 		case <-w.b.queue:

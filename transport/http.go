@@ -55,6 +55,12 @@ type HTTPOptions struct {
 	RoundTripper http.RoundTripper
 	// UserAgent is the User-Agent header. Default [DefaultUserAgent].
 	UserAgent string
+	// MaxIdleConns is how many keep-alive connections to the host stay open
+	// between requests: set it to the number of requests sent concurrently,
+	// or the extra ones are re-dialled (and TLS re-negotiated) every time.
+	// Default net/http's (2). It applies to the transport NewHTTP creates
+	// itself only; a user's Client or RoundTripper is left alone.
+	MaxIdleConns int
 	// Debugf receives diagnostics (a refused redirect, for example). nil
 	// discards them. It never receives the API key.
 	Debugf func(format string, args ...any)
@@ -126,6 +132,9 @@ func NewHTTP(opts HTTPOptions) (*HTTP, error) {
 		c.Transport = opts.RoundTripper
 	case opts.Client == nil:
 		t := http.DefaultTransport.(*http.Transport).Clone()
+		if opts.MaxIdleConns > 0 {
+			t.MaxIdleConnsPerHost = opts.MaxIdleConns
+		}
 		h.ownTransport = t
 		c.Transport = t
 	}

@@ -18,8 +18,9 @@ import (
 //     kind [Retry] (the batch is still worth sending later).
 //   - Send never panics and performs no retries of its own: the caller owns
 //     the retry, backoff and rate-limit policy, and decides by the Outcome.
-//   - Send may be called from one goroutine at a time only (the SDK's worker),
-//     but implementations should be safe for concurrent use anyway.
+//   - Send is called concurrently, by up to Options.MaxConcurrentSends
+//     goroutines of the SDK's worker (errsight.Options, default 5):
+//     implementations must be safe for concurrent use.
 type Transport interface {
 	Send(ctx context.Context, body []byte) Outcome
 }

@@ -78,6 +78,10 @@
 //     and server errors carry the route, events captured while the handler
 //     ran do not.
 //
+// Other routers name their routes through [Options.Route], which the
+// middleware asks before the handler runs: errsightchi sets it to chi's
+// method and pattern.
+//
 // # Panics
 //
 // A panic in the handler is reported as a fatal event with the stack at the

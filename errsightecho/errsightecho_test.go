@@ -247,3 +247,26 @@ func TestRouteWithPre(t *testing.T) {
 	require.Len(t, events, 1)
 	assert.Equal(t, "GET /orders/:id", events[0].Tags["route"])
 }
+
+// TestClientIPOnlyWhenOptedIn: the client's address is personal data.
+func TestClientIPOnlyWhenOptedIn(t *testing.T) {
+	for _, send := range []bool{false, true} {
+		t.Run(strconv.FormatBool(send), func(t *testing.T) {
+			sink := sinktest.New(t)
+			e := newEcho()
+			e.Use(errsightecho.New(errsightecho.Options{SendClientIP: send}))
+			e.GET("/", func(c echo.Context) error {
+				errsight.CaptureMessage(c.Request().Context(), "hi", errsight.LevelError)
+				return nil
+			})
+			get(t, serve(t, errsight.NewHub(sink.Client, nil), e).URL, http.Header{"X-Forwarded-For": {"203.0.113.9"}})
+			events := sink.Events(t)
+			require.Len(t, events, 1)
+			want := ""
+			if send {
+				want = "127.0.0.1" // X-Forwarded-For from an untrusted peer is ignored
+			}
+			assert.Equal(t, want, events[0].User.IPAddress)
+		})
+	}
+}

@@ -209,3 +209,23 @@ func TestSecretsNeverSent(t *testing.T) {
 		assert.NotContains(t, string(req.Body), secret)
 	}
 }
+
+// TestClientIPOnlyWhenOptedIn: the client's address is personal data.
+func TestClientIPOnlyWhenOptedIn(t *testing.T) {
+	for _, send := range []bool{false, true} {
+		t.Run(strconv.FormatBool(send), func(t *testing.T) {
+			sink := sinktest.New(t)
+			r := gin.New()
+			r.Use(errsightgin.New(errsightgin.Options{SendClientIP: send}))
+			r.GET("/", func(c *gin.Context) { errsight.CaptureMessage(c, "hi", errsight.LevelError) })
+			get(t, serve(t, errsight.NewHub(sink.Client, nil), r).URL, http.Header{"X-Forwarded-For": {"203.0.113.9"}})
+			events := sink.Events(t)
+			require.Len(t, events, 1)
+			want := ""
+			if send {
+				want = "127.0.0.1" // X-Forwarded-For from an untrusted peer is ignored
+			}
+			assert.Equal(t, want, events[0].User.IPAddress)
+		})
+	}
+}

@@ -101,14 +101,8 @@ func (m *middleware) handle(c *fiber.Ctx) (err error) {
 
 // attach puts the request's route, method and data on its scope.
 func (m *middleware) attach(c *fiber.Ctx, hub *errsight.Hub) {
-	route := m.router.route(c)
-	if route != "" {
-		// The method too, as errsighthttp, errsightchi and errsightgin
-		// report routes: "GET /orders/:id" and "DELETE /orders/:id" are
-		// different endpoints on the server's route list.
-		route = c.Method() + " " + route // concatenation copies fiber's string
-	}
-	rd := newRequestData(c, route, &m.opts)
+	route, method := m.router.route(c)
+	rd := newRequestData(c, method, route, &m.opts)
 	s := hub.Scope()
 	s.SetTag(TagMethod, rd.Method)
 	if route != "" {

@@ -36,14 +36,18 @@ var allowedHeaders = [...]string{"User-Agent", "Referer", "Content-Type", "Accep
 // newRequestData copies what is reported about c's request. fiber's
 // strings point into fasthttp's buffers, reused once the request ends, so
 // every string kept is cloned.
-func newRequestData(c *fiber.Ctx, route string, o *Options) RequestData {
+func newRequestData(c *fiber.Ctx, method, route string, o *Options) RequestData {
 	path, query := splitTarget(c.OriginalURL())
 	rd := RequestData{
-		Method: strings.Clone(c.Method()),
+		Method: method,
 		URL:    c.Protocol() + "://" + c.Hostname() + path, // concatenation copies
-		Path:   unescapePath(path),
-		Query:  strings.Clone(o.SensitiveNames.ScrubQuery(query)),
 		Route:  route,
+	}
+	rd.Path = unescapePath(rd.URL[len(rd.URL)-len(path):])
+	if q := o.SensitiveNames.ScrubQuery(query); q == query {
+		rd.Query = strings.Clone(q) // query points into fasthttp's buffer
+	} else {
+		rd.Query = q // a new string
 	}
 	for _, name := range allowedHeaders {
 		v := c.Get(name)
@@ -90,11 +94,14 @@ func splitTarget(raw string) (path, query string) {
 	return path, query
 }
 
-// unescapePath returns a copy of the decoded path, as net/http's URL.Path
-// holds it; a path that does not decode is kept as sent.
+// unescapePath returns the decoded path, as net/http's URL.Path holds it;
+// a path that does not decode, or needs no decoding, is returned as is.
 func unescapePath(p string) string {
-	if d, err := url.PathUnescape(p); err == nil && d != p {
+	if strings.IndexByte(p, '%') < 0 {
+		return p
+	}
+	if d, err := url.PathUnescape(p); err == nil {
 		return d
 	}
-	return strings.Clone(p)
+	return p
 }

@@ -1,6 +1,7 @@
 package errsightfiber
 
 import (
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -28,6 +29,13 @@ type shadow struct {
 	app     *fiber.App
 	count   uint32
 	handler fasthttp.RequestHandler
+	// names holds each shadow route's tag, "GET /orders/:id", built once
+	// rather than per request.
+	names map[*fiber.Route]string
+	// methods are the app's request methods: a request's method is
+	// reported as one of these strings, which outlive the request, rather
+	// than as a copy.
+	methods []string
 }
 
 // router finds the route of a request. It is safe for concurrent use.
@@ -36,9 +44,10 @@ type router struct {
 	mu  sync.Mutex // serialises rebuilds
 }
 
-// route returns the path template of the route that will answer c's
-// request (e.g. "/orders/:id"), or "" when none matches.
-func (r *router) route(c *fiber.Ctx) string {
+// route returns the method and path template of the route that will
+// answer c's request ("GET /orders/:id"), "" when none matches, and the
+// request's method as a string that outlives the request.
+func (r *router) route(c *fiber.Ctx) (route, method string) {
 	app := c.App()
 	s := r.cur.Load()
 	if s == nil || s.app != app || s.count != app.HandlersCount() {
@@ -49,12 +58,21 @@ func (r *router) route(c *fiber.Ctx) string {
 	// nothing to its response: the stubs write nothing and its error
 	// handler (a 404, a 405) does nothing.
 	s.handler(fctx)
-	rt, _ := fctx.UserValue(routeKey{}).(*fiber.Route)
-	if rt == nil {
-		return ""
+	if rt, _ := fctx.UserValue(routeKey{}).(*fiber.Route); rt != nil {
+		route = s.names[rt]
+		fctx.SetUserValue(routeKey{}, nil)
 	}
-	fctx.SetUserValue(routeKey{}, nil)
-	return rt.Path
+	return route, s.method(c.Method())
+}
+
+// method returns m as one of the app's method strings, or a copy.
+func (s *shadow) method(m string) string {
+	for _, known := range s.methods {
+		if m == known {
+			return known
+		}
+	}
+	return strings.Clone(m)
 }
 
 // rebuild builds the shadow of app. Routes are normally all registered
@@ -78,7 +96,24 @@ func (r *router) rebuild(app *fiber.App) *shadow {
 	for _, rt := range app.GetRoutes(true) {
 		sh.Add(rt.Method, rt.Path, recordRoute)
 	}
-	s := &shadow{app: app, count: app.HandlersCount(), handler: sh.Handler()}
+	s := &shadow{
+		app:     app,
+		count:   app.HandlersCount(),
+		handler: sh.Handler(), // builds the routing tree
+		names:   make(map[*fiber.Route]string),
+		methods: cfg.RequestMethods,
+	}
+	if len(s.methods) == 0 {
+		s.methods = fiber.DefaultMethods
+	}
+	for _, routes := range sh.Stack() {
+		for _, rt := range routes {
+			// The method too, as errsighthttp, errsightchi and
+			// errsightgin report routes: "GET /orders/:id" and
+			// "DELETE /orders/:id" are different endpoints.
+			s.names[rt] = rt.Method + " " + rt.Path
+		}
+	}
 	r.cur.Store(s)
 	return s
 }

@@ -52,21 +52,21 @@ type RequestData struct {
 
 func (c *config) requestData(ctx context.Context, method, kind string) RequestData {
 	rd := RequestData{Method: method, Kind: kind}
-	if md, ok := metadata.FromIncomingContext(ctx); ok {
-		for _, k := range c.metadata {
-			vs := md[k]
-			if len(vs) == 0 {
-				continue
-			}
-			v := strings.Join(vs, ", ")
-			if c.opts.SensitiveNames.Match(k) {
-				v = errsighthttp.Filtered
-			}
-			if rd.Metadata == nil {
-				rd.Metadata = make(map[string]string, 4)
-			}
-			rd.Metadata[k] = v
+	// Key by key rather than metadata.FromIncomingContext, which copies
+	// every key and value of the call's metadata.
+	for _, k := range c.metadata {
+		vs := metadata.ValueFromIncomingContext(ctx, k)
+		if len(vs) == 0 {
+			continue
 		}
+		v := strings.Join(vs, ", ")
+		if c.opts.SensitiveNames.Match(k) {
+			v = errsighthttp.Filtered
+		}
+		if rd.Metadata == nil {
+			rd.Metadata = make(map[string]string, 4)
+		}
+		rd.Metadata[k] = v
 	}
 	if c.opts.SendClientIP {
 		if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {

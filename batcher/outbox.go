@@ -123,16 +123,16 @@ func (w *worker[T]) encode(item T) ([]byte, DropReason) {
 		data, err := w.safeEncode(item, shrink)
 		switch {
 		case err != nil:
-			w.cfg.Debugf("batcher: encoding an event failed: %v", err)
+			w.cfg.Debugf("encoding an event failed: %v", err)
 			return nil, DropEncode
 		case data == nil:
 			return nil, DropSuppressed
 		case len(data) == 0:
-			w.cfg.Debugf("batcher: encoding an event gave nothing: dropped")
+			w.cfg.Debugf("encoding an event gave nothing: dropped")
 			return nil, DropEncode
 		case len(data) <= limit:
 			if shrink > 0 {
-				w.cfg.Debugf("batcher: event of %d bytes shrunk to %d bytes (level %d) to fit in a request", size, len(data), shrink)
+				w.cfg.Debugf("event of %d bytes shrunk to %d bytes (level %d) to fit in a request", size, len(data), shrink)
 			}
 			return data, 0
 		}
@@ -140,7 +140,7 @@ func (w *worker[T]) encode(item T) ([]byte, DropReason) {
 			size = len(data)
 		}
 	}
-	w.cfg.Debugf("batcher: event of %d bytes does not fit in a request of %d bytes, even shrunk: dropped", size, w.cfg.MaxBatchBytes)
+	w.cfg.Debugf("event of %d bytes does not fit in a request of %d bytes, even shrunk: dropped", size, w.cfg.MaxBatchBytes)
 	return nil, DropTooLarge
 }
 
@@ -149,7 +149,7 @@ func (w *worker[T]) encode(item T) ([]byte, DropReason) {
 func (w *worker[T]) safeEncode(item T, shrink int) (data []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("batcher: encode panicked: %v", r)
+			err = fmt.Errorf("encoding panicked: %v", r)
 		}
 	}()
 	return w.cfg.Encode(item, shrink)

@@ -264,7 +264,7 @@ func (w *worker[T]) finish(r sendResult) {
 func (w *worker[T]) safeSend(ctx context.Context, body []byte) (out transport.Outcome) {
 	defer func() {
 		if r := recover(); r != nil {
-			w.cfg.Debugf("batcher: transport panicked: %v", r)
+			w.cfg.Debugf("transport panicked: %v", r)
 			out = transport.Outcome{Kind: transport.Retry}
 		}
 	}()
@@ -309,7 +309,7 @@ func (w *worker[T]) apply(out transport.Outcome, bt *batch) {
 			w.hold(bt)
 		}
 		w.setPause(now.Add(d), true)
-		w.cfg.Debugf("batcher: rate limited (%v): pausing all sends for %v; %d events held", out.Err, d, n)
+		w.cfg.Debugf("rate limited (%v): pausing all sends for %v; %d events held", out.Err, d, n)
 
 	case transport.Retry:
 		d := backoff(w.failures)
@@ -318,7 +318,7 @@ func (w *worker[T]) apply(out transport.Outcome, bt *batch) {
 		if at := now.Add(d); !w.rateLimited || at.After(w.nextSendAt) {
 			w.setPause(at, false)
 		}
-		w.cfg.Debugf("batcher: send failed (%v): retrying %d events in %v", out.Err, n, d.Round(time.Millisecond))
+		w.cfg.Debugf("send failed (%v): retrying %d events in %v", out.Err, n, d.Round(time.Millisecond))
 
 	case transport.TooLarge:
 		if n > 1 {
@@ -327,11 +327,11 @@ func (w *worker[T]) apply(out transport.Outcome, bt *batch) {
 				p.attempts = 0 // a new request, not a retry
 			}
 			w.hold(parts...)
-			w.cfg.Debugf("batcher: server found a batch of %d events too large: splitting it in %d + %d", n, len(parts[0].entries), len(parts[1].entries))
+			w.cfg.Debugf("server found a batch of %d events too large: splitting it in %d + %d", n, len(parts[0].entries), len(parts[1].entries))
 			return
 		}
 		w.dropBatch(bt, DropTooLarge)
-		w.cfg.Debugf("batcher: server refused an event as too large (%v): dropped", out.Err)
+		w.cfg.Debugf("server refused an event as too large (%v): dropped", out.Err)
 
 	default: // transport.Rejected, and any kind this version does not know
 		reason := DropRejected
@@ -344,7 +344,7 @@ func (w *worker[T]) apply(out transport.Outcome, bt *batch) {
 		}
 		w.dropBatch(bt, reason)
 		w.failures = 0
-		w.cfg.Debugf("batcher: server rejected a batch (%v, %v): %d events dropped", out.Kind, out.Err, n)
+		w.cfg.Debugf("server rejected a batch (%v, %v): %d events dropped", out.Kind, out.Err, n)
 	}
 }
 
@@ -376,7 +376,7 @@ func (w *worker[T]) adaptLimit(out transport.Outcome, bt *batch) (split, sendNow
 	}
 	parts := bt.split(w.limit)
 	w.hold(parts...)
-	w.cfg.Debugf("batcher: the server admits at most %d events per request (rate limit): split a batch of %d into %d requests", w.limit, n, len(parts))
+	w.cfg.Debugf("the server admits at most %d events per request (rate limit): split a batch of %d into %d requests", w.limit, n, len(parts))
 	if out.Limit > 0 {
 		return true, true
 	}
@@ -455,7 +455,7 @@ func (w *worker[T]) giveUp() {
 		}
 	}
 	if n := w.heldItems + len(w.outbox) + len(w.b.queue); n > 0 {
-		w.cfg.Debugf("batcher: close: giving up on %d events", n)
+		w.cfg.Debugf("Close: giving up on %d events", n)
 	}
 	paused := w.rateLimited && time.Now().Before(w.nextSendAt)
 	for _, bt := range w.ready {

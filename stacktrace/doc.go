@@ -3,6 +3,12 @@
 // nothing from the root errsight package, and nothing outside the standard
 // library.
 //
+// It is public because the SDK's integrations in other modules (the logging
+// adapters) need the same error text and classes as the core, and because
+// applications may want frames shaped as ErrSight groups them. Its exported
+// names are supported API; the rules they follow (below) are the grouping's
+// and change only with it.
+//
 // # Capturing and symbolising
 //
 // Capture is split in two so that the capturing goroutine pays almost

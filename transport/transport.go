@@ -1,6 +1,17 @@
 // Package transport delivers encoded event batches to the ErrSight ingestion
 // API. The [Transport] interface is the seam between the SDK's background
 // worker and the network; [NewHTTP] builds the default implementation.
+//
+// # What this package promises
+//
+// transport is an extension point: errsight.Options.Transport takes any
+// [Transport], to route batches elsewhere, record them in tests, or wrap
+// [HTTP]. Its contract is the Transport interface with [Outcome] and
+// [Kind] (what each answer means to the delivery policy), [NewHTTP] with
+// [HTTPOptions], and the helpers a custom Transport needs to answer like
+// the default one: [ParseRetryAfter] and [Redact]. The policy itself
+// (pauses, backoff, splitting, Close's deadline) is not here: it belongs to
+// the SDK's worker, which decides by the Outcome alone.
 package transport
 
 import (

@@ -141,18 +141,21 @@ func StatusOf(err error) int {
 // panicked reports a recovered panic, then re-panics or, with
 // RecoverWith500, returns the error fiber answers 500 with.
 func (m *middleware) panicked(c *fiber.Ctx, st *state, v any) error {
+	var id errsight.EventID
 	if !st.panicked {
 		st.panicked = true
-		if id := st.hub.Recover(v); id != "" && m.flush > 0 {
-			ctx, cancel := context.WithTimeout(context.Background(), m.flush)
-			_ = st.hub.Client().Flush(ctx) // a late report is still delivered by the worker
-			cancel()
-		}
+		id = st.hub.Recover(v)
 	}
-	if !m.opts.RecoverWith500 {
-		panic(v)
+	if m.opts.RecoverWith500 {
+		return fiber.ErrInternalServerError
 	}
-	return fiber.ErrInternalServerError
+	// The re-panic may end the process: deliver the report first.
+	if id != "" && m.flush > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), m.flush)
+		_ = st.hub.Client().Flush(ctx) // a late report is still delivered by the worker
+		cancel()
+	}
+	panic(v)
 }
 
 // StackTraceHandler reports a panic that fiber's recover middleware stopped

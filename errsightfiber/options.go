@@ -37,7 +37,8 @@ type Options struct {
 	// report to be delivered before it re-panics: a panic that no recover
 	// middleware stops kills the process, and with it the queued report.
 	// Zero means 2 s; negative never waits (right when a recover middleware
-	// is always installed, or with RecoverWith500 on a long-lived process).
+	// is always installed). Not used with RecoverWith500, where the process
+	// goes on.
 	FlushTimeout time.Duration
 
 	// SendClientIP reports the client's IP address, as the user's

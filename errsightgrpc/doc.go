@@ -44,6 +44,12 @@
 // runtime) behaves as it would without errsight. [Options.RecoverWithInternal]
 // fails the call with codes.Internal instead, as recovery interceptors do.
 //
+// Install a recovery interceptor (grpc-ecosystem's recovery, or your own)
+// before errsightgrpc's in the chain, so that it runs outside them: it then
+// sees the re-panic after the report. Installed after them, it stops the
+// panic first, and errsightgrpc sees only the error it returns (reported
+// once, as an error event, when its code is in ReportCode).
+//
 // # Clients: breadcrumbs
 //
 // [UnaryClientInterceptor] and [StreamClientInterceptor] record each

@@ -118,3 +118,11 @@ func ExampleOptions() {
 	// Output:
 	// error order already placed 409 *fiber.Error
 }
+
+func ExampleStatusOf() {
+	fmt.Println(errsightfiber.StatusOf(errors.New("db down")))
+	fmt.Println(errsightfiber.StatusOf(fmt.Errorf("load order: %w", fiber.ErrNotFound)))
+	// Output:
+	// 500
+	// 404
+}

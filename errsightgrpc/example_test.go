@@ -2,6 +2,7 @@ package errsightgrpc_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net"
@@ -152,4 +153,14 @@ func ExampleStreamClientInterceptor() {
 	fmt.Println(crumb.Category, crumb.Level, crumb.Message)
 	// Output:
 	// grpc info /grpc.testing.TestService/StreamingOutputCall OK
+}
+
+func ExampleCodeOf() {
+	fmt.Println(errsightgrpc.CodeOf(errors.New("db down")))
+	fmt.Println(errsightgrpc.CodeOf(fmt.Errorf("load: %w", context.Canceled)))
+	fmt.Println(errsightgrpc.CodeOf(status.Error(codes.NotFound, "no such order")))
+	// Output:
+	// Unknown
+	// Canceled
+	// NotFound
 }

@@ -112,7 +112,9 @@ func (rq *Request) ReportPanic(v any) errsight.EventID {
 // with the given status (an error returned by an echo handler, one added
 // with gin's c.Error): an error-level event with err's class, causes and
 // frames (err's own origin stack when it has one, else the caller's), and
-// the tag [TagStatusCode]. The caller decides which statuses count.
+// the tag [TagStatusCode], which stays on the request's scope for the
+// events captured after it (they belong to the same response). The caller
+// decides which statuses count, and calls it once per error.
 func (rq *Request) ReportError(err error, status int) errsight.EventID {
 	if !rq.reporting || err == nil {
 		return ""

@@ -2,6 +2,7 @@ package errsightgrpc
 
 import (
 	"context"
+	"net"
 	"strings"
 	"testing"
 
@@ -38,4 +39,23 @@ func FuzzRequestData(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPeerIP(t *testing.T) {
+	tests := []struct {
+		name string
+		addr net.Addr
+		want string
+	}{
+		{"IPv4 without port", &net.TCPAddr{IP: net.IPv4(203, 0, 113, 7), Port: 50051}, "203.0.113.7"},
+		{"IPv6 without port", &net.TCPAddr{IP: net.ParseIP("2001:db8::1"), Port: 443}, "2001:db8::1"},
+		{"unix socket as it prints", &net.UnixAddr{Name: "/run/app.sock", Net: "unix"}, "/run/app.sock"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := peerIP(tt.addr); got != tt.want {
+				t.Errorf("peerIP(%v) = %q, want %q", tt.addr, got, tt.want)
+			}
+		})
+	}
 }

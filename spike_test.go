@@ -142,3 +142,37 @@ func TestSpikeProtectionEndToEnd(t *testing.T) {
 		t.Errorf("Stats().Dropped.Suppressed = %d, want 195", got)
 	}
 }
+
+// BenchmarkSpikeGuardDrop is what the worker pays for an event the guard
+// drops (decided before the event is built), beside BenchmarkEncodeBuilt,
+// what building and encoding the same event costs.
+func BenchmarkSpikeGuardDrop(b *testing.B) {
+	c, _ := newTestClient(b, Options{SpikeLimit: 1})
+	hub := NewHub(c, nil)
+	err := fmt.Errorf("load user %d: %w", 7, errNotFound)
+	capture := func() *capture {
+		return &capture{ev: &Event{ID: newEventID(), Level: LevelError, Message: err.Error(), Timestamp: time.Now(), err: err, pcs: callers(0), scope: hub.scope.snapshot()}}
+	}
+	if data, _ := c.encode(capture(), shrinkNone); data == nil {
+		b.Fatal("the first event was dropped")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if data, _ := c.encode(capture(), shrinkNone); data != nil {
+			b.Fatal("not dropped")
+		}
+	}
+}
+
+func BenchmarkEncodeBuilt(b *testing.B) {
+	c, _ := newTestClient(b, Options{SpikeLimit: -1})
+	hub := NewHub(c, nil)
+	err := fmt.Errorf("load user %d: %w", 7, errNotFound)
+	b.ReportAllocs()
+	for b.Loop() {
+		r := &capture{ev: &Event{ID: newEventID(), Level: LevelError, Message: err.Error(), Timestamp: time.Now(), err: err, pcs: callers(0), scope: hub.scope.snapshot()}}
+		if data, _ := c.encode(r, shrinkNone); data == nil {
+			b.Fatal("dropped")
+		}
+	}
+}

@@ -146,3 +146,33 @@ func TestContextHookAllocations(t *testing.T) {
 		t.Errorf("CaptureError with two hooks finding nothing: %.1f allocations, without hooks %.1f", got, want)
 	}
 }
+
+// TestHubContextMethods checks that the Hub's Context variants run the hooks
+// with the context given, reporting on the hub itself (not the hub of ctx).
+func TestHubContextMethods(t *testing.T) {
+	hook := &tenantHook{}
+	c, rec := newTestClient(t, Options{ContextHooks: []ContextHook{hook}})
+	h := NewHub(c, nil)
+	h.Scope().SetTag("hub", "h")
+	tenant := "acme"
+	ctx := context.WithValue(context.Background(), tenantKey{}, &tenant) // no hub in ctx
+	ids := []EventID{
+		h.CaptureErrorContext(ctx, errors.New("e")),
+		h.CaptureMessageContext(ctx, "m", LevelError),
+		h.CaptureEventContext(ctx, &Event{Message: "ev"}),
+		h.RecoverContext(ctx, "boom"),
+	}
+	evs := flushed(t, c, rec)
+	if len(evs) != len(ids) {
+		t.Fatalf("%d events", len(evs))
+	}
+	for i, ev := range evs {
+		if ids[i] == "" || tagsOf(ev)["tenant"] != "acme" || tagsOf(ev)["hub"] != "h" {
+			t.Errorf("event %d (%v): tags %v", i, ev["message"], tagsOf(ev))
+		}
+	}
+	//lint:ignore SA1012 a nil context on purpose: hooks skipped, no panic
+	if h.CaptureErrorContext(nil, errors.New("nil ctx")) == "" {
+		t.Error("nil ctx: nothing queued")
+	}
+}

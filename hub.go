@@ -100,6 +100,32 @@ func (h *Hub) Recover(r any) EventID {
 	return h.capturePanic(noContext, r, 1)
 }
 
+// The Context variants below are the Hub methods for code that holds both
+// a hub and the context of the work (integrations: a request's context, a
+// log record's): the client's ContextHooks read ctx, e.g. errsightotel the
+// span of a request traced by otelhttp. The hub is h, not the hub of ctx.
+// A nil ctx is allowed and skips the hooks, as the methods without ctx do.
+
+// CaptureErrorContext is [Hub.CaptureError] with the capture's context.
+func (h *Hub) CaptureErrorContext(ctx context.Context, err error) EventID {
+	return h.captureError(ctx, err, LevelError, 1)
+}
+
+// CaptureMessageContext is [Hub.CaptureMessage] with the capture's context.
+func (h *Hub) CaptureMessageContext(ctx context.Context, msg string, level Level) EventID {
+	return h.captureMessage(ctx, msg, level, 1)
+}
+
+// CaptureEventContext is [Hub.CaptureEvent] with the capture's context.
+func (h *Hub) CaptureEventContext(ctx context.Context, ev *Event) EventID {
+	return h.captureEvent(ctx, ev, 1)
+}
+
+// RecoverContext is [Hub.Recover] with the capture's context.
+func (h *Hub) RecoverContext(ctx context.Context, r any) EventID {
+	return h.capturePanic(ctx, r, 1)
+}
+
 // noContext is the capture context of the Hub methods, which carry none: a
 // nil context, for which the ContextHooks are skipped.
 var noContext context.Context

@@ -170,7 +170,7 @@ func LogErrorFunc(next middleware.LogErrorFunc) middleware.LogErrorFunc {
 			st.reportPanic(v)
 			st.panicErr = err
 		} else if req := c.Request(); req != nil {
-			errsight.HubFromContext(req.Context()).Recover(v)
+			errsight.HubFromContext(req.Context()).RecoverContext(req.Context(), v)
 		}
 		if next != nil {
 			return next(c, err, stack)

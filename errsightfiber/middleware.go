@@ -94,7 +94,7 @@ func (m *middleware) handle(c *fiber.Ctx) (err error) {
 	err = c.Next()
 	panicking = false
 	if err != nil && !st.panicked {
-		m.reportError(hub, err)
+		m.reportError(c.UserContext(), hub, err)
 	}
 	return err
 }
@@ -119,13 +119,13 @@ func (m *middleware) attach(c *fiber.Ctx, hub *errsight.Hub) {
 
 // reportError reports an error the handlers returned, when its status
 // counts.
-func (m *middleware) reportError(hub *errsight.Hub, err error) {
+func (m *middleware) reportError(ctx context.Context, hub *errsight.Hub, err error) {
 	status := StatusOf(err)
 	if !m.opts.reports(status) {
 		return
 	}
 	hub.Scope().SetTag(TagStatusCode, strconv.Itoa(status))
-	hub.CaptureError(err)
+	hub.CaptureErrorContext(ctx, err) // ctx for the ContextHooks (errsightotel)
 }
 
 // StatusOf returns the status fiber's default error handler answers err
@@ -144,7 +144,7 @@ func (m *middleware) panicked(c *fiber.Ctx, st *state, v any) error {
 	var id errsight.EventID
 	if !st.panicked {
 		st.panicked = true
-		id = st.hub.Recover(v)
+		id = st.hub.RecoverContext(c.UserContext(), v)
 	}
 	if m.opts.RecoverWith500 {
 		return fiber.ErrInternalServerError
@@ -182,12 +182,12 @@ func (m *middleware) panicked(c *fiber.Ctx, st *state, v any) error {
 func StackTraceHandler(c *fiber.Ctx, v any) {
 	st, _ := c.Context().UserValue(stateKey{}).(*state)
 	if st == nil {
-		errsight.HubFromContext(c.UserContext()).Recover(v)
+		errsight.HubFromContext(c.UserContext()).RecoverContext(c.UserContext(), v)
 		return
 	}
 	if st.panicked {
 		return
 	}
 	st.panicked = true
-	st.hub.Recover(v)
+	st.hub.RecoverContext(c.UserContext(), v)
 }

@@ -134,7 +134,7 @@ func RecoveryFunc(next gin.RecoveryFunc) gin.RecoveryFunc {
 		if st, ok := c.Get(stateKey{}); ok {
 			st.(*state).reportPanic(v)
 		} else if c.Request != nil {
-			errsight.HubFromContext(c.Request.Context()).Recover(v)
+			errsight.HubFromContext(c.Request.Context()).RecoverContext(c.Request.Context(), v)
 		}
 		if next != nil {
 			next(c, v)

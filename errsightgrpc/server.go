@@ -47,13 +47,13 @@ func UnaryServerInterceptor(opts Options) grpc.UnaryServerInterceptor {
 			if panicking {
 				// recover must be called by the deferred function itself.
 				if v := recover(); v != nil {
-					err = c.panicked(call.hub, v)
+					err = c.panicked(call.ctx, call.hub, v)
 				}
 			}
 		}()
 		resp, err = handler(call.ctx, req)
 		panicking = false
-		c.handlerError(call.hub, err)
+		c.handlerError(call.ctx, call.hub, err)
 		return resp, err
 	}
 }
@@ -74,13 +74,13 @@ func StreamServerInterceptor(opts Options) grpc.StreamServerInterceptor {
 		defer func() {
 			if panicking {
 				if v := recover(); v != nil {
-					err = c.panicked(call.hub, v)
+					err = c.panicked(call.ctx, call.hub, v)
 				}
 			}
 		}()
 		err = handler(srv, wrapped)
 		panicking = false
-		c.handlerError(call.hub, err)
+		c.handlerError(call.ctx, call.hub, err)
 		return err
 	}
 }
@@ -133,7 +133,7 @@ func (c *config) start(ctx context.Context, method, kind string) call {
 }
 
 // handlerError reports an error a handler returned, when its code counts.
-func (c *config) handlerError(hub *errsight.Hub, err error) {
+func (c *config) handlerError(ctx context.Context, hub *errsight.Hub, err error) {
 	if err == nil {
 		return
 	}
@@ -142,7 +142,7 @@ func (c *config) handlerError(hub *errsight.Hub, err error) {
 		return
 	}
 	hub.Scope().SetTag(TagCode, code.String())
-	hub.CaptureError(err)
+	hub.CaptureErrorContext(ctx, err) // ctx for the ContextHooks (errsightotel: otelgrpc's span)
 }
 
 // errPanic is what a call that panicked fails with under
@@ -150,8 +150,8 @@ func (c *config) handlerError(hub *errsight.Hub, err error) {
 var errPanic = status.Error(codes.Internal, "internal error")
 
 // panicked reports a recovered panic, then re-panics or returns errPanic.
-func (c *config) panicked(hub *errsight.Hub, v any) error {
-	id := hub.Recover(v)
+func (c *config) panicked(ctx context.Context, hub *errsight.Hub, v any) error {
+	id := hub.RecoverContext(ctx, v)
 	if c.opts.RecoverWithInternal {
 		return errPanic
 	}

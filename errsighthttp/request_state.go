@@ -30,6 +30,10 @@ type Request struct {
 
 	opts      *Options
 	reporting bool // Hub's client is enabled
+	// ctx is the incoming request's context, kept for the client's
+	// ContextHooks (errsightotel reads the span otelhttp put there): the
+	// Report methods have no context parameter of their own.
+	ctx context.Context
 }
 
 // StartRequest clones the hub of r.Context() for the request and, when its
@@ -42,7 +46,7 @@ func StartRequest(r *http.Request, opts *Options) Request {
 	if opts == nil {
 		opts = &zeroOptions
 	}
-	rq := Request{Hub: errsight.HubFromContext(r.Context()).Clone(), opts: opts}
+	rq := Request{Hub: errsight.HubFromContext(r.Context()).Clone(), opts: opts, ctx: r.Context()}
 	if rq.reporting = rq.Hub.Client().Enabled(); rq.reporting {
 		rq.Data = NewRequestData(r, opts)
 		rq.attach()
@@ -99,7 +103,7 @@ func (rq *Request) ReportPanic(v any) errsight.EventID {
 	if !rq.reporting || isAbort(v) {
 		return ""
 	}
-	id := rq.Hub.Recover(v)
+	id := rq.Hub.RecoverContext(rq.ctx, v)
 	if id != "" && rq.opts.FlushTimeout > 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), rq.opts.FlushTimeout)
 		_ = rq.Hub.Client().Flush(ctx) // a late report is still delivered by the worker
@@ -122,7 +126,7 @@ func (rq *Request) ReportError(err error, status int) errsight.EventID {
 	// On the scope rather than the event: the status is the response's,
 	// and CaptureError records the stack here.
 	rq.Hub.Scope().SetTag(TagStatusCode, strconv.Itoa(status))
-	return rq.Hub.CaptureError(err)
+	return rq.Hub.CaptureErrorContext(rq.ctx, err)
 }
 
 // ReportStatus reports a response with the given status that came from no
@@ -134,7 +138,7 @@ func (rq *Request) ReportStatus(status int) errsight.EventID {
 		return ""
 	}
 	msg := strconv.Itoa(status) + " " + http.StatusText(status) + ": " + rq.Data.Method + " " + rq.Data.Path
-	return rq.Hub.CaptureEvent(&errsight.Event{
+	return rq.Hub.CaptureEventContext(rq.ctx, &errsight.Event{
 		Level:   errsight.LevelError,
 		Message: msg,
 		Tags:    map[string]string{TagStatusCode: strconv.Itoa(status)},

@@ -86,6 +86,7 @@ func (h *hook) Fire(e *logrus.Entry) error {
 		return nil
 	}
 	rec.Data, rec.Err = collect(e.Data)
+	rec.Ctx = e.Context
 	if rec.Event && rec.Err != nil {
 		rec.Stack = logbridge.CallerStack("github.com/sirupsen/logrus", "github.com/errsight/errsight-go/errsightlogrus")
 	}

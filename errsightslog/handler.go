@@ -185,7 +185,7 @@ func (h *Handler) report(ctx context.Context, r slog.Record, isEvent, isCrumb bo
 	data, err := h.collect(r)
 	rec := logbridge.Record{
 		Level: levelOf(r.Level), Message: r.Message, Time: r.Time, Data: data, Err: err,
-		Event: isEvent, Breadcrumb: isCrumb,
+		Event: isEvent, Breadcrumb: isCrumb, Ctx: ctx,
 	}
 	if isEvent && err != nil {
 		rec.Stack = callerStack(r.PC)

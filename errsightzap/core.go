@@ -136,6 +136,7 @@ func (c *core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 		return nil
 	}
 	rec.Data, rec.Err = c.collect(ent, fields)
+	rec.Ctx = ctx
 	if rec.Event && rec.Err != nil {
 		rec.Stack = logbridge.CallerStack("go.uber.org/zap", "github.com/errsight/errsight-go/errsightzap")
 	}

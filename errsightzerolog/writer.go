@@ -112,6 +112,7 @@ func (w *Writer) Run(e *zerolog.Event, level zerolog.Level, msg string) {
 		return
 	}
 	rec.Data = parseFields(eventBytes(e), false)
+	rec.Ctx = e.GetCtx()
 	w.report(hub, level, rec)
 }
 

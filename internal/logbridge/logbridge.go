@@ -32,6 +32,9 @@ type Record struct {
 	Stack   []uintptr      // the logging call's stack (innermost first), used when Err carries none
 	// Event and Breadcrumb say what the record becomes.
 	Event, Breadcrumb bool
+	// Ctx is the record's context, for the client's ContextHooks
+	// (errsightotel reads the span there); nil when the logger carries none.
+	Ctx context.Context
 }
 
 // Report turns r into an event and/or a breadcrumb on hub. An event's
@@ -60,7 +63,7 @@ func Report(hub *errsight.Hub, r Record) {
 				ev.Message += ": " + text
 			}
 		}
-		hub.CaptureEvent(ev)
+		hub.CaptureEventContext(r.Ctx, ev)
 	}
 	if r.Breadcrumb {
 		hub.AddBreadcrumb(errsight.Breadcrumb{

@@ -44,6 +44,9 @@ func TestAPIContract(t *testing.T) {
 		_ func(context.Context, errsight.Breadcrumb)                     = errsight.AddBreadcrumb
 		_ func(context.Context)                                          = errsight.Recover
 		_ func(context.Context, func(context.Context))                   = errsight.Go
+		_ func(context.Context) (*errsight.Group, context.Context)       = errsight.NewGroup
+		_ func(func(context.Context) error)                              = (*errsight.Group)(nil).Go
+		_ func() error                                                   = (*errsight.Group)(nil).Wait
 	)
 	h := errsight.NewHub(nil, nil)
 	var (

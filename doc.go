@@ -75,12 +75,17 @@
 // # Delivery
 //
 // Events are sent in batches of [Options.BatchSize] every
-// [Options.FlushInterval], split to stay under the server's 512 KiB and 100
-// events per request. A 429 pauses sending for the server's Retry-After;
-// 5xx answers and network errors are retried with exponential backoff; an
-// event keeps its id across retries. [Client.Flush] waits for delivery,
-// [Client.Close] drains within [Options.ShutdownTimeout] and says what it
-// could not deliver.
+// [Options.FlushInterval], up to [Options.MaxConcurrentSends] requests at
+// once, split to stay under the server's 512 KiB and 100 events per request
+// and under the project's rate limit. A 429 pauses sending for the server's
+// Retry-After; 5xx answers and network errors are retried with exponential
+// backoff. Delivery is at-least-once: the server does not de-duplicate a
+// retry of a request it had in fact processed. [Client.Flush] waits for
+// delivery, bounded by its context; [Client.Close] drains within
+// [Options.ShutdownTimeout], whatever the worker is doing, and says what it
+// could not deliver as a [*DeliveryError] matching [ErrShutdownTimeout],
+// [ErrAPIKeyRejected] or [ErrDeliveryStuck]. A rejected API key is also
+// warned about once on stderr.
 //
 // # Panics and crashes
 //

@@ -62,3 +62,26 @@ func BenchmarkCaptureError(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFromContext is the hook's own cost on the capturing goroutine,
+// outside a span and inside one.
+func BenchmarkFromContext(b *testing.B) {
+	tp := sdktrace.NewTracerProvider()
+	defer func() { _ = tp.Shutdown(context.Background()) }()
+	h := NewHook(Options{})
+	info := errsight.CaptureInfo{ID: "id"}
+	plain := errsight.ContextWithHub(context.Background(), errsight.NewHub(nil, nil))
+	inSpan, span := tp.Tracer("bench").Start(plain, "op")
+	defer span.End()
+	for _, bc := range []struct {
+		name string
+		ctx  context.Context
+	}{{"no span", plain}, {"in span", inSpan}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = h.FromContext(bc.ctx, info)
+			}
+		})
+	}
+}

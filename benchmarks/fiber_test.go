@@ -3,13 +3,10 @@ package benchmarks
 import (
 	"testing"
 
-	"github.com/getsentry/sentry-go"
 	sentryfiber "github.com/getsentry/sentry-go/fiber"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
-	"github.com/errsight/errsight-go"
-	"github.com/errsight/errsight-go/benchmarks/internal/fixture"
 	"github.com/errsight/errsight-go/errsightfiber"
 )
 
@@ -49,22 +46,10 @@ func BenchmarkFiberMiddleware(b *testing.B) {
 	}
 	b.Run("sdk=none", func(b *testing.B) { serve(b, nil) })
 	sdkRun(b, func(b *testing.B) {
-		hub := errsight.CurrentHub()
-		hub.BindClient(errsightClient(b, trDiscard, errsight.Options{}))
-		fixture.PopulateErrsight(hub.Scope())
-		b.Cleanup(func() {
-			hub.BindClient(nil)
-			hub.Scope().Clear()
-		})
+		bindErrsight(b)
 		serve(b, errsightfiber.New(errsightfiber.Options{}))
 	}, func(b *testing.B) {
-		hub := sentry.CurrentHub()
-		hub.BindClient(sentryClient(b, trDiscard, sentry.ClientOptions{}))
-		fixture.PopulateSentry(hub)
-		b.Cleanup(func() {
-			hub.BindClient(nil)
-			hub.Scope().Clear()
-		})
+		bindSentry(b)
 		serve(b, sentryfiber.New(sentryfiber.Options{}))
 	})
 }

@@ -8,7 +8,6 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/errsight/errsight-go"
-	"github.com/errsight/errsight-go/benchmarks/internal/fixture"
 	"github.com/errsight/errsight-go/errsightgrpc"
 )
 
@@ -42,22 +41,10 @@ func BenchmarkGRPCUnaryServer(b *testing.B) {
 		})
 	})
 	sdkRun(b, func(b *testing.B) {
-		hub := errsight.CurrentHub()
-		hub.BindClient(errsightClient(b, trDiscard, errsight.Options{}))
-		fixture.PopulateErrsight(hub.Scope())
-		b.Cleanup(func() {
-			hub.BindClient(nil)
-			hub.Scope().Clear()
-		})
+		bindErrsight(b)
 		serve(b, errsightgrpc.UnaryServerInterceptor(errsightgrpc.Options{}))
 	}, func(b *testing.B) {
-		hub := sentry.CurrentHub()
-		hub.BindClient(sentryClient(b, trDiscard, sentry.ClientOptions{}))
-		fixture.PopulateSentry(hub)
-		b.Cleanup(func() {
-			hub.BindClient(nil)
-			hub.Scope().Clear()
-		})
+		bindSentry(b)
 		serve(b, sentryUnaryServer)
 	})
 }

@@ -333,3 +333,30 @@ func TestDeliveryWithinTheProjectRateLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestDeliveryConcurrentSendsEndToEnd: MaxConcurrentSends requests go out
+// together to a server that holds them, and Close's deadline still ends
+// them all, accounting for every event.
+func TestDeliveryConcurrentSendsEndToEnd(t *testing.T) {
+	srv := newServer(t)
+	srv.SetFault(errsighttest.Fault{Hang: true})
+	c := serverClient(t, srv, Options{ShutdownTimeout: 200 * time.Millisecond, Timeout: time.Minute})
+	h := NewHub(c, nil)
+	for i := range 80 {
+		h.CaptureMessage(fmt.Sprint("event ", i), LevelError)
+	}
+	// Five requests held by the server at once: they were in flight together.
+	if _, err := srv.WaitForRequests(DefaultMaxConcurrentSends, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Close()
+	if !errors.Is(err, ErrShutdownTimeout) {
+		t.Fatalf("Close = %v, want ErrShutdownTimeout", err)
+	}
+	if n := len(srv.Requests()); n != DefaultMaxConcurrentSends {
+		t.Errorf("%d requests, want %d in flight and no more", n, DefaultMaxConcurrentSends)
+	}
+	if st := c.Stats(); st.Pending != 0 || st.Sent != 0 || st.Dropped.Closed != 80 {
+		t.Errorf("stats %+v, want all 80 given up at Close", st)
+	}
+}

@@ -122,7 +122,7 @@ func (h *Hub) capturePanic(ctx context.Context, r any, skip int) EventID {
 	if r == nil {
 		return ""
 	}
-	if isAbortHandler(r) {
+	if safe.IsAbortHandler(r) {
 		// net/http's sentinel for "abort this response quietly".
 		return ""
 	}

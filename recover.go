@@ -2,8 +2,6 @@ package errsight
 
 import (
 	"context"
-	"errors"
-	"net/http"
 
 	"github.com/errsight/errsight-go/internal/safe"
 )
@@ -94,20 +92,4 @@ func flushBounded(ctx context.Context, c *Client) bool {
 		return false
 	}
 	return true
-}
-
-// isAbortHandler reports whether r is (or wraps) http.ErrAbortHandler,
-// net/http's sentinel for "abort this response quietly". errors.Is calls
-// the value's own Unwrap and Is methods: one that panics means no.
-func isAbortHandler(r any) (abort bool) {
-	err, ok := r.(error)
-	if !ok {
-		return false
-	}
-	defer func() {
-		if recover() != nil {
-			abort = false
-		}
-	}()
-	return errors.Is(err, http.ErrAbortHandler)
 }

@@ -38,7 +38,7 @@ func Safe(ctx context.Context, f func(ctx context.Context) error) (err error) {
 		if r == nil {
 			return
 		}
-		if isAbortHandler(r) {
+		if safe.IsAbortHandler(r) {
 			panic(r)
 		}
 		err = &PanicError{Value: r, EventID: reportRecovered(ctx, r)}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/internal/safe"
 )
 
 // Middleware returns a middleware that gives every request its own hub and
@@ -142,7 +143,7 @@ func (rq *request) passPatternOut() {
 // panic except RecoverWith500 on an unwritten response.
 func (h *handler) panicked(rq *request, v any) {
 	rq.passPatternOut()
-	if isAbort(v) {
+	if safe.IsAbortHandler(v) {
 		panic(v)
 	}
 	h.lateRoute(rq)

@@ -2,11 +2,11 @@ package errsighthttp
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/internal/safe"
 )
 
 // Request is the errsight state of one incoming request: its own hub and
@@ -100,7 +100,7 @@ func (rq *Request) SetRoute(route string) {
 // way to abort a response quietly, never reported) and when nothing was
 // queued.
 func (rq *Request) ReportPanic(v any) errsight.EventID {
-	if !rq.reporting || isAbort(v) {
+	if !rq.reporting || safe.IsAbortHandler(v) {
 		return ""
 	}
 	id := rq.Hub.RecoverContext(rq.ctx, v)
@@ -143,24 +143,4 @@ func (rq *Request) ReportStatus(status int) errsight.EventID {
 		Message: msg,
 		Tags:    map[string]string{TagStatusCode: strconv.Itoa(status)},
 	})
-}
-
-// isAbort reports whether a panic value is net/http's "abort this response
-// quietly" (http.ErrAbortHandler, or an error wrapping it): not a crash,
-// never reported, and always re-panicked. A panicking Unwrap method counts
-// as "no".
-func isAbort(v any) (abort bool) {
-	if v == http.ErrAbortHandler {
-		return true
-	}
-	err, ok := v.(error)
-	if !ok {
-		return false
-	}
-	defer func() {
-		if recover() != nil {
-			abort = false
-		}
-	}()
-	return errors.Is(err, http.ErrAbortHandler)
 }

@@ -6,7 +6,9 @@
 package safe
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 
 	"github.com/errsight/errsight-go/internal/safeval"
@@ -70,4 +72,24 @@ func sprint(r any) (s string) {
 		return fmt.Sprint(safeval.Tree(r))
 	}
 	return fmt.Sprint(r)
+}
+
+// IsAbortHandler reports whether a panic value is (or wraps)
+// http.ErrAbortHandler, net/http's sentinel for "abort this response
+// quietly": never reported, always handed on. errors.Is calls the value's
+// own Unwrap and Is methods: one that panics means no.
+func IsAbortHandler(v any) (abort bool) {
+	if v == http.ErrAbortHandler {
+		return true
+	}
+	err, ok := v.(error)
+	if !ok {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			abort = false
+		}
+	}()
+	return errors.Is(err, http.ErrAbortHandler)
 }

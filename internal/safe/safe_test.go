@@ -3,6 +3,7 @@ package safe
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -66,6 +67,34 @@ func TestPanicText(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, PanicText(tt.value))
+		})
+	}
+}
+
+// panickingUnwrap is an error whose Unwrap panics.
+type panickingUnwrap struct{}
+
+func (panickingUnwrap) Error() string { return "x" }
+func (panickingUnwrap) Unwrap() error { panic("unwrap") }
+
+func TestIsAbortHandler(t *testing.T) {
+	tests := []struct {
+		name string
+		v    any
+		want bool
+	}{
+		{"the sentinel", http.ErrAbortHandler, true},
+		{"wrapped", fmt.Errorf("serving: %w", http.ErrAbortHandler), true},
+		{"another error", errors.New("boom"), false},
+		{"a string", "boom", false},
+		{"nil", nil, false},
+		{"a panicking Unwrap", panickingUnwrap{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := IsAbortHandler(tt.v); got != tt.want {
+				t.Errorf("IsAbortHandler(%v) = %v, want %v", tt.v, got, tt.want)
+			}
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package errsightfiber_test
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -32,16 +31,6 @@ func newSink(t testing.TB) *sink {
 func (s *sink) events(t testing.TB) []errsighttest.Event {
 	t.Helper()
 	return s.Events(t)
-}
-
-// bodies returns every request body the ErrSight server received.
-func (s *sink) bodies() []byte {
-	var all bytes.Buffer
-	for _, r := range s.Server.Requests() {
-		all.Write(r.Body)
-		all.WriteByte('\n')
-	}
-	return all.Bytes()
 }
 
 // newApp returns an app whose first layer gives requests the sink's hub (as

@@ -212,7 +212,7 @@ func TestSecretsNeverSent(t *testing.T) {
 
 			evs := s.events(t)
 			require.Len(t, evs, 1)
-			body := string(s.bodies())
+			body := s.Bodies()
 			assert.False(t, strings.Contains(body, "SECRET"), "a secret was sent")
 			rd, _ := evs[0].Metadata["request"].(map[string]any)
 			require.NotNil(t, rd)

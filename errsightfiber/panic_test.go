@@ -68,7 +68,7 @@ func TestPanicReportedOnce(t *testing.T) {
 			assert.Equal(t, "u7", ev.User.ID)
 			assert.Equal(t, "GET /orders/:id", ev.Tags["route"])
 			require.Contains(t, ev.Metadata, "request")
-			assert.False(t, strings.Contains(string(s.bodies()), "SECRET"), "a secret was sent")
+			assert.False(t, strings.Contains(s.Bodies(), "SECRET"), "a secret was sent")
 			if tt.wantLevel == "fatal" {
 				frames := ev.ExceptionFrames()
 				require.NotEmpty(t, frames)

@@ -1,7 +1,6 @@
 package errsightgrpc_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -34,15 +33,6 @@ func newSink(t testing.TB) *sink {
 	t.Helper()
 	base := sinktest.New(t)
 	return &sink{Sink: base, hub: errsight.NewHub(base.Client, nil)}
-}
-
-func (s *sink) bodies() []byte {
-	var all bytes.Buffer
-	for _, r := range s.Server.Requests() {
-		all.Write(r.Body)
-		all.WriteByte('\n')
-	}
-	return all.Bytes()
 }
 
 // withHub returns the interceptors that put the sink's hub in every

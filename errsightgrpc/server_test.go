@@ -233,7 +233,7 @@ func TestMetadataAllowListed(t *testing.T) {
 
 	evs := events(t, s)
 	require.Len(t, evs, 1)
-	assert.False(t, strings.Contains(string(s.bodies()), "SECRET"), "a secret was sent")
+	assert.False(t, strings.Contains(s.Bodies(), "SECRET"), "a secret was sent")
 	md := evs[0].Metadata["request"].(map[string]any)["metadata"].(map[string]any)
 	assert.Equal(t, "acme", md["x-tenant"])
 	assert.Equal(t, "[Filtered]", md["x-api-key"])

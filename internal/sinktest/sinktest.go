@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,3 +131,14 @@ type nopWriter struct{ h http.Header }
 func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *nopWriter) WriteHeader(int)             {}
+
+// Bodies returns every request body the server received, one per line:
+// what a test searches for secrets that must never be sent.
+func (s *Sink) Bodies() string {
+	var all strings.Builder
+	for _, r := range s.Server.Requests() {
+		all.Write(r.Body)
+		all.WriteByte('\n')
+	}
+	return all.String()
+}

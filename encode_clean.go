@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -47,10 +48,10 @@ func objectKeys[V any](m map[string]V, maxChars, maxKeys int, reserved ...string
 		if maxChars > 0 {
 			out = truncate(out, maxChars)
 		}
-		changed = changed || out != k
+		changed = changed || out != k || slices.Contains(reserved, out)
 		keys = append(keys, objectKey{raw: k, out: out})
 	}
-	if changed || len(reserved) > 0 {
+	if changed {
 		keys = distinctKeys(keys, reserved)
 	}
 	return keys[:min(len(keys), maxKeys)]

@@ -130,3 +130,24 @@ func TestShrinkKeepsWhatFits(t *testing.T) {
 	assert.NotEmpty(t, got.Meta[keyExceptionFrames])
 	assert.Contains(t, string(sent), `"context_line"`, "source context survives a value cut")
 }
+
+// TestEventIDSurvivesLargeMaps: the id a capture returns is sent where the
+// server keeps it (the server replaces ingestion_id), however many tags and
+// metadata keys the user sets, and a user's key of the same name does not
+// replace it.
+func TestEventIDSurvivesLargeMaps(t *testing.T) {
+	ev := goldenEvent()
+	for i := range 70 {
+		ev.Tags[fmt.Sprintf("t%02d", i)] = "v"
+		ev.Metadata[fmt.Sprintf("m%02d", i)] = i
+	}
+	ev.Tags[keyEventID] = "forged"
+	ev.Metadata[keyEventID] = "forged"
+	sent := errsighttest.Event{Raw: appendEvent(nil, ev, shrinkNone), Received: ev.Timestamp}
+	assert.Empty(t, sent.Problems())
+	st := sent.Stored()
+	assert.Equal(t, string(ev.ID), st.Tags[keyEventID])
+	assert.Equal(t, string(ev.ID), st.Metadata[keyEventID])
+	assert.Equal(t, maxTags, len(st.TagKeys))
+	assert.Equal(t, maxMetadataKeys, len(st.MetadataKeys))
+}

@@ -98,12 +98,7 @@ func (h *Hub) captureEvent(ctx context.Context, ev *Event, skip int) EventID {
 	if !c.Enabled() || ev == nil {
 		return ""
 	}
-	if ev.Level == 0 {
-		ev.Level = LevelInfo
-		if ev.Exception != nil {
-			ev.Level = LevelError
-		}
-	}
+	ev.Level = defaultLevel(ev)
 	if ev.Level < c.opts.MinLevel {
 		c.skipBelowMinLevel(ev.Level)
 		return ""
@@ -178,6 +173,18 @@ func (h *Hub) finish(ctx context.Context, c *Client, r *capture) EventID {
 		}
 	}
 	return c.enqueue(r)
+}
+
+// defaultLevel is the level of a hand-built event: its own, else
+// LevelError with exception data and LevelInfo without.
+func defaultLevel(ev *Event) Level {
+	switch {
+	case ev.Level != 0:
+		return ev.Level
+	case ev.Exception != nil:
+		return LevelError
+	}
+	return LevelInfo
 }
 
 // callers records the stack into an array on the goroutine's own stack,

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/errsight/errsight-go/batcher"
 	"github.com/errsight/errsight-go/internal/safe"
@@ -34,6 +35,9 @@ type Client struct {
 	contexts map[string]string
 
 	beforeSendDropped atomic.Uint64
+	// spikeDropped counts the spike guard's drops: the batcher counts them
+	// together with BeforeSend's (both are Encode's drops on purpose).
+	spikeDropped      atomic.Uint64
 	beforeSendPanics  atomic.Uint64
 	belowMinLevel     atomic.Uint64 // counted only under Debug, for its line
 	keyReported       atomic.Uint64 // key-rejected drops already reported by Flush
@@ -226,24 +230,21 @@ func (c *Client) Close() error {
 	return c.closeErr
 }
 
-// enqueue hands a capture to the worker, after BeforeSend when there is one.
+// enqueue hands a capture to the worker. BeforeSend runs there too, with
+// the event built: the capturing goroutine never symbolises, reads a file
+// or runs the hook, whatever the options.
 func (c *Client) enqueue(r *capture) EventID {
-	if c.opts.BeforeSend != nil {
-		ev := r.event()
-		ev.build(c)
-		if ev = c.beforeSend(ev); ev == nil {
-			return ""
-		}
-		r.ev, r.id = ev, ev.ID
-	}
 	if !c.queue.Enqueue(r) {
 		return ""
 	}
 	return r.id
 }
 
-// beforeSend runs the user's hook, containing a panic: fail-closed drops the
-// event, fail-open sends the original.
+// beforeSend runs the user's hook on the worker, containing a panic:
+// fail-closed drops the event, fail-open sends the original. The hook gets
+// an event whose maps and slices are its own (see Event.isolate), and an
+// event it returns in place of ev is completed like one given to
+// CaptureEvent.
 func (c *Client) beforeSend(ev *Event) (out *Event) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -259,16 +260,32 @@ func (c *Client) beforeSend(ev *Event) (out *Event) {
 		}
 	}()
 	id := ev.ID
+	ev.isolate()
 	out = c.opts.BeforeSend(ev)
 	if out == nil {
 		c.beforeSendDropped.Add(1)
 		c.log.printf("event %s dropped by BeforeSend", id)
 		return nil
 	}
-	// The hook may return a different event: make sure it is complete.
-	if out.ID == "" {
-		out.ID = id
+	if out != ev {
+		c.completeReplacement(out, id)
 	}
-	out.built = true
 	return out
+}
+
+// completeReplacement gives an event BeforeSend returned in place of the
+// original the defaults CaptureEvent gives (the original's id, so that the
+// id the capture returned is the one sent): without them it went out with
+// a zero timestamp and no environment. The capture's scope is not merged
+// in: the hook chose what the replacement holds.
+func (c *Client) completeReplacement(ev *Event, id EventID) {
+	if ev.ID == "" {
+		ev.ID = id
+	}
+	if ev.Timestamp.IsZero() {
+		ev.Timestamp = time.Now()
+	}
+	ev.Level = defaultLevel(ev)
+	ev.scope, ev.hooked = nil, nil
+	ev.build(c) // environment, release, contexts, exception data
 }

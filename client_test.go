@@ -91,8 +91,10 @@ func TestBeforeSend(t *testing.T) {
 			if tt.wantSent != (len(events) == 1) {
 				t.Fatalf("sent %d events, want sent=%v", len(events), tt.wantSent)
 			}
-			if tt.wantSent != (id != "") {
-				t.Errorf("returned id %q, want sent=%v", id, tt.wantSent)
+			// BeforeSend runs on the worker: the capture returns the id
+			// it queued, whatever the hook decides later.
+			if id == "" {
+				t.Error("no id returned for a queued event")
 			}
 			if got := c.Stats().Dropped.BeforeSend; got != tt.wantDrops {
 				t.Errorf("Stats().Dropped.BeforeSend = %d, want %d", got, tt.wantDrops)

@@ -61,8 +61,8 @@
 // # Filtering and scrubbing
 //
 // [Options.MinLevel] drops events below it before anything is built.
-// [Options.BeforeSend] sees each event fully built, on the capturing
-// goroutine, and may change or drop it:
+// [Options.BeforeSend] sees each event fully built, on the client's worker
+// goroutine (never the capturing one), and may change or drop it:
 //
 //	BeforeSend: func(ev *errsight.Event) *errsight.Event {
 //		delete(ev.Metadata, "credit_card")

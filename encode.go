@@ -77,10 +77,18 @@ func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
 		// A ContextHook may set the fingerprint: such an event is built
 		// first, so the key is always the one the server will compute.
 		now := time.Now()
-		if ev.hooked != nil {
+		if ev.hooked != nil || c.opts.BeforeSend != nil {
 			ev.build(c)
 		}
+		if c.opts.BeforeSend != nil {
+			// Before the spike guard, which must group the event as sent.
+			if ev = c.beforeSend(ev); ev == nil {
+				return nil, nil // dropped on purpose: counted under BeforeSend
+			}
+			r.ev = ev
+		}
 		if c.spike != nil && c.spike.suppress(ev, c.groupKey(ev), now) {
+			c.spikeDropped.Add(1)
 			return nil, nil // dropped on purpose: counted as suppressed
 		}
 		ev.build(c)

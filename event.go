@@ -48,7 +48,12 @@ type Exception struct {
 }
 
 // Event is one report. BeforeSend receives it fully built and may change any
-// exported field; deleting from Tags or Metadata scrubs what is sent.
+// exported field; deleting from Tags or Metadata scrubs what is sent. The
+// maps and slices of the event BeforeSend receives are its own: tags,
+// metadata (the maps and slices nested in its values too, except behind a
+// pointer), user, breadcrumbs and their Data, fingerprint, exception data.
+// Editing them never changes the scope or another event, even while other
+// goroutines capture.
 //
 // An Event handed to [CaptureEvent] or returned by BeforeSend belongs to the
 // SDK from then on: don't modify or reuse it.
@@ -78,8 +83,7 @@ type Event struct {
 	Contexts map[string]string
 
 	// What the capture recorded (the error, its stack, the scope snapshot);
-	// build turns it into the exported fields, on the worker unless
-	// BeforeSend needs them sooner.
+	// build turns it into the exported fields, on the worker.
 	err   error
 	pcs   []uintptr
 	scope *scopeData
@@ -116,8 +120,8 @@ func newEventID() EventID {
 }
 
 // build merges the scope snapshot into the event and symbolises its stack.
-// It runs once: on the capturing goroutine when BeforeSend is set, else on
-// the worker.
+// It runs once, on the worker (never on the capturing goroutine: it reads
+// source files).
 func (ev *Event) build(c *Client) {
 	if ev.built {
 		return

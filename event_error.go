@@ -10,7 +10,7 @@ import "github.com/errsight/errsight-go/internal/safe"
 // its cause chain and its frames. The frames come from err's origin stack
 // when it carries one (github.com/pkg/errors, go-errors...), else from the
 // stack set by [Event.SetStack]. The work is done when the event is built
-// (on the client's worker, or before BeforeSend), so err must not be
+// (on the client's worker, before BeforeSend), so err must not be
 // modified after the event is captured. SetError does not change
 // ev.Message; a nil err (or a nil pointer in an error interface) detaches
 // any error set before.

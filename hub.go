@@ -72,7 +72,8 @@ func (h *Hub) AddBreadcrumb(b Breadcrumb) {
 
 // CaptureError reports err at LevelError. It returns the event's id, or ""
 // when nothing was queued (disabled client, nil error, below MinLevel,
-// dropped by BeforeSend, queue full).
+// queue full). BeforeSend runs later, on the worker: an event it drops has
+// an id too.
 func (h *Hub) CaptureError(err error) EventID {
 	return h.captureError(noContext, err, LevelError, 1)
 }

@@ -105,10 +105,16 @@ type Options struct {
 	Debug       bool
 	DebugWriter io.Writer
 
-	// BeforeSend runs on the capturing goroutine just before an event is
-	// queued. It may change the event (scrub tags, metadata, user...) and
-	// returns it, or nil to drop it. It sees the event fully built, stack
-	// frames included.
+	// BeforeSend runs on the client's worker goroutine, one event at a
+	// time, after the event is built (scope merged, stack frames and source
+	// context included) and before it is encoded: never on the capturing
+	// goroutine, so a capture costs the same with or without it. It may
+	// change any exported field (the event's maps and slices are its own
+	// copies) and returns the event, a replacement (completed with the
+	// defaults CaptureEvent gives: id, timestamp, level, environment,
+	// release), or nil to drop it. The capture has already returned the
+	// event's id by then. It should not block: while it runs nothing is
+	// delivered, and Close waits for it up to ShutdownTimeout.
 	BeforeSend func(*Event) *Event
 	// BeforeSendFailOpen sends the unmodified event when BeforeSend panics.
 	// By default such an event is dropped (fail-closed): BeforeSend is the

@@ -63,7 +63,7 @@ func (c *Client) Stats() Stats {
 			APIKey:      bs.Dropped[batcher.DropUnauthorized],
 			TooLarge:    bs.Dropped[batcher.DropTooLarge],
 			Closed:      bs.Dropped[batcher.DropClosed],
-			Suppressed:  bs.Dropped[batcher.DropSuppressed],
+			Suppressed:  c.spikeDropped.Load(),
 			Encode:      bs.Dropped[batcher.DropEncode],
 		},
 	}

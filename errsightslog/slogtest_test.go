@@ -2,6 +2,7 @@ package errsightslog_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
@@ -64,8 +65,9 @@ func TestSlogtestBreadcrumbs(t *testing.T) {
 }
 
 func TestSlogtestEvents(t *testing.T) {
-	// BeforeSend sees each event fully built (scope merged) on the logging
-	// goroutine; dropping it keeps the test off the network.
+	// BeforeSend sees each event fully built (scope merged) on the client's
+	// worker, which Flush waits for; dropping it keeps the test off the
+	// network.
 	var mu sync.Mutex
 	var last *errsight.Event
 	client, err := errsight.NewClient(errsight.Options{
@@ -93,6 +95,9 @@ func TestSlogtestEvents(t *testing.T) {
 			Hub:        errsight.NewHub(client, nil),
 		})
 	}, func(t *testing.T) map[string]any {
+		if err := client.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		mu.Lock()
 		ev := last
 		mu.Unlock()

@@ -37,10 +37,10 @@ type Client struct {
 	beforeSendDropped atomic.Uint64
 	// spikeDropped counts the spike guard's drops: the batcher counts them
 	// together with BeforeSend's (both are Encode's drops on purpose).
-	spikeDropped      atomic.Uint64
-	beforeSendPanics  atomic.Uint64
-	belowMinLevel     atomic.Uint64 // counted only under Debug, for its line
-	keyReported       atomic.Uint64 // key-rejected drops already reported by Flush
+	spikeDropped     atomic.Uint64
+	beforeSendPanics atomic.Uint64
+	belowMinLevel    atomic.Uint64 // counted only under Debug, for its line
+	keyReported      atomic.Uint64 // key-rejected drops already reported by Flush
 
 	// replacedBy is the client a later Init bound to the global hub in this
 	// one's place. Hubs forked before that Init (a long-lived job, an

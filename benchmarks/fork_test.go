@@ -43,9 +43,7 @@ func BenchmarkForkAndTag(b *testing.B) {
 		b.ReportAllocs()
 		stop := cpuPerOp(b)
 		for b.Loop() {
-			rctx := errsight.WithScope(ctx)
-			errsight.ConfigureScope(rctx, func(s *errsight.Scope) { s.SetTag("route", "/cart") })
-			sinkCtx = rctx
+			sinkCtx = errsightForkAndTag(ctx)
 		}
 		stop()
 	}, func(b *testing.B) {
@@ -53,10 +51,22 @@ func BenchmarkForkAndTag(b *testing.B) {
 		b.ReportAllocs()
 		stop := cpuPerOp(b)
 		for b.Loop() {
-			h := sentry.GetHubFromContext(ctx).Clone()
-			h.ConfigureScope(func(s *sentry.Scope) { s.SetTag("route", "/cart") })
-			sinkCtx = sentry.SetHubOnContext(ctx, h)
+			sinkCtx = sentryForkAndTag(ctx)
 		}
 		stop()
 	})
+}
+
+// errsightForkAndTag forks the hub in ctx for a request and sets one tag.
+func errsightForkAndTag(ctx context.Context) context.Context {
+	rctx := errsight.WithScope(ctx)
+	errsight.ConfigureScope(rctx, func(s *errsight.Scope) { s.SetTag("route", "/cart") })
+	return rctx
+}
+
+// sentryForkAndTag is errsightForkAndTag for sentry-go.
+func sentryForkAndTag(ctx context.Context) context.Context {
+	h := sentry.GetHubFromContext(ctx).Clone()
+	h.ConfigureScope(func(s *sentry.Scope) { s.SetTag("route", "/cart") })
+	return sentry.SetHubOnContext(ctx, h)
 }

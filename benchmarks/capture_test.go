@@ -9,9 +9,17 @@ import (
 	"github.com/errsight/errsight-go/benchmarks/internal/fixture"
 )
 
+// captureOptions are errsight's options in the capture benchmarks: spike
+// protection off, so that its worker builds and encodes every event, as
+// sentry-go's does (errsight's default would collapse the identical events
+// past 60 a minute into a count).
+var captureOptions = errsight.Options{SpikeLimit: -1}
+
 // BenchmarkCaptureDisabled is CaptureError on a hub whose client is
-// disabled (errsight: no API key; sentry-go: empty DSN), with a populated
-// scope.
+// disabled (errsight: no API key; sentry-go: empty DSN, which still builds
+// the event before its transport drops it), with a populated scope.
+// sdk=sentry-noclient is sentry-go's like for like: a hub without a client,
+// which does nothing.
 func BenchmarkCaptureDisabled(b *testing.B) {
 	err := fixture.Wrapped()
 	sdkRun(b, func(b *testing.B) {
@@ -40,6 +48,23 @@ func BenchmarkCaptureDisabled(b *testing.B) {
 		}
 		stop()
 	})
+	b.Run("sdk=sentry-noclient", func(b *testing.B) {
+		h := sentryNoClientHub()
+		b.ReportAllocs()
+		stop := cpuPerOp(b)
+		for b.Loop() {
+			h.CaptureException(err)
+		}
+		stop()
+	})
+}
+
+// sentryNoClientHub is a sentry-go hub without a client (what
+// sentry.CurrentHub is before sentry.Init), with the common scope content.
+func sentryNoClientHub() *sentry.Hub {
+	h := sentry.NewHub(nil, sentry.NewScope())
+	fixture.PopulateSentry(h)
+	return h
 }
 
 // BenchmarkCaptureDisabledCtx is the same through the hub of a
@@ -68,6 +93,15 @@ func BenchmarkCaptureDisabledCtx(b *testing.B) {
 		}
 		stop()
 	})
+	b.Run("sdk=sentry-noclient", func(b *testing.B) {
+		ctx := sentry.SetHubOnContext(background, sentryNoClientHub())
+		b.ReportAllocs()
+		stop := cpuPerOp(b)
+		for b.Loop() {
+			sentry.GetHubFromContext(ctx).CaptureException(err)
+		}
+		stop()
+	})
 }
 
 // BenchmarkCaptureMessage is CaptureMessage on a populated hub.
@@ -75,7 +109,7 @@ func BenchmarkCaptureMessage(b *testing.B) {
 	for _, tr := range []string{trDiscard, trHTTP} {
 		b.Run("tr="+tr, func(b *testing.B) {
 			sdkRun(b, func(b *testing.B) {
-				h := errsightHub(errsightClient(b, tr, errsight.Options{}))
+				h := errsightHub(errsightClient(b, tr, captureOptions))
 				b.ReportAllocs()
 				withStack(shallowStack, func() {
 					stop := cpuPerOp(b)
@@ -122,7 +156,7 @@ func BenchmarkCaptureError(b *testing.B) {
 			for _, tr := range []string{trDiscard, trHTTP} {
 				b.Run("tr="+tr, func(b *testing.B) {
 					sdkRun(b, func(b *testing.B) {
-						h := errsightHub(errsightClient(b, tr, errsight.Options{}))
+						h := errsightHub(errsightClient(b, tr, captureOptions))
 						b.ReportAllocs()
 						withStack(shape.depth, func() {
 							err := shape.err() // a pkg/errors stack starts here
@@ -158,7 +192,7 @@ func BenchmarkCaptureErrorParallel(b *testing.B) {
 	for _, tr := range []string{trDiscard, trHTTP} {
 		b.Run("tr="+tr, func(b *testing.B) {
 			sdkRun(b, func(b *testing.B) {
-				ctx := errsight.ContextWithHub(background, errsightHub(errsightClient(b, tr, errsight.Options{})))
+				ctx := errsight.ContextWithHub(background, errsightHub(errsightClient(b, tr, captureOptions)))
 				b.ReportAllocs()
 				stop := cpuPerOp(b)
 				b.RunParallel(func(pb *testing.PB) {

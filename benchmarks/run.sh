@@ -1,38 +1,35 @@
 #!/usr/bin/env bash
-# Reproduces every number in benchmarks/README.md, writing the raw results
-# and the tables into benchmarks/results/:
+# Reproduces every number in benchmarks/README.md and BENCHMARKS.md,
+# writing the raw results and the tables into benchmarks/results/:
 #
 #   machine.txt     the machine, Go version, date, load before and after
+#   targets.txt     BenchmarkTargets: issue 16's targets, each a ratio of two
+#                   measurements alternated in this run, PASS or FAIL
 #   bench.txt       errsight-go and sentry-go side by side (go test -bench)
 #   benchstat.txt   benchstat -col /sdk of bench.txt
-#   root.txt        the root package's caller-only benchmarks
-#   root-benchstat.txt
 #   e2e.jsonl       one line per end-to-end run (cmd/e2e)
-#   summary.md      README.md's tables (cmd/report)
+#   summary.md      README.md's tables (cmd/report), the targets first
 #
-# Usage: bash benchmarks/run.sh            (about 10 minutes on 2 cores)
-# Environment: COUNT (runs per benchmark, default 6), BENCHTIME (default
-# 0.5s), E2E_EVENTS (default 20000), E2E_REPEAT (runs against the fast
-# server, default 5), NICE_ROOT (default -15), SKIP_E2E=1, SKIP_BENCH=1.
+# Usage: bash benchmarks/run.sh            (about 5 minutes on 2 cores)
+# Environment: COUNT (passes over the side-by-side benchmarks, default 3),
+# BENCHTIME (default 0.2s), E2E_EVENTS (default 20000), E2E_REPEAT (runs
+# against the fast server, default 3), SKIP_TARGETS=1, SKIP_BENCH=1,
+# SKIP_E2E=1.
 #
-# Benchmarks are only as good as the machine is quiet: the load average is
-# recorded before and after, and the summary's confidence intervals show
-# the spread.
+# The targets are ratios of two measurements taken seconds apart in one
+# process, the caller-side ones in CPU time of the calling thread: they hold
+# on a loaded machine. The side-by-side wall times do not: read their
+# cpu-ns/op, and the load average recorded before and after.
 set -euo pipefail
 cd "$(dirname "$0")"
 export PATH="$PATH:/usr/local/go/bin"
 # Neither SDK may pick up a real key or DSN.
 unset ERRSIGHT_API_KEY ERRSIGHT_HOST ERRSIGHT_DEBUG SENTRY_DSN || true
 
-COUNT=${COUNT:-6}
-# The root package's benchmarks decide errsight-go's targets, in absolute
-# nanoseconds: on a shared machine they run at a higher priority (about 10 s
-# a pass), so that other processes inflate them less. Needs root; NICE_ROOT=0
-# turns it off.
-NICE_ROOT=${NICE_ROOT:--15}
-BENCHTIME=${BENCHTIME:-0.5s}
+COUNT=${COUNT:-3}
+BENCHTIME=${BENCHTIME:-0.2s}
 E2E_EVENTS=${E2E_EVENTS:-20000}
-E2E_REPEAT=${E2E_REPEAT:-5}
+E2E_REPEAT=${E2E_REPEAT:-3}
 out=results
 mkdir -p "$out"
 
@@ -46,7 +43,6 @@ machine() {
   echo "sentry-go: $(go list -m -f '{{.Version}}' github.com/getsentry/sentry-go)"
   echo "errsight-go: $(git -C .. rev-parse --short HEAD 2>/dev/null || echo unknown) (working tree)"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "root benchmarks at nice: $NICE_ROOT"
 }
 machine > "$out/machine.txt"
 cat "$out/machine.txt"
@@ -54,28 +50,29 @@ cat "$out/machine.txt"
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 
+go test -c -o "$bin/benchmarks.test" .
+
+if [ -z "${SKIP_TARGETS:-}" ]; then
+  echo "== targets (about a minute)"
+  "$bin/benchmarks.test" -test.run '^$' -test.bench '^BenchmarkTargets$' -test.benchtime 1x \
+    -test.timeout 30m | tee "$out/targets.txt"
+fi
+
 if [ -z "${SKIP_BENCH:-}" ]; then
-  # Each pass runs every benchmark once, so that the errsight and the
-  # sentry-go run of a benchmark are minutes apart at most, never one
-  # SDK's six runs and then the other's: whatever else the machine does
-  # falls on both alike.
-  go test -c -o "$bin/benchmarks.test" .
-  (cd .. && go test -c -o "$bin/root.test" .)
+  # Each pass runs every benchmark once, so that the errsight-go and the
+  # sentry-go run of a benchmark are seconds apart, never one SDK's runs
+  # and then the other's: whatever else the machine does falls on both.
+  # The integrations' benchmarks (routers, fiber, gRPC, loggers) have their
+  # own commands in README.md.
   : > "$out/bench.txt"
-  : > "$out/root.txt"
   for pass in $(seq "$COUNT"); do
     echo "== pass $pass of $COUNT: errsight-go and sentry-go side by side (benchtime $BENCHTIME)"
-    "$bin/benchmarks.test" -test.run '^$' -test.bench . -test.benchmem -test.count 1 \
-      -test.benchtime "$BENCHTIME" -test.timeout 30m | tee -a "$out/bench.txt"
-    echo "== pass $pass of $COUNT: the root package's caller-side benchmarks (discarding queue, nice $NICE_ROOT)"
-    (cd .. && nice -n "$NICE_ROOT" "$bin/root.test" -test.run '^$' -test.bench . -test.benchmem -test.count 1 \
-      -test.benchtime "$BENCHTIME" -test.timeout 30m) | tee -a "$out/root.txt"
+    "$bin/benchmarks.test" -test.run '^$' -test.bench '^Benchmark(Capture|Deliver|Fork|Slog|Machine)' \
+      -test.benchmem -test.count 1 -test.benchtime "$BENCHTIME" -test.timeout 30m | tee -a "$out/bench.txt"
   done
-
   # benchstat is pinned by this module's go.mod (a tool directive), so it
   # is fetched through the module proxy like any dependency.
   go tool benchstat -col /sdk "$out/bench.txt" > "$out/benchstat.txt"
-  go tool benchstat "$out/root.txt" > "$out/root-benchstat.txt"
 fi
 
 if [ -z "${SKIP_E2E:-}" ]; then
@@ -90,7 +87,7 @@ if [ -z "${SKIP_E2E:-}" ]; then
     for rep in $(seq "$reps"); do
       for run in "-sdk errsight" "-sdk errsight -batch 100" "-sdk sentry" "-sdk sentry-legacy"; do
         # shellcheck disable=SC2086
-        "$bin/e2e" $run -delay "$delay" -events "$E2E_EVENTS" -cap 20s | tee -a "$out/e2e.jsonl"
+        "$bin/e2e" $run -delay "$delay" -events "$E2E_EVENTS" -cap 10s | tee -a "$out/e2e.jsonl"
       done
     done
   done

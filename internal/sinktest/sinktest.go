@@ -1,7 +1,7 @@
 // Package sinktest gives the integration packages' tests what each of them
 // needs: an enabled client reporting to an in-process errsighttest server,
-// and a way to wait for what arrived. It is internal: users build the same
-// from errsighttest and errsight.NewClient in three lines.
+// and a way to wait for what arrived, on top of errsighttest/testhub (what
+// users get), plus the HTTP helpers the integrations share.
 package sinktest
 
 import (
@@ -13,10 +13,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighttest"
+	"github.com/errsight/errsight-go/errsighttest/testhub"
 )
 
 // Sink is an errsighttest server and a client reporting to it, both closed
@@ -24,39 +24,22 @@ import (
 type Sink struct {
 	Server *errsighttest.Server
 	Client *errsight.Client
+	rec    *testhub.Recorder
 }
 
-// New starts the server and the client. The client sends every level, has
-// no spike protection, and batches briefly: tests wait with Events, which
-// flushes.
+// New starts the server and the client, with testhub's test options: the
+// client sends every level, has no spike protection, and batches briefly;
+// tests wait with Events, which flushes.
 func New(t testing.TB) *Sink {
 	t.Helper()
-	srv := errsighttest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := errsight.NewClient(errsight.Options{
-		Host:          srv.URL,
-		APIKey:        srv.APIKey(),
-		MinLevel:      errsight.LevelDebug,
-		SpikeLimit:    -1,
-		FlushInterval: 10 * time.Millisecond,
-		BatchSize:     100,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return &Sink{Server: srv, Client: c}
+	_, rec := testhub.New(t)
+	return &Sink{Server: rec.Server, Client: rec.Client, rec: rec}
 }
 
 // Events flushes the client and returns what the server accepted.
 func (s *Sink) Events(t testing.TB) []errsighttest.Event {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := s.Client.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s.Server.Events()
+	return s.rec.Events(t)
 }
 
 // Context returns a context carrying a new hub of the sink's client, as a

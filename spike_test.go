@@ -176,3 +176,29 @@ func BenchmarkEncodeBuilt(b *testing.B) {
 		}
 	}
 }
+
+// fingerprintHook puts the capture context's tenant in the fingerprint.
+type fingerprintHook struct{}
+
+func (fingerprintHook) FromContext(ctx context.Context, _ CaptureInfo) any {
+	t, _ := ctx.Value(tenantKey{}).(*string)
+	return t
+}
+
+func (fingerprintHook) Enrich(ev *Event, v any) {
+	ev.Fingerprint = []string{"tenant", *v.(*string)}
+}
+
+// TestSpikeGuardHonoursHookFingerprints: a ContextHook that sets the
+// fingerprint decides the issue, so the guard keys on it too.
+func TestSpikeGuardHonoursHookFingerprints(t *testing.T) {
+	c, rec := newTestClient(t, Options{SpikeLimit: 1, ContextHooks: []ContextHook{fingerprintHook{}}})
+	hub := NewHub(c, nil)
+	for _, tenant := range []string{"acme", "acme", "globex"} {
+		ctx := context.WithValue(ContextWithHub(context.Background(), hub), tenantKey{}, &tenant)
+		CaptureError(ctx, errors.New("quota exceeded"))
+	}
+	events := flushed(t, c, rec)
+	require.Len(t, events, 2, "one per tenant")
+	assert.Equal(t, []any{"tenant", "globex"}, events[1]["fingerprint"])
+}

@@ -83,5 +83,9 @@ func (b Breadcrumb) normalised() Breadcrumb {
 	if b.Level == 0 {
 		b.Level = LevelInfo
 	}
+	// What the server never keeps is not kept here either: a scope holds
+	// up to 100 breadcrumbs, shared by every event queued from it.
+	b.Message = trimmed(b.Message, maxCrumbMessage)
+	b.Category = trimmed(b.Category, maxCrumbCategory)
 	return b
 }

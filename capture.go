@@ -34,6 +34,11 @@ type capture struct {
 	err   error
 	pcs   []uintptr
 	scope *scopeData
+	// errBytes is the length of err's text (see size); bytes is what the
+	// capture is charged in the queue's byte budget until the worker takes
+	// it.
+	errBytes int
+	bytes    int64
 	// hooked holds what the ContextHooks found in the capture's context,
 	// by hook index; nil (no allocation) when they found nothing.
 	hooked []any
@@ -69,7 +74,8 @@ func (h *Hub) captureError(ctx context.Context, err error, level Level, skip int
 		c.skipBelowMinLevel(level)
 		return ""
 	}
-	r := &capture{level: level, err: err, msg: stacktrace.ErrorMessage(err)}
+	msg := stacktrace.ErrorMessage(err)
+	r := &capture{level: level, err: err, msg: trimmed(msg, maxMessageChars), errBytes: len(msg)}
 	r.pcs = callers(skip + 1)
 	return h.finish(ctx, c, r)
 }
@@ -86,7 +92,7 @@ func (h *Hub) captureMessage(ctx context.Context, msg string, level Level, skip 
 		c.skipBelowMinLevel(level)
 		return ""
 	}
-	r := &capture{level: level, msg: msg}
+	r := &capture{level: level, msg: trimmed(msg, maxMessageChars)}
 	if c.opts.AttachStacktrace {
 		r.pcs = callers(skip + 1)
 	}
@@ -107,6 +113,7 @@ func (h *Hub) captureEvent(ctx context.Context, ev *Event, skip int) EventID {
 		// Only when the caller gave no stack of its own (SetStack, SetError).
 		ev.pcs = callers(skip + 1)
 	}
+	trimEvent(ev)
 	return h.finish(ctx, c, &capture{ev: ev})
 }
 
@@ -125,7 +132,7 @@ func (h *Hub) capturePanic(ctx context.Context, r any, skip int) EventID {
 	if !c.Enabled() {
 		return ""
 	}
-	ev := &Event{Level: LevelFatal, Message: "panic: " + safe.PanicText(r)}
+	ev := &Event{Level: LevelFatal, Message: trimmed("panic: "+safe.PanicText(r), maxMessageChars)}
 	if err, ok := r.(error); ok && !safe.IsNilError(err) {
 		ev.err = err
 	}

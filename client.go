@@ -38,6 +38,8 @@ type Client struct {
 	// spikeDropped counts the spike guard's drops: the batcher counts them
 	// together with BeforeSend's (both are Encode's drops on purpose).
 	spikeDropped     atomic.Uint64
+	queuedBytes      atomic.Int64  // the queued captures' charges (see reserve)
+	queueBytesFull   atomic.Uint64 // captures dropped over MaxQueueBytes
 	beforeSendPanics atomic.Uint64
 	belowMinLevel    atomic.Uint64 // counted only under Debug, for its line
 	keyReported      atomic.Uint64 // key-rejected drops already reported by Flush
@@ -234,7 +236,11 @@ func (c *Client) Close() error {
 // the event built: the capturing goroutine never symbolises, reads a file
 // or runs the hook, whatever the options.
 func (c *Client) enqueue(r *capture) EventID {
+	if !c.reserve(r) {
+		return ""
+	}
 	if !c.queue.Enqueue(r) {
+		c.release(r)
 		return ""
 	}
 	return r.id

@@ -70,6 +70,9 @@ func outsideServerWindow(ts, now time.Time) bool {
 // encode is the batcher's Encode. It runs on the worker goroutine only,
 // which owns c.spike and c.scratch.
 func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
+	if shrink == shrinkNone {
+		c.release(r) // out of the queue: its memory is the outbox's now
+	}
 	ev := r.event()
 	if shrink == shrinkNone {
 		// The guard decides on the group alone, before the event is built:

@@ -24,6 +24,7 @@ const (
 	DefaultBatchSize       = 10
 	DefaultFlushInterval   = 2 * time.Second
 	DefaultMaxQueueSize    = 1000
+	DefaultMaxQueueBytes   = 16 << 20
 	DefaultShutdownTimeout = 5 * time.Second
 	// DefaultMaxConcurrentSends keeps a slow server (200 ms a request) from
 	// capping delivery at one batch per round trip, without opening more
@@ -85,6 +86,11 @@ type Options struct {
 	// MaxQueueSize bounds the events waiting for delivery; when it is full,
 	// new events are dropped and counted (capture never waits). Default 1000.
 	MaxQueueSize int
+	// MaxQueueBytes bounds the memory the events waiting for delivery hold
+	// (an estimate: their messages, stacks, tags and metadata strings, not
+	// what they share with their scope). Beyond it new events are dropped
+	// and counted as queue-full, as beyond MaxQueueSize. Default 16 MiB.
+	MaxQueueBytes int
 	// ShutdownTimeout bounds how long Close drains the queue. Default 5s.
 	ShutdownTimeout time.Duration
 	// MaxConcurrentSends is how many requests may be in flight at once.
@@ -205,6 +211,7 @@ func (o Options) withDefaults() (Options, error) {
 		{"BatchSize", int64(o.BatchSize)},
 		{"FlushInterval", int64(o.FlushInterval)},
 		{"MaxQueueSize", int64(o.MaxQueueSize)},
+		{"MaxQueueBytes", int64(o.MaxQueueBytes)},
 		{"ShutdownTimeout", int64(o.ShutdownTimeout)},
 		{"MaxConcurrentSends", int64(o.MaxConcurrentSends)},
 	} {
@@ -220,6 +227,7 @@ func (o Options) withDefaults() (Options, error) {
 	o.BatchSize = min(orDefault(o.BatchSize, DefaultBatchSize), batcher.MaxBatchEvents)
 	o.FlushInterval = orDefault(o.FlushInterval, DefaultFlushInterval)
 	o.MaxQueueSize = orDefault(o.MaxQueueSize, DefaultMaxQueueSize)
+	o.MaxQueueBytes = orDefault(o.MaxQueueBytes, DefaultMaxQueueBytes)
 	o.ShutdownTimeout = orDefault(o.ShutdownTimeout, DefaultShutdownTimeout)
 	o.MaxConcurrentSends = min(orDefault(o.MaxConcurrentSends, DefaultMaxConcurrentSends), batcher.MaxMaxInFlight)
 	o.SpikeLimit = orDefault(o.SpikeLimit, DefaultSpikeLimit)

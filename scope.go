@@ -100,7 +100,7 @@ func (s *Scope) readLocked() *scopeData {
 // SetUser sets the user of every later event.
 func (s *Scope) SetUser(u User) {
 	s.mu.Lock()
-	s.writableLocked().user = u
+	s.writableLocked().user = trimUser(u)
 	s.mu.Unlock()
 }
 
@@ -108,14 +108,17 @@ func (s *Scope) SetUser(u User) {
 // per event, keys up to 60 and values up to 200 characters).
 func (s *Scope) SetTag(key, value string) {
 	s.mu.Lock()
-	s.ownTagsLocked(1)[key] = value
+	s.ownTagsLocked(1)[key] = trimmed(value, maxTagValueChars)
 	s.mu.Unlock()
 }
 
 // SetTags sets several tags at once; tags not in m are kept.
 func (s *Scope) SetTags(m map[string]string) {
 	s.mu.Lock()
-	maps.Copy(s.ownTagsLocked(len(m)), m)
+	tags := s.ownTagsLocked(len(m))
+	for k, v := range m {
+		tags[k] = trimmed(v, maxTagValueChars)
+	}
 	s.mu.Unlock()
 }
 
@@ -157,7 +160,7 @@ func (s *Scope) SetMetadata(key string, value any) {
 	if value == nil {
 		delete(d.metadata, key)
 	} else {
-		d.metadata[key] = value
+		d.metadata[key] = trimValue(value)
 	}
 	s.mu.Unlock()
 }

@@ -56,7 +56,7 @@ func (c *Client) Stats() Stats {
 		Pending:     bs.Pending,
 		PausedUntil: bs.PausedUntil,
 		Dropped: DroppedStats{
-			QueueFull:   bs.Dropped[batcher.DropQueueFull],
+			QueueFull:   bs.Dropped[batcher.DropQueueFull] + c.queueBytesFull.Load(),
 			BeforeSend:  c.beforeSendDropped.Load(),
 			RateLimited: bs.Dropped[batcher.DropRateLimited],
 			Rejected:    bs.Dropped[batcher.DropRejected],

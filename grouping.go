@@ -48,8 +48,9 @@ func groupParts(class string, f Frame, msg string) []string {
 
 // groupKey is the issue key the server will store for ev, computed as
 // cheaply as possible: for an event not yet built it works out only the
-// class and first in-app frame (symbolised without source context), the
-// same way build will. It runs on the worker.
+// class and first in-app frame (symbolised without source context, and
+// remembered by the spike guard), the same way build will. It runs on the
+// worker.
 func (c *Client) groupKey(ev *Event) string {
 	return grouping.Key(fingerprintParts(c.fingerprintBeforeBuild(ev)))
 }
@@ -82,7 +83,7 @@ func (c *Client) fingerprintBeforeBuild(ev *Event) []string {
 	if len(frames) > 0 {
 		f, _ = stacktrace.InAppFrame(frames)
 	} else if len(pcs) > 0 {
-		f, _ = c.sym.FirstInApp(pcs)
+		f = c.spike.firstInApp(c.sym, pcs)
 	}
 	return groupParts(class, f, ev.Message)
 }

@@ -29,8 +29,13 @@ func TestAllocationGuards(t *testing.T) {
 		{"disabled AddBreadcrumb", 0, func() { disabled.AddBreadcrumb(Breadcrumb{Message: "x"}) }},
 		{"AddBreadcrumb", 1, func() { h.AddBreadcrumb(Breadcrumb{Message: "x"}) }},
 		{"WithScope", 2, func() { _ = WithScope(ctx) }},
-		{"CaptureMessage", 3, func() { h.CaptureMessage("x", LevelError) }},
-		{"CaptureError", 5, func() { CaptureError(ctx, err) }},
+		// The tag waits in the fork's scope: no copy of the data or the map.
+		{"WithScope and one SetTag", 2, func() {
+			ConfigureScope(WithScope(ctx), func(s *Scope) { s.SetTag("route", "/cart") })
+		}},
+		// The record and its id are one allocation (the error adds its stack).
+		{"CaptureMessage", 1, func() { h.CaptureMessage("x", LevelError) }},
+		{"CaptureError", 2, func() { CaptureError(ctx, err) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,12 @@ import "time"
 // keeps the most recent ones.
 const maxBreadcrumbs = 50
 
+// crumbCompactAt is how many times maxBreadcrumbs a list grows to before it
+// is compacted: a compaction copies maxBreadcrumbs nodes, so at 4 it costs
+// a third of a node per push (at 2 it cost a whole node, the push itself
+// again), for at most 200 nodes (about 19 KB) per list.
+const crumbCompactAt = 4
+
 // Breadcrumb is one step that led to an event: a log line, an HTTP call, a
 // user action. Zero Level means LevelInfo, zero Timestamp means the time it
 // was added.
@@ -31,16 +37,17 @@ type crumbNode struct {
 	n    int
 }
 
-// push returns the list with b in front. Once the list holds twice the
-// maximum, the newest maxBreadcrumbs are copied into a fresh list so older
-// nodes can be collected: amortised O(1) per push, and memory stays bounded.
+// push returns the list with b in front. Once the list holds
+// crumbCompactAt times the maximum, the newest maxBreadcrumbs are copied into
+// a fresh list so older nodes can be collected: amortised O(1) per push, and
+// memory stays bounded.
 func (l *crumbNode) push(b Breadcrumb) *crumbNode {
 	n := 1
 	if l != nil {
 		n = l.n + 1
 	}
 	head := &crumbNode{b: b, next: l, n: n}
-	if n >= 2*maxBreadcrumbs {
+	if n >= crumbCompactAt*maxBreadcrumbs {
 		head = head.compact(maxBreadcrumbs)
 	}
 	return head

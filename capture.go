@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"runtime"
 	"time"
+	"unsafe"
 
 	"github.com/errsight/errsight-go/internal/safe"
 	"github.com/errsight/errsight-go/internal/traceback"
@@ -42,6 +43,9 @@ type capture struct {
 	// hooked holds what the ContextHooks found in the capture's context,
 	// by hook index; nil (no allocation) when they found nothing.
 	hooked []any
+	// idBytes holds the characters of id, so that the record and its id
+	// are one allocation. Written once, before id refers to it, never after.
+	idBytes [eventIDLen]byte
 }
 
 // event returns the capture's Event, making it from the record once.
@@ -172,7 +176,8 @@ func (h *Hub) finish(ctx context.Context, c *Client, r *capture) EventID {
 			ev.hooked = c.contextValues(ctx, CaptureInfo{ID: ev.ID, Level: ev.Level, Message: ev.Message, Err: ev.err})
 		}
 	} else {
-		r.id = newEventID()
+		putEventID(&r.idBytes)
+		r.id = EventID(unsafe.String(&r.idBytes[0], len(r.idBytes)))
 		r.ts = time.Now()
 		r.scope = h.scope.snapshot()
 		if ctx != nil && len(c.opts.ContextHooks) > 0 {

@@ -100,13 +100,24 @@ type Event struct {
 // key, without crypto/rand's syscall on the capture path. The text is
 // formatted by hand into one allocation: this runs on every capture.
 func newEventID() EventID {
+	var buf [eventIDLen]byte
+	putEventID(&buf)
+	return EventID(buf[:])
+}
+
+// eventIDLen is the length of an EventID: a UUID's 36 characters.
+const eventIDLen = 36
+
+// putEventID writes a new random version-4 UUID into buf. The random bits
+// come from math/rand/v2's runtime source, a per-thread ChaCha8 generator:
+// no lock and no system call per id.
+func putEventID(buf *[eventIDLen]byte) {
 	var u [16]byte
 	binary.LittleEndian.PutUint64(u[:8], rand.Uint64())
 	binary.LittleEndian.PutUint64(u[8:], rand.Uint64())
 	u[6] = (u[6] & 0x0f) | 0x40
 	u[8] = (u[8] & 0x3f) | 0x80
 	const hexDigits = "0123456789abcdef"
-	var buf [36]byte
 	j := 0
 	for i, c := range u {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
@@ -116,7 +127,6 @@ func newEventID() EventID {
 		buf[j], buf[j+1] = hexDigits[c>>4], hexDigits[c&0xf]
 		j += 2
 	}
-	return EventID(buf[:])
 }
 
 // build merges the scope snapshot into the event and symbolises its stack.

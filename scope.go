@@ -26,7 +26,20 @@ type Scope struct {
 	// own says which maps of *d this scope may write in place: a map is
 	// still shared with older copies of the struct until it is copied too.
 	own ownBits
+	// pending holds the first tags set while the tag map is shared, to be
+	// merged into the data on the next snapshot or other tag operation: a
+	// per-request fork followed by a SetTag or two then copies neither the
+	// data nor the tag map (the fork is one allocation, the tags none),
+	// and the copy is paid only by a request that captures.
+	pending  [pendingTags]tagKV
+	npending uint8
 }
+
+// pendingTags is how many SetTag calls a scope holds before merging them.
+const pendingTags = 2
+
+// tagKV is a tag set but not yet merged into the scope's data.
+type tagKV struct{ key, value string }
 
 // ownBits marks the maps of a scope's data that only this scope refers to.
 type ownBits uint8
@@ -69,6 +82,7 @@ func (s *Scope) cloneInto(c *Scope) {
 // empty, and marks it shared: it is never written again.
 func (s *Scope) snapshot() *scopeData {
 	s.mu.Lock()
+	s.mergePendingLocked(0)
 	d := s.d
 	s.shared = d != nil
 	s.mu.Unlock()
@@ -107,14 +121,45 @@ func (s *Scope) SetUser(u User) {
 // SetTag sets one tag. Tags are short indexed strings (the server keeps 30
 // per event, keys up to 60 and values up to 200 characters).
 func (s *Scope) SetTag(key, value string) {
+	value = trimmed(value, maxTagValueChars)
 	s.mu.Lock()
-	s.ownTagsLocked(1)[key] = trimmed(value, maxTagValueChars)
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	if d := s.d; d != nil && !s.shared && s.own&ownTags != 0 && d.tags != nil {
+		d.tags[key] = value // the map is this scope's alone
+		return
+	}
+	for i := range s.npending {
+		if s.pending[i].key == key {
+			s.pending[i].value = value
+			return
+		}
+	}
+	if int(s.npending) < len(s.pending) {
+		s.pending[s.npending] = tagKV{key, value}
+		s.npending++
+		return
+	}
+	s.mergePendingLocked(1)[key] = value
+}
+
+// mergePendingLocked merges the pending tags into the scope's own tag map
+// and returns that map, or returns nil when nothing is pending.
+func (s *Scope) mergePendingLocked(extra int) map[string]string {
+	if s.npending == 0 {
+		return nil
+	}
+	m := s.ownTagsLocked(int(s.npending) + extra)
+	for _, kv := range s.pending[:s.npending] {
+		m[kv.key] = kv.value
+	}
+	s.pending, s.npending = [pendingTags]tagKV{}, 0
+	return m
 }
 
 // SetTags sets several tags at once; tags not in m are kept.
 func (s *Scope) SetTags(m map[string]string) {
 	s.mu.Lock()
+	s.mergePendingLocked(len(m))
 	tags := s.ownTagsLocked(len(m))
 	for k, v := range m {
 		tags[k] = trimmed(v, maxTagValueChars)
@@ -125,6 +170,7 @@ func (s *Scope) SetTags(m map[string]string) {
 // RemoveTag removes one tag.
 func (s *Scope) RemoveTag(key string) {
 	s.mu.Lock()
+	s.mergePendingLocked(0)
 	if _, ok := s.readLocked().tags[key]; ok {
 		delete(s.ownTagsLocked(0), key)
 	}
@@ -201,6 +247,7 @@ func (s *Scope) ClearBreadcrumbs() {
 func (s *Scope) Clear() {
 	s.mu.Lock()
 	s.d, s.shared, s.own = nil, false, 0
+	s.pending, s.npending = [pendingTags]tagKV{}, 0
 	s.mu.Unlock()
 }
 
@@ -215,6 +262,7 @@ func (s *Scope) User() User {
 func (s *Scope) Tags() map[string]string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.mergePendingLocked(0)
 	return maps.Clone(s.readLocked().tags)
 }
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestScopeCopyOnWrite(t *testing.T) {
@@ -99,7 +101,7 @@ func TestBreadcrumbRingKeepsNewest(t *testing.T) {
 	if len(got) != maxBreadcrumbs || got[0] != "950" || got[49] != "999" {
 		t.Fatalf("breadcrumbs = %d, first %q last %q; want the newest 50", len(got), got[0], got[len(got)-1])
 	}
-	if n := s.d.crumbs.n; n >= 2*maxBreadcrumbs {
+	if n := s.d.crumbs.n; n >= crumbCompactAt*maxBreadcrumbs {
 		t.Errorf("list length %d: compaction did not bound memory", n)
 	}
 	crumb := s.Breadcrumbs()[0]
@@ -197,4 +199,55 @@ func messages(bs []Breadcrumb) []string {
 		out[i] = b.Message
 	}
 	return out
+}
+
+// TestPendingTags checks the tags a fork holds before merging them: they
+// are seen by Tags and by the next snapshot, reach neither the parent nor
+// an earlier snapshot, and mix with RemoveTag, SetTags and Clear.
+func TestPendingTags(t *testing.T) {
+	tests := []struct {
+		name string
+		do   func(s *Scope)
+		want map[string]string
+	}{
+		{"one tag", func(s *Scope) { s.SetTag("route", "/cart") }, map[string]string{"base": "1", "route": "/cart"}},
+		{"same key twice", func(s *Scope) { s.SetTag("k", "a"); s.SetTag("k", "b") }, map[string]string{"base": "1", "k": "b"}},
+		{"overrides the parent", func(s *Scope) { s.SetTag("base", "2") }, map[string]string{"base": "2"}},
+		{"more than pending holds", func(s *Scope) {
+			for i := range pendingTags + 2 {
+				s.SetTag(fmt.Sprint("k", i), fmt.Sprint(i))
+			}
+		}, map[string]string{"base": "1", "k0": "0", "k1": "1", "k2": "2", "k3": "3"}},
+		{"removed", func(s *Scope) { s.SetTag("k", "a"); s.RemoveTag("k") }, map[string]string{"base": "1"}},
+		{"then SetTags", func(s *Scope) { s.SetTag("k", "a"); s.SetTags(map[string]string{"k": "b", "j": "c"}) }, map[string]string{"base": "1", "k": "b", "j": "c"}},
+		{"cleared", func(s *Scope) { s.SetTag("k", "a"); s.Clear() }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			parent := NewScope()
+			parent.SetTag("base", "1")
+			_ = parent.snapshot() // the parent's map is shared from here
+			fork := parent.Clone()
+			before := fork.snapshot()
+			tt.do(fork)
+			assert.Equal(t, tt.want, nilIfEmpty(fork.Tags()))
+			assert.Equal(t, tt.want, nilIfEmpty(fork.snapshot().tagsOrNil()), "the next snapshot")
+			assert.Equal(t, map[string]string{"base": "1"}, parent.Tags(), "the parent")
+			assert.Equal(t, map[string]string{"base": "1"}, before.tags, "an earlier snapshot")
+		})
+	}
+}
+
+func nilIfEmpty(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+func (d *scopeData) tagsOrNil() map[string]string {
+	if d == nil {
+		return nil
+	}
+	return d.tags
 }

@@ -78,6 +78,9 @@ func (h *Hub) captureError(ctx context.Context, err error, level Level, skip int
 		c.skipBelowMinLevel(level)
 		return ""
 	}
+	if c.ignored(err) || c.sampledOut() {
+		return ""
+	}
 	msg := stacktrace.ErrorMessage(err)
 	r := &capture{level: level, err: err, msg: trimmed(msg, maxMessageChars), errBytes: len(msg)}
 	r.pcs = callers(skip + 1)
@@ -96,6 +99,9 @@ func (h *Hub) captureMessage(ctx context.Context, msg string, level Level, skip 
 		c.skipBelowMinLevel(level)
 		return ""
 	}
+	if c.sampledOut() {
+		return ""
+	}
 	r := &capture{level: level, msg: trimmed(msg, maxMessageChars)}
 	if c.opts.AttachStacktrace {
 		r.pcs = callers(skip + 1)
@@ -111,6 +117,9 @@ func (h *Hub) captureEvent(ctx context.Context, ev *Event, skip int) EventID {
 	ev.Level = defaultLevel(ev)
 	if ev.Level < c.opts.MinLevel {
 		c.skipBelowMinLevel(ev.Level)
+		return ""
+	}
+	if c.ignored(ev.err) || c.sampledOut() {
 		return ""
 	}
 	if c.opts.AttachStacktrace && ev.Exception == nil && ev.err == nil && ev.pcs == nil {
@@ -134,6 +143,9 @@ func (h *Hub) capturePanic(ctx context.Context, r any, skip int) EventID {
 	}
 	c := h.Client()
 	if !c.Enabled() {
+		return ""
+	}
+	if err, ok := r.(error); (ok && c.ignored(err)) || c.sampledOut() {
 		return ""
 	}
 	ev := &Event{Level: LevelFatal, Message: trimmed("panic: "+safe.PanicText(r), maxMessageChars)}

@@ -38,6 +38,7 @@ type Client struct {
 	// spikeDropped counts the spike guard's drops: the batcher counts them
 	// together with BeforeSend's (both are Encode's drops on purpose).
 	spikeDropped     atomic.Uint64
+	filtered         filterCounts
 	queuedBytes      atomic.Int64  // the queued captures' charges (see reserve)
 	queueBytesFull   atomic.Uint64 // captures dropped over MaxQueueBytes
 	beforeSendPanics atomic.Uint64

@@ -84,8 +84,11 @@ type Event struct {
 
 	// What the capture recorded (the error, its stack, the scope snapshot);
 	// build turns it into the exported fields, on the worker.
-	err   error
-	pcs   []uintptr
+	err error
+	pcs []uintptr
+	// cause is the captured error, kept after build for Err (err is
+	// cleared once its exception data is built).
+	cause error
 	scope *scopeData
 	// hooked is what the ContextHooks found in the capture's context.
 	hooked []any
@@ -195,6 +198,7 @@ func (ev *Event) buildException(c *Client) {
 	if len(pcs) > 0 && len(ex.Frames) == 0 {
 		ex.Frames, ex.FramesOmitted = c.sym.Frames(pcs)
 	}
+	ev.cause = ev.err
 	ev.err, ev.pcs = nil, nil
 	if ex.Class == "" && len(ex.Frames) == 0 && len(ex.Causes) == 0 {
 		// A message with AttachStacktrace but an empty stack: nothing to send.

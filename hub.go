@@ -64,8 +64,15 @@ func (h *Hub) ConfigureScope(f func(*Scope)) { f(h.scope) }
 // AddBreadcrumb adds b to the hub's scope. It is a no-op when the hub's
 // client is disabled, so breadcrumbs cost nothing without an API key.
 func (h *Hub) AddBreadcrumb(b Breadcrumb) {
-	if !h.Client().Enabled() {
+	c := h.Client()
+	if !c.Enabled() {
 		return
+	}
+	if c.opts.BeforeBreadcrumb != nil {
+		var keep bool
+		if b, keep = c.beforeBreadcrumb(b); !keep {
+			return
+		}
 	}
 	h.scope.AddBreadcrumb(b)
 }

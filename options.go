@@ -127,6 +127,25 @@ type Options struct {
 	// scrubber, and sending what it failed to scrub would be a leak.
 	BeforeSendFailOpen bool
 
+	// SampleRate is the fraction of events sent, decided at random for
+	// each capture before anything is built: 0.25 keeps one in four.
+	// Default (0) and 1 send every event.
+	SampleRate float64
+	// IgnoreErrors drops, before anything is built, every captured error
+	// (CaptureError, an error panic value, Event.SetError) that matches
+	// one of them with errors.Is: context.Canceled, io.EOF...
+	IgnoreErrors []error
+	// IgnoreError drops, like IgnoreErrors, every captured error for which
+	// it returns true. It runs on the capturing goroutine: keep it cheap.
+	// A panic in it ignores nothing.
+	IgnoreError func(error) bool
+	// BeforeBreadcrumb runs on the goroutine adding a breadcrumb through a
+	// Hub (the package-level AddBreadcrumb and the integrations included),
+	// before it is recorded: it returns the breadcrumb to record, changed
+	// or not, and true, or false to drop it. Keep it cheap. A panic drops
+	// the breadcrumb.
+	BeforeBreadcrumb func(Breadcrumb) (Breadcrumb, bool)
+
 	// AllowInsecureTransport silences the warning printed once for a
 	// cleartext http:// Host that is not a loopback address.
 	AllowInsecureTransport bool
@@ -201,6 +220,9 @@ func (o Options) withDefaults() (Options, error) {
 
 	var errs []error
 	if err := checkHost(o.Host); err != nil {
+		errs = append(errs, err)
+	}
+	if err := checkSampleRate(o.SampleRate); err != nil {
 		errs = append(errs, err)
 	}
 	for _, f := range []struct {

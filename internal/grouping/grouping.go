@@ -22,15 +22,13 @@ const (
 	Email  = "<email>" // a word with "@" and a dot after it
 )
 
-// MaxTemplateChars bounds a template: the rest of a long message does not
-// take part in grouping.
-const MaxTemplateChars = 200
-
-// maxScan bounds the bytes of a message Template reads.
-const maxScan = 4 << 10
+// MaxScan bounds the bytes of a message Template reads, and so the length
+// of a template: the rest of a long message does not take part in
+// grouping. (The SDK cuts every fingerprint part to 200 characters too.)
+const MaxScan = 4 << 10
 
 // Template returns msg with the values it carries replaced by
-// placeholders, whitespace collapsed, cut to MaxTemplateChars characters:
+// placeholders and whitespace collapsed, reading at most MaxScan bytes:
 //
 //	user 42 not found               -> user <n> not found
 //	get "a1b2": timeout after 1.5s  -> get <q>: timeout after <n>
@@ -44,22 +42,19 @@ const maxScan = 4 << 10
 // the failure's wording, so "user bob not found" and "user alice not found"
 // stay apart (quote such values, or set a fingerprint, to merge them).
 func Template(msg string) string {
-	if len(msg) > maxScan {
+	if len(msg) > MaxScan {
 		// A rune cut in two here reads as U+FFFD: still deterministic.
-		msg = msg[:maxScan]
+		msg = msg[:MaxScan]
 	}
 	var b strings.Builder
-	b.Grow(min(len(msg), MaxTemplateChars*2))
+	b.Grow(len(msg))
 	for _, chunk := range strings.Fields(replaceQuoted(msg)) {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		writeChunk(&b, chunk)
-		if b.Len() > MaxTemplateChars*4 {
-			break
-		}
 	}
-	return cutRunes(b.String(), MaxTemplateChars)
+	return b.String()
 }
 
 // replaceQuoted replaces each quoted span with Quoted.
@@ -158,17 +153,6 @@ func writeWords(b *strings.Builder, s string) {
 
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '.' || r == '-' || r == '+'
-}
-
-func cutRunes(s string, n int) string {
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos]
-		}
-		i++
-	}
-	return s
 }
 
 // Key is the issue key the ErrSight server stores for an event sent with

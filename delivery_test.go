@@ -203,11 +203,13 @@ func TestDeliveryHangingServerNeverBlocksCapture(t *testing.T) {
 
 	var wg sync.WaitGroup
 	for g := range 8 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := range 50_000 / 8 {
 				CaptureError(ctx, fmt.Errorf("goroutine %d error %d", g, i))
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	st := c.Stats()

@@ -154,7 +154,9 @@ func TestConcurrentScopesDoNotLeak(t *testing.T) {
 	const n = 1000
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			ctx := WithScope(rootCtx)
 			id := fmt.Sprint(i)
 			ConfigureScope(ctx, func(s *Scope) {
@@ -163,7 +165,7 @@ func TestConcurrentScopesDoNotLeak(t *testing.T) {
 			})
 			AddBreadcrumb(ctx, Breadcrumb{Message: "crumb-" + id})
 			CaptureMessage(ctx, "msg-"+id, LevelError)
-		})
+		}()
 	}
 	wg.Wait()
 	events := flushed(t, c, rec)

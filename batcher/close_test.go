@@ -1,3 +1,8 @@
+//go:build go1.25
+
+// testing/synctest is Go 1.25's: these tests need it, the package itself
+// builds with the module's older go line.
+
 package batcher
 
 import (

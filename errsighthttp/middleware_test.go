@@ -47,11 +47,13 @@ func TestConcurrentRequestsKeepTheirOwnUser(t *testing.T) {
 
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			if _, _, err := get(t, ts.Client(), fmt.Sprintf("%s/whoami/u%d", ts.URL, i), nil); err != nil {
 				t.Error(err)
 			}
-		})
+		}()
 	}
 	wg.Wait()
 

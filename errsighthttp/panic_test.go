@@ -165,9 +165,11 @@ func TestGoexitIsNotAPanic(t *testing.T) {
 	}))
 	rec := httptest.NewRecorder()
 	var wg sync.WaitGroup
-	wg.Go(func() {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil).WithContext(errsight.ContextWithHub(context.Background(), s.hub)))
-	})
+	}()
 	wg.Wait()
 	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
 		t.Errorf("Goexit answered %d %q", rec.Code, rec.Body)

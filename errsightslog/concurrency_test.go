@@ -23,7 +23,9 @@ func TestConcurrentLogging(t *testing.T) {
 	const goroutines, iterations = 16, 200
 	var wg sync.WaitGroup
 	for g := range goroutines {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			own := errsight.NewHub(s.client, nil)
 			ctx := errsight.ContextWithHub(context.Background(), own)
 			logger := base.WithGroup("g").With("n", g)
@@ -38,13 +40,15 @@ func TestConcurrentLogging(t *testing.T) {
 			if n := len(own.Scope().Breadcrumbs()); n == 0 {
 				t.Error("no breadcrumbs on the goroutine's own hub")
 			}
-		})
+		}()
 	}
-	wg.Go(func() {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
 		for i := range iterations {
 			lv.Set(slog.Level(i % 2 * 4)) // Info, Warn, Info...
 		}
-	})
+	}()
 	wg.Wait()
 	if n := len(s.events(t)); n != goroutines*iterations/50 {
 		t.Errorf("got %d events, want %d", n, goroutines*iterations/50)

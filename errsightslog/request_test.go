@@ -51,14 +51,16 @@ func TestBreadcrumbsStayInTheirRequest(t *testing.T) {
 
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			resp, err := ts.Client().Get(fmt.Sprintf("%s/jobs/j%d", ts.URL, i))
 			if err != nil {
 				t.Error(err)
 				return
 			}
 			resp.Body.Close()
-		})
+		}()
 	}
 	wg.Wait()
 

@@ -171,7 +171,11 @@ func TestCloseIsIdempotent(t *testing.T) {
 	post(t, srv, events(1))
 	var wg sync.WaitGroup
 	for range 4 {
-		wg.Go(srv.Close)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			srv.Close()
+		}()
 	}
 	wg.Wait()
 	srv.Close()
@@ -188,16 +192,20 @@ func TestConcurrentUse(t *testing.T) {
 	const workers, perWorker = 8, 10
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := range perWorker {
 				body := `{"level":"error","message":"w` + itoa(w) + `-` + itoa(i) + `"}`
 				if got, err := send(context.Background(), srv, body, postOpts{}); err != nil || got.status != 202 {
 					t.Errorf("post: %v %+v", err, got)
 				}
 			}
-		})
+		}()
 	}
-	wg.Go(func() {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
 		for range 50 {
 			srv.Events()
 			srv.Requests()
@@ -205,7 +213,7 @@ func TestConcurrentUse(t *testing.T) {
 			srv.SetIngestionPaused(false)
 			srv.Fail(Fault{})
 		}
-	})
+	}()
 	evs, err := srv.WaitForEvents(workers*perWorker, 20*time.Second)
 	wg.Wait()
 	if err != nil {

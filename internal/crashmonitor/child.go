@@ -154,11 +154,26 @@ func readOutput(r *bufio.Reader) (crash []byte, reported []int64) {
 	}
 }
 
+// repanicked says whether the last panic re-panicked with a value it
+// recovered: Go 1.25 prints "panic: X [recovered, repanicked]"; Go 1.24
+// prints the recovered panic and then the new one with the same value
+// ("panic: X [recovered]", then "\tpanic: X").
+func repanicked(panics []traceback.Panic) bool {
+	n := len(panics)
+	switch {
+	case n == 0:
+		return false
+	case panics[n-1].Repanicked:
+		return true
+	}
+	return n >= 2 && panics[n-2].Recovered && !panics[n-1].Recovered && panics[n-2].Value == panics[n-1].Value
+}
+
 // alreadyReported says whether the crash is a panic Recover reported and
 // re-panicked with ("panic: X [recovered, repanicked]"), on a goroutine
 // that told the monitor so.
 func alreadyReported(r *traceback.Report, reported []int64) bool {
-	if r.Kind != traceback.KindPanic || r.Crashing < 0 || len(r.Panics) == 0 || !r.Panics[len(r.Panics)-1].Repanicked {
+	if r.Kind != traceback.KindPanic || r.Crashing < 0 || !repanicked(r.Panics) {
 		return false
 	}
 	id := r.Goroutines[r.Crashing].ID

@@ -40,6 +40,14 @@ func pipeInput(t testing.TB, h Header, rest ...string) *strings.Reader {
 	return strings.NewReader(string(line) + strings.Join(rest, ""))
 }
 
+// go124Repanic rewrites a re-panic's headline as Go 1.24 and older print
+// it: the recovered panic, then the new one with the same value.
+func go124Repanic(crash string) string {
+	head, rest, _ := strings.Cut(crash, "\n")
+	value := strings.TrimSuffix(strings.TrimPrefix(head, "panic: "), " [recovered, repanicked]")
+	return "panic: " + value + " [recovered]\n\tpanic: " + value + "\n" + rest
+}
+
 func TestHeaderRoundTrip(t *testing.T) {
 	h := testHeader()
 	line, err := h.Encode()
@@ -112,6 +120,8 @@ func TestRead(t *testing.T) {
 		{name: "reported by Recover", input: pipeInput(t, h, ReportedLine+"9\n", ReportedLine+"1\n", repanicked), crash: true, reported: true},
 		{name: "reported on another goroutine", input: pipeInput(t, h, ReportedLine+"2\n", repanicked), crash: true},
 		{name: "a later version's control line", input: pipeInput(t, h, ControlPrefix+"future x\n", repanicked), crash: true},
+		{name: "reported by Recover, Go 1.24", input: pipeInput(t, h, ReportedLine+"1\n", go124Repanic(repanicked)), crash: true, reported: true},
+		{name: "recovered, then another panic", input: pipeInput(t, h, ReportedLine+"1\n", crashSample(t, "recovered_then_panic.crash")), crash: true},
 		{name: "a panic", input: pipeInput(t, h, crashSample(t, "panic_goroutine.crash")), crash: true},
 	}
 	for _, tt := range tests {

@@ -147,14 +147,16 @@ func testConcurrentHubs(t *testing.T, newLogger NewLogger) {
 	const goroutines, lines = 8, 20
 	var wg sync.WaitGroup
 	for g := range goroutines {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			id := fmt.Sprintf("req-%d", g)
 			ctx, _ := requestCtx(s, id)
 			for i := range lines {
 				l.Log(ctx, errsight.LevelInfo, "step", Field{"req", id}, Field{"i", i})
 			}
 			l.Log(ctx, errsight.LevelError, "failed", Field{"error", errors.New("no capacity")}, Field{"req", id})
-		})
+		}()
 	}
 	wg.Wait()
 	events := s.Events(t)

@@ -120,7 +120,11 @@ func concurrentMapWrites() {
 	m := map[int]int{}
 	var wg sync.WaitGroup
 	for range 4 {
-		wg.Go(func() { writeForever(m) })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			writeForever(m)
+		}()
 	}
 	wg.Wait()
 }

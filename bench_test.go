@@ -117,6 +117,21 @@ func BenchmarkCaptureError(b *testing.B) {
 	})
 }
 
+// BenchmarkCaptureErrorBeforeSend is BenchmarkCaptureError with a
+// BeforeSend hook: the hook, the build and the symbolisation run on the
+// worker, so the capture costs the same (it cost ~5x when they ran on the
+// caller).
+func BenchmarkCaptureErrorBeforeSend(b *testing.B) {
+	h := populatedHub(callerSideClient(b, Options{BeforeSend: func(ev *Event) *Event { return ev }}))
+	err := wrappedTwice()
+	b.ReportAllocs()
+	atDepth(15, func() {
+		for b.Loop() {
+			h.CaptureError(err)
+		}
+	})
+}
+
 func BenchmarkCaptureErrorParallel(b *testing.B) {
 	c := callerSideClient(b, Options{})
 	ctx := ContextWithHub(context.Background(), populatedHub(c))

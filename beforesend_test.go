@@ -24,136 +24,153 @@ type requestLike struct {
 	Headers map[string]string `json:"headers"`
 }
 
-// scrubEverything edits every map and slice BeforeSend can reach, the way
-// real scrubbers do, and leaves a mark so the test can see it ran.
-func scrubEverything(ev *Event) *Event {
-	delete(ev.Tags, "token")
-	ev.Tags["scrubbed"] = "yes"
-	delete(ev.Metadata, "token")
-	if n, ok := ev.Metadata["nested"].(map[string]any); ok {
+// isolationCases are, per field BeforeSend can reach, a scope holding a
+// secret there, a scrubber editing the field in place the way real
+// scrubbers do, and a check that the scope kept its own data.
+var isolationCases = []struct {
+	name   string
+	setup  func(s *Scope)
+	scrub  func(ev *Event)
+	secret string
+	intact func(t *testing.T, s *Scope)
+}{
+	{"tags", func(s *Scope) { s.SetTags(map[string]string{"token": "t-tag", "kept": "k"}) },
+		func(ev *Event) { delete(ev.Tags, "token"); ev.Tags["scrubbed"] = "yes" }, "t-tag",
+		func(t *testing.T, s *Scope) {
+			assert.Equal(t, map[string]string{"token": "t-tag", "kept": "k"}, s.Tags())
+		}},
+	{"metadata at depth", func(s *Scope) {
+		s.SetMetadata("nested", map[string]any{"token": "t-md", "deeper": []any{map[string]any{"token": "t-md"}}})
+	}, func(ev *Event) {
+		n := ev.Metadata["nested"].(map[string]any)
 		delete(n, "token")
+		delete(n["deeper"].([]any)[0].(map[string]any), "token")
 		n["seen"] = true
-		if deep, ok := n["deeper"].([]any); ok && len(deep) > 0 {
-			if m, ok := deep[0].(map[string]any); ok {
-				delete(m, "token")
-			}
-		}
-	}
-	if rd, ok := ev.Metadata["request"].(requestLike); ok {
+	}, "t-md", func(t *testing.T, s *Scope) {
+		assert.Equal(t, map[string]any{"token": "t-md", "deeper": []any{map[string]any{"token": "t-md"}}}, s.Metadata()["nested"])
+	}},
+	{"request data in a struct", func(s *Scope) {
+		s.SetMetadata("request", requestLike{URL: "https://example.com/", Headers: map[string]string{"Authorization": "t-req"}})
+	}, func(ev *Event) {
+		rd := ev.Metadata["request"].(requestLike)
 		delete(rd.Headers, "Authorization")
 		rd.Headers["X-Scrubbed"] = "yes"
-	}
-	for i := range ev.Breadcrumbs {
-		delete(ev.Breadcrumbs[i].Data, "token")
-		ev.Breadcrumbs[i].Data["url"] = "https://example.com/[scrubbed]"
-		ev.Breadcrumbs[i].Message = "scrubbed"
-	}
-	if len(ev.Breadcrumbs) > 0 {
-		ev.Breadcrumbs = ev.Breadcrumbs[1:]
-	}
-	if len(ev.Fingerprint) > 0 {
-		ev.Fingerprint[0] = "scrubbed"
-	}
-	ev.User.Email = ""
-	for k := range ev.Contexts {
-		ev.Contexts[k] = "scrubbed"
-	}
-	if ex := ev.Exception; ex != nil && len(ex.Frames) > 0 {
-		ex.Frames[0].Function = "scrubbed"
-	}
-	return ev
+	}, "t-req", func(t *testing.T, s *Scope) {
+		assert.Equal(t, map[string]string{"Authorization": "t-req"}, s.Metadata()["request"].(requestLike).Headers)
+	}},
+	{"user", func(s *Scope) { s.SetUser(User{ID: "u", Email: "t-user@example.com"}) },
+		func(ev *Event) { ev.User.Email = "" }, "t-user",
+		func(t *testing.T, s *Scope) { assert.Equal(t, "t-user@example.com", s.User().Email) }},
+	{"breadcrumb data", func(s *Scope) {
+		for i := range 3 {
+			s.AddBreadcrumb(Breadcrumb{Message: fmt.Sprint("crumb ", i), Data: map[string]any{"token": "t-crumb", "url": "https://example.com/?token=t-crumb"}})
+		}
+	}, func(ev *Event) {
+		for i := range ev.Breadcrumbs {
+			delete(ev.Breadcrumbs[i].Data, "token")
+			ev.Breadcrumbs[i].Data["url"] = "https://example.com/?token=[scrubbed]"
+		}
+	}, "t-crumb", func(t *testing.T, s *Scope) {
+		for _, b := range s.Breadcrumbs() {
+			assert.Equal(t, "t-crumb", b.Data["token"])
+		}
+	}},
+	{"breadcrumbs slice", func(s *Scope) {
+		s.AddBreadcrumb(Breadcrumb{Message: "t-slice"})
+		s.AddBreadcrumb(Breadcrumb{Message: "kept"})
+	}, func(ev *Event) {
+		ev.Breadcrumbs[0].Message = "scrubbed"
+		ev.Breadcrumbs = append(ev.Breadcrumbs[:0], ev.Breadcrumbs[1:]...)
+	}, "t-slice", func(t *testing.T, s *Scope) {
+		crumbs := s.Breadcrumbs()
+		require.Len(t, crumbs, 2)
+		assert.Equal(t, "t-slice", crumbs[0].Message)
+	}},
+	{"fingerprint", func(s *Scope) { s.SetFingerprint([]string{"t-fp", "a"}) },
+		func(ev *Event) { ev.Fingerprint[0] = "scrubbed" }, "t-fp",
+		func(t *testing.T, s *Scope) { assert.Equal(t, []string{"t-fp", "a"}, s.Fingerprint()) }},
+	{"exception frames", func(*Scope) {},
+		func(ev *Event) {
+			if ex := ev.Exception; ex != nil && len(ex.Frames) > 0 {
+				ex.Frames[0].Function = "scrubbed"
+				ex.Frames[0].PreContext = nil
+			}
+		}, "", func(*testing.T, *Scope) {}},
 }
 
-// TestBeforeSendMutationIsolated: a scrubber that edits every map and slice
-// of the event, while 8 goroutines capture through two clients sharing one
-// scope and others read the scope. Before the fix the maps were shared by
-// the scope, every event and the encoder: "fatal error: concurrent map
-// writes" within milliseconds (hence the child process), and a scrub that
-// leaked back into the scope. Every field must be scrubbed in what is sent
-// and intact in the scope.
+// TestBeforeSendMutationIsolated: for each field, a scrubber that edits it
+// in place while 8 goroutines capture through two clients sharing one
+// scope, and another goroutine reads the scope. Before the fix the maps
+// were shared by the scope, every event and the encoder: "fatal error:
+// concurrent map writes" within milliseconds (hence the child process),
+// and scrubs that leaked back into the scope. Each field must be scrubbed
+// in what is sent and intact in the scope.
 func TestBeforeSendMutationIsolated(t *testing.T) {
-	childtest.Run(t, func(t *testing.T) {
-		scope := NewScope()
-		scope.SetTags(map[string]string{"token": "t-1", "kept": "k"})
-		scope.SetMetadata("token", "t-2")
-		scope.SetMetadata("nested", map[string]any{"token": "t-3", "deeper": []any{map[string]any{"token": "t-4"}}})
-		scope.SetMetadata("request", requestLike{URL: "https://example.com/", Headers: map[string]string{"Authorization": "t-5"}})
-		scope.SetUser(User{ID: "u", Email: "ann@example.com"})
-		scope.SetFingerprint([]string{"group", "a"})
-		for i := range 3 {
-			scope.AddBreadcrumb(Breadcrumb{Message: fmt.Sprint("crumb ", i), Data: map[string]any{"token": "t-6", "url": "https://example.com/?token=t-6"}})
-		}
+	for _, tt := range isolationCases {
+		t.Run(tt.name, func(t *testing.T) {
+			childtest.Run(t, func(t *testing.T) {
+				scope := NewScope()
+				tt.setup(scope)
+				scrub := func(ev *Event) *Event { tt.scrub(ev); return ev }
+				var clients []*Client
+				var recs []*recorder
+				for range 2 {
+					c, rec := newTestClient(t, Options{BeforeSend: scrub, SpikeLimit: -1, MaxQueueSize: 10000})
+					clients, recs = append(clients, c), append(recs, rec)
+				}
+				const goroutines, each = 8, 40
+				var wg sync.WaitGroup
+				for g := range goroutines {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						h := NewHub(clients[g%2], scope.Clone())
+						for i := range each {
+							if i%2 == 0 {
+								h.CaptureError(&testError{"boom"})
+							} else {
+								h.CaptureMessage("m", LevelError)
+							}
+						}
+					}()
+				}
+				stop := make(chan struct{})
+				var reader sync.WaitGroup
+				reader.Add(1)
+				go func() { // reads what the scope shares with the events
+					defer reader.Done()
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						for _, b := range scope.Breadcrumbs() {
+							_ = fmt.Sprint(b.Data)
+						}
+						_, _ = json.Marshal(scope.Metadata())
+						_ = fmt.Sprint(scope.Tags(), scope.Fingerprint(), scope.User())
+					}
+				}()
+				wg.Wait()
+				var sent []map[string]any
+				for i, c := range clients {
+					sent = append(sent, flushed(t, c, recs[i])...)
+				}
+				close(stop)
+				reader.Wait()
 
-		var clients []*Client
-		var recs []*recorder
-		for range 2 {
-			c, rec := newTestClient(t, Options{BeforeSend: scrubEverything, SpikeLimit: -1, MaxQueueSize: 10000})
-			clients, recs = append(clients, c), append(recs, rec)
-		}
-		const goroutines, each = 8, 50
-		var wg sync.WaitGroup
-		for g := range goroutines {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				h := NewHub(clients[g%2], scope.Clone())
-				for i := range each {
-					if i%2 == 0 {
-						h.CaptureError(&testError{"boom"})
-					} else {
-						h.CaptureMessage("m", LevelError)
+				require.Len(t, sent, goroutines*each)
+				for _, ev := range sent {
+					raw, _ := json.Marshal(ev)
+					if tt.secret != "" && bytes.Contains(raw, []byte(tt.secret)) {
+						t.Fatalf("secret %s sent: %s", tt.secret, raw)
 					}
 				}
-			}()
-		}
-		stop := make(chan struct{})
-		var readers sync.WaitGroup
-		readers.Add(1)
-		go func() { // reads what the scope shares with the events
-			defer readers.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				for _, b := range scope.Breadcrumbs() {
-					_ = fmt.Sprint(b.Data)
-				}
-				_, _ = json.Marshal(scope.Metadata())
-				_ = fmt.Sprint(scope.Tags(), scope.Fingerprint())
-			}
-		}()
-		wg.Wait()
-		var sent []map[string]any
-		for i, c := range clients {
-			sent = append(sent, flushed(t, c, recs[i])...)
-		}
-		close(stop)
-		readers.Wait()
-
-		require.Len(t, sent, goroutines*each)
-		for _, ev := range sent {
-			raw, _ := json.Marshal(ev)
-			for _, secret := range []string{"t-1", "t-2", "t-3", "t-4", "t-5", "t-6", "ann@example.com"} {
-				if bytes.Contains(raw, []byte(secret)) {
-					t.Fatalf("secret %s sent: %s", secret, raw)
-				}
-			}
-			require.Contains(t, string(raw), "X-Scrubbed")
-		}
-		// Nothing leaked back into the scope.
-		assert.Equal(t, map[string]string{"token": "t-1", "kept": "k"}, scope.Tags())
-		md := scope.Metadata()
-		assert.Equal(t, map[string]any{"token": "t-3", "deeper": []any{map[string]any{"token": "t-4"}}}, md["nested"])
-		assert.Equal(t, map[string]string{"Authorization": "t-5"}, md["request"].(requestLike).Headers)
-		assert.Equal(t, []string{"group", "a"}, scope.Fingerprint())
-		assert.Equal(t, "ann@example.com", scope.User().Email)
-		for _, b := range scope.Breadcrumbs() {
-			assert.Equal(t, "t-6", b.Data["token"])
-			assert.True(t, strings.HasPrefix(b.Message, "crumb "))
-		}
-	})
+				tt.intact(t, scope)
+			})
+		})
+	}
 }
 
 // TestBeforeSendReplacementGetsDefaults: an Event returned in place of the

@@ -60,17 +60,24 @@
 //
 // # Filtering and scrubbing
 //
-// [Options.MinLevel] drops events below it before anything is built.
-// [Options.BeforeSend] sees each event fully built, on the client's worker
-// goroutine (never the capturing one), and may change or drop it:
+// [Options.MinLevel], [Options.IgnoreErrors] (errors.Is targets such as
+// context.Canceled), [Options.IgnoreError] and [Options.SampleRate] drop
+// events before anything is built. [Options.BeforeSend] sees each event
+// fully built, on the client's worker goroutine (never the capturing one),
+// with maps and slices of its own, and may change or drop it;
+// [Event.Err] is the error it was captured for:
 //
 //	BeforeSend: func(ev *errsight.Event) *errsight.Event {
+//		if errors.Is(ev.Err(), sql.ErrNoRows) {
+//			return nil
+//		}
 //		delete(ev.Metadata, "credit_card")
 //		return ev
 //	},
 //
 // If BeforeSend panics, the event is dropped (fail-closed) unless
-// [Options.BeforeSendFailOpen] is set.
+// [Options.BeforeSendFailOpen] is set. [Options.BeforeBreadcrumb] changes
+// or drops each breadcrumb as it is added.
 //
 // # Delivery
 //

@@ -154,8 +154,9 @@ type Options struct {
 	// HTTPClient is used by the default HTTP transport instead of its own.
 	// It is never modified: the transport copies it and refuses redirects.
 	HTTPClient *http.Client
-	// HTTPTransport is the round tripper of the default HTTP transport's own
-	// client (proxies, custom TLS). Ignored when HTTPClient is set.
+	// HTTPTransport is the round tripper of the default HTTP transport's
+	// client (proxies, custom TLS); default a clone of http.DefaultTransport.
+	// With HTTPClient set too, it replaces the Transport of HTTPClient's copy.
 	HTTPTransport http.RoundTripper
 
 	// SpikeLimit is how many events of one issue (the issue key the server

@@ -1,0 +1,148 @@
+package errsight
+
+// Claims of README.md and doc.go that a test can hold. The README's Go
+// snippets are compiled by the docs/readmecheck module, which can import
+// every integration.
+
+import (
+	"context"
+	"go/parser"
+	"go/token"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// TestCoreModuleDependencies holds the README's "Install" claim: the core
+// module's code (every package of it, the examples included) imports
+// nothing outside the standard library and the module itself but
+// golang.org/x/sync/errgroup. Test files may import more (testify, goleak,
+// uuid): they never reach a user's build.
+func TestCoreModuleDependencies(t *testing.T) {
+	allowed := map[string]bool{"golang.org/x/sync/errgroup": true}
+	const self = "github.com/errsight/errsight-go"
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path == "." {
+				return nil
+			}
+			if d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+				return filepath.SkipDir // a nested module
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			std := !strings.Contains(strings.Split(p, "/")[0], ".")
+			if !std && p != self && !strings.HasPrefix(p, self+"/") && !allowed[p] {
+				t.Errorf("%s imports %s: the README says the core needs only golang.org/x/sync", path, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReadmeOptionsTable holds the README's options table to the Options
+// struct: every field has a row, and every row names a field.
+func TestReadmeOptionsTable(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "| Option | Default | Environment |")
+	if !ok {
+		t.Fatal("README.md has no options table")
+	}
+	var rows []string
+	for _, line := range strings.Split(after, "\n")[1:] {
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		rows = append(rows, strings.SplitN(line, "|", 3)[1])
+	}
+	named := map[string]bool{}
+	for _, first := range rows {
+		for _, m := range regexp.MustCompile("`(\\w+)`").FindAllStringSubmatch(first, -1) {
+			named[m[1]] = true
+		}
+	}
+	typ := reflect.TypeFor[Options]()
+	for i := range typ.NumField() {
+		if f := typ.Field(i); f.IsExported() && !named[f.Name] {
+			t.Errorf("Options.%s has no row in the README's options table", f.Name)
+		}
+		delete(named, typ.Field(i).Name)
+	}
+	for name := range named {
+		t.Errorf("the README's options table names %s, which is not a field of Options", name)
+	}
+}
+
+// TestReadmeDefaults holds the defaults the README's options table gives
+// that TestOptionsDefaults does not check.
+func TestReadmeDefaults(t *testing.T) {
+	o, err := Options{}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.MaxQueueBytes != 16<<20 || o.MaxConcurrentSends != 5 {
+		t.Errorf("MaxQueueBytes %d MaxConcurrentSends %d, want 16 MiB and 5", o.MaxQueueBytes, o.MaxConcurrentSends)
+	}
+	if o, _ = (Options{MaxConcurrentSends: 100}).withDefaults(); o.MaxConcurrentSends != 32 {
+		t.Errorf("MaxConcurrentSends 100 became %d, want the documented maximum 32", o.MaxConcurrentSends)
+	}
+}
+
+type countingRoundTripper struct{ n atomic.Int32 }
+
+func (c *countingRoundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	_, _ = io.Copy(io.Discard, r.Body)
+	_ = r.Body.Close()
+	return &http.Response{StatusCode: http.StatusAccepted, Body: io.NopCloser(strings.NewReader(`{"status":"accepted"}`)), Request: r}, nil
+}
+
+// TestHTTPTransportWithHTTPClient holds the documented precedence: with
+// both set, HTTPTransport carries the requests of HTTPClient's copy, and the
+// user's client is left unchanged.
+func TestHTTPTransportWithHTTPClient(t *testing.T) {
+	theirs, ours := &countingRoundTripper{}, &countingRoundTripper{}
+	hc := &http.Client{Transport: theirs}
+	c, err := NewClient(Options{APIKey: testKey, Host: "https://errsight.example", HTTPClient: hc, HTTPTransport: ours})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	NewHub(c, nil).CaptureMessage("hello", LevelError)
+	if err := c.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if ours.n.Load() != 1 || theirs.n.Load() != 0 || hc.Transport != theirs || hc.CheckRedirect != nil {
+		t.Errorf("HTTPTransport sent %d, HTTPClient's transport %d; want 1 and 0, the client unchanged", ours.n.Load(), theirs.n.Load())
+	}
+}

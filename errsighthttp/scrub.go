@@ -2,12 +2,13 @@ package errsighthttp
 
 import (
 	"net/url"
-	"strings"
+
+	"github.com/errsight/errsight-go/internal/scrub"
 )
 
 // Filtered replaces the value of a query parameter whose name looks
 // sensitive, in the request data and in breadcrumb URLs.
-const Filtered = "[Filtered]"
+const Filtered = scrub.Filtered
 
 // SensitiveNames lists names, besides the default rules, whose values are
 // secrets: query parameters, headers and metadata keys of the application
@@ -68,85 +69,14 @@ func ScrubQuery(raw string) string { return scrubQuery(raw, nil) }
 // as a URL becomes [Filtered] rather than being sent unscrubbed.
 func ScrubURL(s string) string { return scrubURLString(s, nil) }
 
-// scrubQuery returns the raw query string with the value of every sensitive
-// parameter replaced by [Filtered]. Everything else is kept as sent (order,
-// repeated keys, encoding), and a query without sensitive parameters is
-// returned as is, without allocating.
-func scrubQuery(raw string, extra SensitiveNames) string {
-	if raw == "" {
-		return ""
-	}
-	var b strings.Builder
-	start := 0 // raw[start:] has not been copied to b yet
-	for pos := 0; pos <= len(raw); {
-		end := strings.IndexByte(raw[pos:], '&')
-		if end < 0 {
-			end = len(raw)
-		} else {
-			end += pos
-		}
-		seg := raw[pos:end]
-		if eq := strings.IndexByte(seg, '='); eq >= 0 && eq < len(seg)-1 && sensitiveName(paramName(seg[:eq]), extra) {
-			if b.Len() == 0 {
-				b.Grow(len(raw) + len(Filtered))
-			}
-			b.WriteString(raw[start : pos+eq+1])
-			b.WriteString(Filtered)
-			start = end
-		}
-		pos = end + 1
-	}
-	if start == 0 {
-		return raw
-	}
-	b.WriteString(raw[start:])
-	return b.String()
-}
+// The rules live in internal/scrub, which the core applies to the text it
+// sends (messages, breadcrumbs); these wrappers give them errsighthttp's
+// names and types.
 
-// paramName decodes a query parameter name, so that "pass%77ord" is matched
-// as "password"; a name that does not decode is matched as sent.
-func paramName(s string) string {
-	if strings.ContainsAny(s, "%+") {
-		if d, err := url.QueryUnescape(s); err == nil {
-			return d
-		}
-	}
-	return s
-}
+func sensitiveName(name string, extra SensitiveNames) bool { return scrub.Sensitive(name, extra) }
 
-// scrubURL renders u for a report: scheme, host, path and the scrubbed
-// query, without credentials (user:password@) or fragment. u is not modified.
-func scrubURL(u *url.URL, extra SensitiveNames) string {
-	if u == nil {
-		return ""
-	}
-	var b strings.Builder
-	if u.Opaque != "" {
-		// "mailto:x": no authority, nothing to scrub but the query.
-		b.WriteString(u.Scheme)
-		b.WriteByte(':')
-		b.WriteString(u.Opaque)
-	} else {
-		if u.Scheme != "" {
-			b.WriteString(u.Scheme)
-			b.WriteString("://")
-		}
-		b.WriteString(u.Host)
-		b.WriteString(u.EscapedPath())
-	}
-	if q := scrubQuery(u.RawQuery, extra); q != "" {
-		b.WriteByte('?')
-		b.WriteString(q)
-	}
-	return b.String()
-}
+func scrubQuery(raw string, extra SensitiveNames) string { return scrub.Query(raw, extra) }
 
-// scrubURLString is scrubURL for a URL held as text (a Referer header).
-// Text that does not parse as a URL is dropped rather than sent unscrubbed.
-func scrubURLString(s string, extra SensitiveNames) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return Filtered
-	}
-	return scrubURL(u, extra)
-}
+func scrubURL(u *url.URL, extra SensitiveNames) string { return scrub.URL(u, extra) }
+
+func scrubURLString(s string, extra SensitiveNames) string { return scrub.URLString(s, extra) }

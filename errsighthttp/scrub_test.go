@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/errsight/errsight-go/internal/scrub"
 )
 
 func TestScrubQuery(t *testing.T) {
@@ -78,7 +80,7 @@ func FuzzScrubQuery(f *testing.F) {
 		}
 		for i := range in {
 			name, value, _ := strings.Cut(in[i], "=")
-			if IsSensitiveName(paramName(name)) && value != "" {
+			if IsSensitiveName(scrub.ParamName(name)) && value != "" {
 				if out[i] != name+"="+Filtered {
 					t.Fatalf("scrubQuery(%q): %q became %q", raw, in[i], out[i])
 				}

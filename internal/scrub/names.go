@@ -1,4 +1,4 @@
-package errsighthttp
+package scrub
 
 // The rules that decide whether a name (a query parameter, a header, a
 // metadata key) carries a secret. They look at the PARTS of a name, the
@@ -140,9 +140,11 @@ func (p *nameParts) hasRun(other *nameParts) bool {
 	return false
 }
 
-// sensitiveName applies the default rules, then the extra names, to name.
-// It does not allocate.
-func sensitiveName(name string, extra []string) bool {
+// Sensitive applies the default rules, then the extra names, to name:
+// whether a query parameter, header or metadata name looks like it carries
+// a secret. Each extra name matches a name whose parts contain its parts in
+// a row, ignoring case. It does not allocate.
+func Sensitive(name string, extra []string) bool {
 	var p nameParts
 	p.split(name)
 	if p.n == 0 {

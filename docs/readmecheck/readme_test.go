@@ -116,6 +116,70 @@ func readmeSnippets(t *testing.T) []snippet {
 	return out
 }
 
+// rowVars declares, per integration, the value its install cell uses.
+var rowVars = map[string]string{
+	"errsighthttp":   "var mux http.Handler",
+	"errsightchi":    "var r chi.Router",
+	"errsightgin":    "var r *gin.Engine",
+	"errsightecho":   "var e *echo.Echo",
+	"errsightfiber":  "var app *fiber.App",
+	"errsightlogrus": "var logger *logrus.Logger",
+}
+
+// readmeInstallCells returns the code of the Integrations table's install
+// column, one snippet per row: each code span with a call is a statement
+// (an expression is assigned to _).
+func readmeInstallCells(t *testing.T) []snippet {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	span := regexp.MustCompile("`([^`]+)`")
+	statement := regexp.MustCompile(`^\w+\.(Use|AddHook)\(|:=`)
+	var out []snippet
+	in := false
+	for i, line := range lines {
+		if strings.HasPrefix(line, "| package | for | install |") {
+			in = true
+			continue
+		}
+		if !in || strings.HasPrefix(line, "|---") {
+			continue
+		}
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		cols := strings.Split(line, "|")
+		if len(cols) < 4 {
+			continue
+		}
+		module := ""
+		if m := span.FindStringSubmatch(cols[1]); m != nil {
+			module = m[1]
+		}
+		code := ""
+		if v := rowVars[module]; v != "" {
+			code = "\t" + v + "\n" // indented: a statement, not a top-level declaration
+		}
+		for _, m := range span.FindAllStringSubmatch(strings.Join(cols[3:], "|"), -1) {
+			switch {
+			case !strings.Contains(m[1], "("):
+				// a name in the text (zerolog.Logger, os.Stderr), not code
+			case statement.MatchString(m[1]):
+				code += m[1] + "\n"
+			default:
+				code += "_ = " + m[1] + "\n"
+			}
+		}
+		out = append(out, snippet{line: i + 1, code: code})
+	}
+	if len(out) < 10 {
+		t.Fatalf("found %d rows in the README's Integrations table", len(out))
+	}
+	return out
+}
+
 var topLevel = regexp.MustCompile(`^(func|type|var|const) `)
 
 // file turns a snippet into a Go file of package snippets: its top-level
@@ -167,7 +231,8 @@ func (s snippet) file(name string) string {
 // the reader and does not use.
 var ignored = regexp.MustCompile(`declared and not used|imported (as \w+ )?and not used|^#|^\s*$`)
 
-// TestReadmeSnippetsCompile compiles every Go snippet of the README.
+// TestReadmeSnippetsCompile compiles every Go snippet of the README, and
+// the install column of its Integrations table.
 func TestReadmeSnippetsCompile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command")
@@ -190,6 +255,7 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 	if len(snippets) < 10 {
 		t.Fatalf("found %d Go snippets in README.md", len(snippets))
 	}
+	snippets = append(snippets, readmeInstallCells(t)...)
 	where := map[string]int{}
 	for i, s := range snippets {
 		name := fmt.Sprintf("readme_line%d.go", s.line)

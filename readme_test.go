@@ -146,3 +146,19 @@ func TestHTTPTransportWithHTTPClient(t *testing.T) {
 		t.Errorf("HTTPTransport sent %d, HTTPClient's transport %d; want 1 and 0, the client unchanged", ours.n.Load(), theirs.n.Load())
 	}
 }
+
+// BenchmarkCaptureKeylessClient measures doc.go's "a capture costs a few
+// nanoseconds" for the case it describes: a client built without an API key.
+func BenchmarkCaptureKeylessClient(b *testing.B) {
+	b.Setenv(EnvAPIKey, "")
+	c, err := NewClient(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
+	b.ReportAllocs()
+	for b.Loop() {
+		CaptureError(ctx, errBase)
+	}
+}

@@ -94,5 +94,6 @@ func (b Breadcrumb) normalised() Breadcrumb {
 	// up to 100 breadcrumbs, shared by every event queued from it.
 	b.Message = trimmed(b.Message, maxCrumbMessage)
 	b.Category = trimmed(b.Category, maxCrumbCategory)
+	b.Data = trimCrumbData(b.Data)
 	return b
 }

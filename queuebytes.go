@@ -1,6 +1,9 @@
 package errsight
 
-import "math/bits"
+import (
+	"maps"
+	"math/bits"
+)
 
 // The queue is bounded by bytes as well as by count: 1,000 queued errors
 // with 256 KiB messages held a quarter of a gigabyte while the server was
@@ -111,4 +114,23 @@ func (c *Client) release(r *capture) {
 		c.queuedBytes.Add(-r.bytes)
 		r.bytes = 0
 	}
+}
+
+// trimCrumbData cuts the long strings of a breadcrumb's data as the encoder
+// cuts them (a scope keeps up to 100 breadcrumbs, for every event queued
+// from it). The map is copied first, only then: the caller may still hold
+// it.
+func trimCrumbData(d map[string]any) map[string]any {
+	for _, v := range d {
+		if s, ok := v.(string); ok && len(s) > shrunkValueBytes {
+			out := maps.Clone(d)
+			for k, v := range out {
+				if s, ok := v.(string); ok && len(s) > shrunkValueBytes {
+					out[k] = truncate(s, shrunkValueBytes)
+				}
+			}
+			return out
+		}
+	}
+	return d
 }

@@ -89,3 +89,24 @@ func TestMaxQueueBytesOption(t *testing.T) {
 	_, err := NewClient(Options{MaxQueueBytes: -1})
 	assert.ErrorContains(t, err, "MaxQueueBytes")
 }
+
+// TestBreadcrumbDataTrimmedWhenAdded: a scope keeps up to 100 breadcrumbs
+// for every event queued from it; a long data string is cut when added, as
+// the encoder would cut it, in a copy (the caller's map is left alone).
+func TestBreadcrumbDataTrimmedWhenAdded(t *testing.T) {
+	c, rec := newTestClient(t, Options{})
+	h := NewHub(c, nil)
+	long := strings.Repeat("z", 256<<10)
+	data := map[string]any{"body": long, "n": 1}
+	h.AddBreadcrumb(Breadcrumb{Message: strings.Repeat("m", 4*maxCrumbMessage), Data: data})
+	crumbs := h.Scope().Breadcrumbs()
+	require.Len(t, crumbs, 1)
+	assert.LessOrEqual(t, len(crumbs[0].Data["body"].(string)), 4*shrunkValueBytes)
+	assert.LessOrEqual(t, len(crumbs[0].Message), 4*maxCrumbMessage/2)
+	assert.Equal(t, long, data["body"], "the caller's map was changed")
+	h.CaptureMessage("m", LevelError)
+	events := flushed(t, c, rec)
+	require.Len(t, events, 1)
+	sent := events[0]["breadcrumbs"].([]any)[0].(map[string]any)["data"].(map[string]any)["body"].(string)
+	assert.Equal(t, truncate(long, shrunkValueBytes), sent, "what is sent is unchanged")
+}

@@ -15,9 +15,10 @@
 //
 // Every zero field of [Options] is seeded from the environment
 // (ERRSIGHT_API_KEY, ERRSIGHT_ENV, ERRSIGHT_HOST, ERRSIGHT_RELEASE,
-// ERRSIGHT_SERVER_NAME, ERRSIGHT_DEBUG), then from the defaults. Without an API key the client is
-// disabled: it starts no goroutine, sends nothing, and a capture costs a few
-// nanoseconds, so capture calls can ship unconditionally.
+// ERRSIGHT_SERVER_NAME, ERRSIGHT_DEBUG), then from the defaults. Without
+// an API key the client is disabled: it starts no goroutine, sends nothing,
+// and a capture costs a few nanoseconds and no allocation, so capture calls
+// can ship unconditionally.
 //
 // # Capturing
 //

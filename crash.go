@@ -58,8 +58,14 @@ func startCrashMonitor(c *Client) {
 	}
 	if os.Getpid() == 1 {
 		// When a PID namespace's init dies, the kernel kills every other
-		// process in it at once: the monitor could never report.
-		c.log.warn("crash monitor not started: this process is PID 1 (a container's init), and the kernel kills the monitor together with it; run under an init process (docker run --init, tini) to report crashes")
+		// process in it at once: a monitor child could never report. This
+		// process becomes the init and the monitor instead, and runs the
+		// application again as its child; RunInit does not return then.
+		crashmonitor.RunInit(crashmonitor.InitConfig{
+			Serve: func(in io.Reader) int { return runCrashMonitor(in, os.Stderr, c.opts.APIKey) },
+			Logf:  c.log.printf,
+		})
+		c.log.warn("crash monitor not started: this process is PID 1 (a container's init) and could not start the application as its child; run under an init process (docker run --init, tini) to report crashes")
 		crashmonitor.Stop()
 		return
 	}

@@ -231,9 +231,45 @@ func TestCrashProcesses(t *testing.T) {
 		srv := errsighttest.NewServer()
 		defer srv.Close()
 		run := runCrashy(t, srv, []string{unshare, "--pid", "--fork", "--mount-proc"}, bin, "monitor-panic")
-		assert.Equal(t, 2, run.exit, "stderr:\n%s", run.stderr)
-		assert.Contains(t, run.stderr, "crash monitor not started: this process is PID 1")
+		assert.Equal(t, 2, run.exit, "the application's status; stderr:\n%s", run.stderr)
+		assert.Contains(t, run.stderr, "panic: goroutine boom\n\ngoroutine ")
+		assert.Contains(t, run.stderr, "crash monitor: this process is PID 1: it stays the init and the monitor")
+		assert.Equal(t, 1, run.monitor, "the application's monitor is PID 1")
+		evs := srv.Events()
+		require.Len(t, evs, 1, "stderr:\n%s", run.stderr)
+		assert.Equal(t, "panic: goroutine boom", evs[0].Message)
+		assert.Equal(t, "worker", firstInAppFunction(evs[0]))
+		assert.Equal(t, "u-7", evs[0].User.ID, "the header comes from the application")
 	})
+
+	// PID 1 as an init: it forwards signals to the application, reaps
+	// orphans, and exits with the application's status.
+	for _, tt := range []struct {
+		mode, stderr string
+		exit         int
+	}{
+		{"monitor-clean", "", 0},
+		{"monitor-exit", "", 3},
+		{"monitor-signal", "crashy: got terminated\n", 7},
+		{"monitor-orphan", "crashy: orphan reaped\n", 0},
+		{"monitor-recover", "panic: recover boom [recovered", 2},
+	} {
+		t.Run("as PID 1: "+tt.mode, func(t *testing.T) {
+			t.Parallel()
+			unshare := pidNamespace(t)
+			srv := errsighttest.NewServer()
+			defer srv.Close()
+			run := runCrashy(t, srv, []string{unshare, "--pid", "--fork", "--mount-proc"}, bin, tt.mode)
+			assert.Equal(t, tt.exit, run.exit, "stderr:\n%s", run.stderr)
+			assert.Contains(t, run.stderr, tt.stderr)
+			assert.Equal(t, 1, run.monitor)
+			wantEvents := 0
+			if tt.mode == "monitor-recover" {
+				wantEvents = 1 // by Recover; the init knows, and does not report it again
+			}
+			assert.Len(t, srv.Events(), wantEvents, "stderr:\n%s", run.stderr)
+		})
+	}
 }
 
 // pidNamespace returns the path of unshare(1), skipping the test where it

@@ -106,7 +106,7 @@ func Read(in io.Reader) (Crash, error) {
 	}
 	c := Crash{Header: h}
 	var reported []int64
-	c.Output, reported = readOutput(r)
+	c.Output, reported = readOutput(r, &c.Header)
 	if len(bytes.TrimSpace(c.Output)) == 0 {
 		c.Output = nil
 		return c, nil
@@ -119,11 +119,16 @@ func Read(in io.Reader) (Crash, error) {
 // readOutput reads the control lines that precede a crash, then the crash
 // output itself, until EOF. It keeps at most MaxOutput bytes of the output
 // and drops control lines written into it by other goroutines while it was
-// printed.
-func readOutput(r *bufio.Reader) (crash []byte, reported []int64) {
+// printed. A later header line (a later Init's, under the PID-1 init)
+// replaces h.
+func readOutput(r *bufio.Reader, h *Header) (crash []byte, reported []int64) {
 	for {
 		line, err := readLine(r, MaxHeaderBytes)
 		if len(line) > 0 {
+			if nh, err := ParseHeader(line); err == nil {
+				*h = nh // a later Init's (under the PID-1 init)
+				continue
+			}
 			id, ok := bytes.CutPrefix(line, []byte(ReportedLine))
 			if !ok {
 				if !bytes.HasPrefix(line, []byte(ControlPrefix)) {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -40,6 +41,15 @@ func (c *Config) logf(format string, args ...any) {
 	if c.Logf != nil {
 		c.Logf(format, args...)
 	}
+}
+
+// InitConfig is what RunInit needs of the SDK.
+type InitConfig struct {
+	// Serve reads the application's pipe and reports its crash, if any;
+	// its result is ignored.
+	Serve func(in io.Reader) int
+	// Logf writes one debug line; nil means none.
+	Logf func(format string, args ...any)
 }
 
 // monitor is the application's side of one monitor process (cmd nil when
@@ -298,10 +308,12 @@ func (m *monitor) stop(resetOutput bool) {
 	m.stopping = true
 	m.mu.Unlock()
 	m.stopWatching()
-	_ = m.pipe.Close()
 	if m.cmd == nil {
+		// The PID-1 init's pipe stays open for a later Start: the init
+		// takes the newest header.
 		return
 	}
+	_ = m.pipe.Close()
 	exited := make(chan struct{})
 	go func() {
 		defer close(exited)

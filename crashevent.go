@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/errsight/errsight-go/internal/text"
 	"github.com/errsight/errsight-go/internal/traceback"
 	"github.com/errsight/errsight-go/stacktrace"
 )
@@ -89,11 +90,7 @@ func crashEvent(c *Client, r *traceback.Report, crash []byte, pid int) *Event {
 	if r.Inferred {
 		ev.Metadata[keyCrashMessageInferred] = true
 	}
-	out := string(crash)
-	if len(out) > maxCrashOutputSent {
-		out = out[:maxCrashOutputSent] + truncationMarker
-	}
-	ev.Metadata[keyCrashOutput] = out
+	ev.Metadata[keyCrashOutput] = text.TruncateBytes(string(crash), maxCrashOutputSent+len(text.Marker))
 	return ev
 }
 

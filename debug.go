@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/errsight/errsight-go/internal/redact"
 	"github.com/errsight/errsight-go/internal/safeval"
 )
 
@@ -58,12 +59,7 @@ func (l *debugLog) write(line string) {
 	_, _ = io.WriteString(l.w, line)
 }
 
-func (l *debugLog) redact(s string) string {
-	if l.key == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, l.key, "[redacted]")
-}
+func (l *debugLog) redact(s string) string { return redact.String(s, l.key) }
 
 func safeSprintf(format string, args ...any) (s string) {
 	defer func() {

@@ -12,18 +12,20 @@ import (
 	"time"
 
 	"github.com/errsight/errsight-go/batcher"
+	"github.com/errsight/errsight-go/internal/hosturl"
 	"github.com/errsight/errsight-go/transport"
 )
 
-// Defaults applied to the zero fields of [Options].
+// Defaults applied to the zero fields of [Options]. Those the transport
+// and batcher packages also apply are theirs, named here once.
 const (
-	DefaultHost            = "https://errsight.com"
+	DefaultHost            = transport.DefaultHost
 	DefaultEnvironment     = "production"
 	DefaultMinLevel        = LevelWarning
-	DefaultTimeout         = 5 * time.Second
-	DefaultBatchSize       = 10
-	DefaultFlushInterval   = 2 * time.Second
-	DefaultMaxQueueSize    = 1000
+	DefaultTimeout         = transport.DefaultTimeout
+	DefaultBatchSize       = batcher.DefaultBatchSize
+	DefaultFlushInterval   = batcher.DefaultFlushInterval
+	DefaultMaxQueueSize    = batcher.DefaultMaxQueueSize
 	DefaultMaxQueueBytes   = 16 << 20
 	DefaultShutdownTimeout = 5 * time.Second
 	// DefaultMaxConcurrentSends keeps a slow server (200 ms a request) from
@@ -257,15 +259,16 @@ func (o Options) withDefaults() (Options, error) {
 	return o, nil
 }
 
+// checkHost applies the transport's rule for a host (internal/hosturl) at
+// Init, so that a host the HTTP transport would refuse fails there even
+// with a custom Transport.
 func checkHost(host string) error {
-	u, err := url.Parse(host)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		// url.Parse errors quote the input, which may hold credentials in a
-		// userinfo part; say what is wrong without echoing it.
-		return errors.New("errsight: Options.Host must be an http:// or https:// URL with a host")
+	_, err := hosturl.Parse(host)
+	if errors.Is(err, hosturl.ErrCredentials) {
+		return fmt.Errorf("errsight: Options.Host %w; use Options.APIKey", err)
 	}
-	if u.User != nil {
-		return errors.New("errsight: Options.Host must not contain credentials; use Options.APIKey")
+	if err != nil {
+		return fmt.Errorf("errsight: Options.Host %w", err)
 	}
 	return nil
 }

@@ -141,6 +141,7 @@ func TestInitErrors(t *testing.T) {
 		{"host without scheme", Options{Host: "errsight.com"}, "Options.Host"},
 		{"host with ftp scheme", Options{Host: "ftp://errsight.com"}, "Options.Host"},
 		{"host with credentials", Options{Host: "https://user:secret@errsight.com"}, "credentials"},
+		{"host with a query", Options{Host: "https://errsight.com/?region=eu"}, "query"},
 		{"negative batch size", Options{BatchSize: -1}, "BatchSize"},
 		{"negative queue size", Options{MaxQueueSize: -5}, "MaxQueueSize"},
 		{"negative timeout", Options{Timeout: -time.Second}, "Timeout"},

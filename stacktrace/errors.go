@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/errsight/errsight-go/internal/safe"
+	"github.com/errsight/errsight-go/internal/text"
 )
 
 // maxCauseMessage is the most bytes of a cause's message that are kept:
@@ -163,7 +164,7 @@ func (s *Symbolizer) Causes(err error, max int) []Cause {
 		}
 		c := Cause{
 			Class:   reflect.TypeOf(e).String(),
-			Message: truncateBytes(ErrorMessage(e), maxCauseMessage),
+			Message: text.TruncateBytes(ErrorMessage(e), maxCauseMessage),
 		}
 		if pcs := ownStack(e); len(pcs) > 0 {
 			frames, _ := s.frames(pcs, false)
@@ -173,17 +174,4 @@ func (s *Symbolizer) Causes(err error, max int) []Cause {
 		return len(out) < max
 	})
 	return out
-}
-
-// truncateBytes cuts s to at most n bytes on a rune boundary, marking a
-// cut with "…".
-func truncateBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - len("…")
-	for cut > 0 && cut < len(s) && s[cut]&0xC0 == 0x80 {
-		cut--
-	}
-	return s[:cut] + "…"
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/errsight/errsight-go/internal/text"
 )
 
 type myErr struct{ msg string }
@@ -267,10 +269,10 @@ func TestCauses(t *testing.T) {
 func TestCausesTruncatesMessages(t *testing.T) {
 	long := strings.Repeat("ü", maxCauseMessage)
 	cs := NewSymbolizer(Options{}).Causes(fmt.Errorf("x: %w", errors.New(long)), 5)
-	if len(cs) != 1 || len(cs[0].Message) > maxCauseMessage || !strings.HasSuffix(cs[0].Message, "…") {
+	if len(cs) != 1 || len(cs[0].Message) > maxCauseMessage || !strings.HasSuffix(cs[0].Message, text.Marker) {
 		t.Fatalf("message of %d bytes", len(cs[0].Message))
 	}
-	if !strings.HasPrefix(long, strings.TrimSuffix(cs[0].Message, "…")) {
+	if !strings.HasPrefix(long, strings.TrimSuffix(cs[0].Message, text.Marker)) {
 		t.Error("truncation split a rune")
 	}
 }

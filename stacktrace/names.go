@@ -1,6 +1,10 @@
 package stacktrace
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/errsight/errsight-go/internal/text"
+)
 
 // SplitFunction splits a fully-qualified function name, as
 // runtime.Frame.Function and tracebacks print it, into its package path and
@@ -138,10 +142,10 @@ func normaliseFunction(name string) string {
 			i++
 		case t == "":
 			// A stray empty part carries nothing.
-		case isDigits(t) && !afterMarker && len(named) == 1 && named[0] == "init":
+		case text.IsDigits(t) && !afterMarker && len(named) == 1 && named[0] == "init":
 			// Numbered init functions keep their number: "init.0".
 			named = append(named, t)
-		case isClosureMarker(t) || isDigits(t):
+		case isClosureMarker(t) || text.IsDigits(t):
 			// "func1", "gowrap1"; a bare number is a literal inside a
 			// literal: Go <= 1.23's "Outer.func1.2", or one inlined into a
 			// literal, "main.func1.Wrap.3".
@@ -170,23 +174,11 @@ func normaliseFunction(name string) string {
 // wrapper: "func1", "gowrap2", "deferwrap3".
 func isClosureMarker(t string) bool {
 	for _, p := range [...]string{"func", "gowrap", "deferwrap"} {
-		if len(t) > len(p) && strings.HasPrefix(t, p) && isDigits(t[len(p):]) {
+		if len(t) > len(p) && strings.HasPrefix(t, p) && text.IsDigits(t[len(p):]) {
 			return true
 		}
 	}
 	return false
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // stripRange removes range-over-func body suffixes: "Outer-range1-range2"
@@ -194,7 +186,7 @@ func isDigits(s string) bool {
 func stripRange(t string) string {
 	for {
 		i := strings.LastIndex(t, "-range")
-		if i <= 0 || !isDigits(t[i+len("-range"):]) {
+		if i <= 0 || !text.IsDigits(t[i+len("-range"):]) {
 			return t
 		}
 		t = t[:i]

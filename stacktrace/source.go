@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/errsight/errsight-go/internal/text"
 )
 
 const (
@@ -209,7 +211,7 @@ func cleanLine(raw []byte) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	return truncateRunes(s, maxLineRunes)
+	return text.Truncate(s, maxLineRunes)
 }
 
 func trimEOL(b []byte) []byte {
@@ -220,19 +222,4 @@ func trimEOL(b []byte) []byte {
 		b = b[:n-1]
 	}
 	return b
-}
-
-// truncateRunes cuts s to at most n runes, marking a cut with "…".
-func truncateRunes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	count := 0
-	for i := range s {
-		if count == n {
-			return s[:i] + "…"
-		}
-		count++
-	}
-	return s
 }

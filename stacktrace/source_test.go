@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/errsight/errsight-go/internal/text"
 )
 
 func writeFile(t *testing.T, name string, content []byte) string {
@@ -66,7 +68,7 @@ func TestSourceContextCleansLines(t *testing.T) {
 	if want := []string{"package x", "bad \uFFFD bytes"}; strings.Join(pre, "|") != strings.Join(want, "|") {
 		t.Errorf("CRLF or invalid UTF-8 not cleaned: %q", pre)
 	}
-	if n := utf8.RuneCountInString(ctx); n != maxLineRunes+1 || !strings.HasSuffix(ctx, "…") || !utf8.ValidString(ctx) {
+	if n := utf8.RuneCountInString(ctx); n != maxLineRunes || !strings.HasSuffix(ctx, text.Marker) || !utf8.ValidString(ctx) {
 		t.Errorf("long line: %d runes, %q...", n, ctx[:20])
 	}
 	if want := "\ttabbed|no newline at the end"; strings.Join(post, "|") != want {

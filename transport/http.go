@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/errsight/errsight-go/internal/hosturl"
+	"github.com/errsight/errsight-go/internal/redact"
 )
 
 // Defaults applied to the zero fields of [HTTPOptions].
@@ -152,18 +154,9 @@ func endpointURL(host string) (string, error) {
 	if host == "" {
 		host = DefaultHost
 	}
-	u, err := url.Parse(host)
+	u, err := hosturl.Parse(host)
 	if err != nil {
-		return "", fmt.Errorf("transport: invalid host %q: %v", host, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("transport: host %q: scheme must be http or https", host)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("transport: host %q has no host name", host)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("transport: host %q must not have a query or fragment", host)
+		return "", fmt.Errorf("transport: HTTPOptions.Host %w", err)
 	}
 	p := strings.TrimRight(u.Path, "/")
 	if !strings.HasSuffix(p, EventsPath) {
@@ -250,9 +243,4 @@ func (h *HTTP) errorf(format string, args ...any) error {
 // empty secret leaves msg unchanged. Every error and debug line of this
 // package passes through it, so the API key never leaks into logs even when
 // a URL or a server's answer would echo it.
-func Redact(msg, secret string) string {
-	if secret == "" {
-		return msg
-	}
-	return strings.ReplaceAll(msg, secret, "[redacted]")
-}
+func Redact(msg, secret string) string { return redact.String(msg, secret) }

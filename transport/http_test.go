@@ -53,11 +53,12 @@ func TestNewHTTPEndpoint(t *testing.T) {
 		{"https://example.com/errsight", "https://example.com/errsight/api/v1/events", ""},
 		{"https://example.com/errsight//", "https://example.com/errsight/api/v1/events", ""},
 		{"https://example.com/api/v1/events", "https://example.com/api/v1/events", ""},
-		{"errsight.com", "", "scheme must be http or https"},
-		{"ftp://errsight.com", "", "scheme must be http or https"},
-		{"https://", "", "has no host name"},
+		{"errsight.com", "", "must be an http:// or https:// URL with a host"},
+		{"ftp://errsight.com", "", "must be an http:// or https:// URL with a host"},
+		{"https://", "", "must be an http:// or https:// URL with a host"},
 		{"https://errsight.com/?x=1", "", "query or fragment"},
-		{"https://errsight.com/%zz", "", "invalid host"},
+		{"https://errsight.com/%zz", "", "must be an http:// or https:// URL with a host"},
+		{"https://user:pw@errsight.com", "", "must not contain credentials"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.host, func(t *testing.T) {
@@ -87,7 +88,7 @@ func TestNewHTTPErrors(t *testing.T) {
 		{"no key", HTTPOptions{}, "API key is required"},
 		{"key with newline", HTTPOptions{APIKey: testKey + "\r\nX-Evil: 1"}, "control character"},
 		{"negative timeout", HTTPOptions{APIKey: testKey, Timeout: -time.Second}, "negative timeout"},
-		{"key in a bad host", HTTPOptions{APIKey: testKey, Host: "ftp://" + testKey + ".example"}, "scheme"},
+		{"key in a bad host", HTTPOptions{APIKey: testKey, Host: "ftp://" + testKey + ".example"}, "must be an http:// or https:// URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/errsight/errsight-go/internal/text"
 )
 
 // maxParsedRetryAfter caps what [ParseRetryAfter] returns, only so that an
@@ -131,7 +133,7 @@ func ParseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	if v == "" {
 		return 0, false
 	}
-	if isDelta(v) {
+	if text.IsDigits(v) {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n > int64(maxParsedRetryAfter/time.Second) {
 			// Only overflow can fail here: the value is all digits.
@@ -154,17 +156,4 @@ func parseLimit(v string) int {
 		return 0
 	}
 	return n
-}
-
-// isDelta reports whether s is a non-empty run of ASCII digits.
-func isDelta(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/errsight/errsight-go/internal/text"
 )
 
 func TestParseRetryAfter(t *testing.T) {
@@ -70,7 +72,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 			t.Fatalf("ParseRetryAfter(%q) = %v, %v: outside [0, %v], or a delay without ok", v, d, ok, maxParsedRetryAfter)
 		}
 		s := strings.TrimSpace(v)
-		if isDelta(s) && len(s) < 6 {
+		if text.IsDigits(s) && len(s) < 6 {
 			var n time.Duration
 			for _, c := range s {
 				n = n*10 + time.Duration(c-'0')

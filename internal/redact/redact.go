@@ -24,6 +24,16 @@ func Secret(s string) string {
 	return Mask
 }
 
+// String replaces every occurrence of secret in s with Mask; an empty
+// secret leaves s unchanged. Every debug line and error that might echo
+// the API key (a URL, a server's answer) passes through it.
+func String(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, Mask)
+}
+
 // Format writes masked for verb as fmt would write the original value.
 // masked must be a copy of the original with its secrets replaced, of a
 // type without methods (so that formatting it does not call Format again);

@@ -252,13 +252,20 @@ func (c *Client) enqueue(r *capture) EventID {
 // an event whose maps and slices are its own (see Event.isolate), and an
 // event it returns in place of ev is completed like one given to
 // CaptureEvent.
-func (c *Client) beforeSend(ev *Event) (out *Event) {
+func (c *Client) beforeSend(orig *Event) (out *Event) {
+	// With fail-open, the hook works on a copy, so that the original can
+	// still be sent unmodified if it panics halfway through its edits.
+	ev := orig
+	if c.opts.BeforeSendFailOpen {
+		cp := *orig
+		ev = &cp
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			c.beforeSendPanics.Add(1)
 			if c.opts.BeforeSendFailOpen {
 				c.log.printf("BeforeSend panicked (%s); sending the event unmodified (BeforeSendFailOpen)", safe.PanicText(r))
-				out = ev
+				out = orig
 				return
 			}
 			c.beforeSendDropped.Add(1)

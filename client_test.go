@@ -63,6 +63,21 @@ func TestBeforeSend(t *testing.T) {
 			wantSent: true,
 		},
 		{
+			name: "fail-open sends the original unmodified after a partial edit",
+			hook: func(ev *Event) *Event {
+				delete(ev.Tags, "internal")
+				ev.Metadata["order"] = "edited"
+				panic("scrubber bug")
+			},
+			failOpen: true,
+			wantSent: true,
+			checkEvent: func(t *testing.T, ev map[string]any) {
+				if tagsOf(ev)["internal"] != "x" || fmt.Sprint(metadataOf(ev)["order"]) != "42" {
+					t.Errorf("tags %v, metadata %v: not the original", tagsOf(ev), metadataOf(ev))
+				}
+			},
+		},
+		{
 			name: "sees frames and exception class",
 			hook: func(ev *Event) *Event {
 				if ev.Exception == nil || ev.Exception.Class != "*errsight.testError" || len(ev.Exception.Frames) == 0 {

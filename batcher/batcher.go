@@ -2,6 +2,7 @@ package batcher
 
 import (
 	"context"
+	"math"
 	"math/bits"
 	"strconv"
 	"sync"
@@ -29,9 +30,19 @@ type Batcher[T any] struct {
 	debugf func(format string, args ...any)
 
 	enqueued atomic.Uint64
-	sent     atomic.Uint64
-	retries  atomic.Uint64
-	dropped  [NumDropReasons]atomic.Uint64
+	// kickAt is the count of enqueued items at which Enqueue wakes the
+	// sleeping worker with a send on kick: the first item when the worker
+	// holds none, else the one that fills its batch. Below it, items wait in
+	// the queue while the worker sleeps until its batch is due, so that a
+	// stream of captures wakes it once per batch or FlushInterval, not once
+	// per item (a wake-up costs the capturing goroutine microseconds).
+	// noKick while the worker is awake or cannot take items.
+	kickAt  atomic.Uint64
+	kick    chan struct{} // capacity 1: a kick is never lost, never blocks
+	kicks   atomic.Uint64 // Enqueue's kicks, for the tests
+	sent    atomic.Uint64
+	retries atomic.Uint64
+	dropped [NumDropReasons]atomic.Uint64
 	// lost counts the drops of accepted items (by the worker), the part of
 	// dropped that makes up Pending.
 	lost atomic.Uint64
@@ -107,12 +118,14 @@ func New[T any](cfg Config[T]) *Batcher[T] {
 	b := &Batcher[T]{
 		queue:         make(chan T, cfg.MaxQueueSize),
 		flushCh:       make(chan *flushWaiter),
+		kick:          make(chan struct{}, 1),
 		stopCh:        make(chan struct{}),
 		cancelSends:   cancel,
 		done:          make(chan struct{}),
 		closeReturned: make(chan struct{}),
 		debugf:        cfg.Debugf,
 	}
+	b.kickAt.Store(noKick) // the worker sets it before it first sleeps
 	w := &worker[T]{b: b, cfg: cfg, limit: cfg.BatchSize, results: make(chan sendResult, cfg.MaxInFlight)}
 	go w.run(ctx) // ends after Close closes stopCh and the drain is over
 	return b
@@ -131,8 +144,15 @@ func (b *Batcher[T]) Enqueue(item T) bool {
 	}
 	select {
 	case b.queue <- item:
-		b.enqueued.Add(1)
+		n := b.enqueued.Add(1)
 		b.mu.RUnlock()
+		if n >= b.kickAt.Load() {
+			b.kicks.Add(1)
+			select {
+			case b.kick <- struct{}{}:
+			default: // a kick is pending already
+			}
+		}
 		return true
 	default:
 		b.mu.RUnlock()
@@ -317,3 +337,6 @@ func (b *Batcher[T]) Stats() Stats {
 	}
 	return s
 }
+
+// noKick is kickAt's value when Enqueue must not wake the worker.
+const noKick = math.MaxUint64

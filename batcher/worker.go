@@ -117,9 +117,24 @@ func (w *worker[T]) run(ctx context.Context) {
 			continue
 		}
 
-		var queue <-chan T
+		// Sleep until the batch is due, or full (Enqueue's kick), rather
+		// than take each item as it comes: see Batcher.kickAt.
+		var kick <-chan struct{}
 		if !w.saturated() {
-			queue = b.queue
+			need := 1
+			if len(w.outbox) > 0 {
+				need = max(1, w.limit-len(w.outbox))
+			}
+			at := w.recvSeq + uint64(need)
+			b.kickAt.Store(at)
+			// Enqueue adds to enqueued, then reads kickAt; here kickAt is
+			// written, then enqueued read: one of the two sees the other,
+			// so an item that reaches the threshold is never slept on.
+			if b.enqueued.Load() >= at {
+				b.kickAt.Store(noKick)
+				continue
+			}
+			kick = b.kick
 		}
 		var wake <-chan time.Time
 		if at, ok := w.wakeAt(); ok {
@@ -127,8 +142,7 @@ func (w *worker[T]) run(ctx context.Context) {
 			wake = timer.C
 		}
 		select {
-		case item := <-queue:
-			w.accept(item)
+		case <-kick: // items wait in the queue: the loop's top takes them
 		case fw := <-b.flushCh:
 			w.addWaiter(fw)
 		case <-w.stopCh():
@@ -137,6 +151,7 @@ func (w *worker[T]) run(ctx context.Context) {
 			w.finish(r)
 		case <-wake:
 		}
+		b.kickAt.Store(noKick)
 		timer.Stop()
 	}
 	w.giveUp()

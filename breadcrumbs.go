@@ -19,11 +19,17 @@ const crumbCompactAt = 4
 // Data belongs to the SDK once the breadcrumb is added: don't modify the map
 // afterwards.
 type Breadcrumb struct {
+	// Category groups breadcrumbs of one kind ("http", "log", "db",
+	// "navigation"); at most 60 characters are sent.
 	Category string
-	Message  string
-	Level    Level
-	Data     map[string]any
-	// Timestamp is when it happened; zero means now.
+	// Message says what happened, at most 500 characters.
+	Message string
+	// Level is the breadcrumb's severity; zero means LevelInfo.
+	Level Level
+	// Data holds details as key-value pairs (an HTTP call's method, URL
+	// and status); at most 20 keys are sent.
+	Data map[string]any
+	// Timestamp is when it happened; zero means the time it was added.
 	Timestamp time.Time
 }
 

@@ -15,9 +15,15 @@ type EventID string
 // User is the person affected by an event. Every field is optional. The SDK
 // never fills IPAddress on its own: integrations do so only when told to.
 type User struct {
-	ID        string `json:"id,omitempty"`
-	Email     string `json:"email,omitempty"`
-	Username  string `json:"username,omitempty"`
+	// ID is the application's own identifier for the user, at most 120
+	// characters (longer is cut).
+	ID string `json:"id,omitempty"`
+	// Email is the user's address, at most 200 characters.
+	Email string `json:"email,omitempty"`
+	// Username is the name the user is known by, at most 120 characters.
+	Username string `json:"username,omitempty"`
+	// IPAddress is the address the user's request came from, at most 64
+	// characters. Personal data: set it only where the application may.
 	IPAddress string `json:"ip_address,omitempty"`
 }
 
@@ -58,15 +64,41 @@ type Exception struct {
 // An Event handed to [CaptureEvent] or returned by BeforeSend belongs to the
 // SDK from then on: don't modify or reuse it.
 type Event struct {
-	ID          EventID
-	Level       Level
-	Message     string
-	Timestamp   time.Time
+	// ID identifies the event; the server drops a second event with the
+	// same ID, so retries never duplicate it. Empty in an event given to
+	// CaptureEvent: a new UUID is set.
+	ID EventID
+	// Level is the event's severity. Zero in an event given to
+	// CaptureEvent: LevelError with an Exception, else LevelInfo. Events
+	// below Options.MinLevel are not sent.
+	Level Level
+	// Message is what happened, for a captured error its Error() text; at
+	// most 10,000 characters are sent.
+	Message string
+	// Timestamp is when the event was captured. Zero in an event given to
+	// CaptureEvent: the time of the call. The server files an event more
+	// than 7 days old or 1 hour ahead at the time it receives it; the SDK
+	// then keeps this time in metadata.
+	Timestamp time.Time
+	// Environment is the deployment the event comes from ("production",
+	// "staging"); empty: Options.Environment. At most 120 characters.
 	Environment string
-	Release     string
-	Tags        map[string]string
-	Metadata    map[string]any
-	User        User
+	// Release is the version of the program; empty: Options.Release. At
+	// most 120 characters.
+	Release string
+	// Tags are indexed key-value pairs the server can filter on: the
+	// scope's, then the event's own (which win). At most 29 are sent (the
+	// server keeps 30; one carries the event's ID), keys of at most 60
+	// characters, values of at most 200.
+	Tags map[string]string
+	// Metadata is free-form data shown with the event: the scope's, then
+	// the event's own (which win). Values are encoded as JSON when the
+	// event is sent; at most 50 keys, each value at most 64 KiB encoded.
+	Metadata map[string]any
+	// User is the person affected; zero in the event: the scope's user.
+	User User
+	// Breadcrumbs are the steps that led to the event, oldest first: the
+	// scope's, then the event's own; the most recent 50 are sent.
 	Breadcrumbs []Breadcrumb
 	// Fingerprint decides the event's issue when non-empty: events with
 	// equal fingerprints (parts trimmed, blank parts dropped) form one

@@ -51,9 +51,20 @@ func (h *Hub) Clone() *Hub {
 // replaced by a later [Init], it returns the replacement (see Init).
 func (h *Hub) Client() *Client { return h.client.Load().current() }
 
-// BindClient makes c the hub's client; hubs cloned from h earlier keep the
-// client they had.
-func (h *Hub) BindClient(c *Client) { h.client.Store(c) }
+// BindClient makes c the hub's client and returns a function that binds
+// the previous client again. It is how a test points a hub, typically
+// [CurrentHub], at a test client for its duration:
+//
+//	defer errsight.CurrentHub().BindClient(client)()
+//
+// Unlike [Init] it closes neither client: the caller owns both. Hubs
+// cloned from h earlier keep the client they had. Safe for concurrent
+// use; the undo restores the client bound before this call even if
+// another BindClient ran in between, so undo in reverse order.
+func (h *Hub) BindClient(c *Client) (undo func()) {
+	prev := h.client.Swap(c)
+	return func() { h.client.Store(prev) }
+}
 
 // Scope returns the hub's scope.
 func (h *Hub) Scope() *Scope { return h.scope }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/errsight/errsight-go/internal/crashmonitor"
@@ -50,6 +51,11 @@ func maybeRunCrashMonitor() {
 // one an earlier Init started. When it cannot start one, it says why in one
 // debug line and the program carries on without.
 func startCrashMonitor(c *Client) {
+	if !crashmonitor.Supported {
+		c.log.printf("crash monitor not started: not supported on %s/%s (no child processes); panics caught by Recover and Go are still reported", runtime.GOOS, runtime.GOARCH)
+		crashmonitor.Stop()
+		return
+	}
 	header, err := newCrashHeader(c).Encode()
 	if err != nil {
 		c.log.printf("crash monitor not started: %v", err)

@@ -134,7 +134,7 @@ func Release(owner any) {
 // launch starts the child process, hands it the launch line and the header
 // and points the runtime's crash output at it.
 func launch(cfg Config) (*monitor, error) {
-	if !supported {
+	if !Supported {
 		return nil, fmt.Errorf("not supported on %s/%s (no child processes)", runtime.GOOS, runtime.GOARCH)
 	}
 	exe, err := os.Executable()

@@ -8,8 +8,9 @@ import (
 	"syscall"
 )
 
-// supported is false where a program cannot start processes.
-const supported = true
+// Supported is false where a program cannot start processes (js, wasip1):
+// there is no monitor there.
+const Supported = true
 
 // childSignals are the signals a monitor ignores: they are for the
 // application (see Child).

@@ -2,9 +2,9 @@
 
 package crashmonitor
 
-// supported is false where a program cannot start processes: there is no
+// Supported is false where a program cannot start processes: there is no
 // monitor, and Start says so.
-const supported = false
+const Supported = false
 
 func ignoreSignals()  {}
 func restoreSignals() {}

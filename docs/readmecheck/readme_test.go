@@ -95,8 +95,8 @@ type snippet struct {
 	code string
 }
 
-func readmeSnippets(t *testing.T) []snippet {
-	b, err := os.ReadFile("../../README.md")
+func docSnippets(t *testing.T, path string) []snippet {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,6 +234,31 @@ var ignored = regexp.MustCompile(`declared and not used|imported (as \w+ )?and n
 // TestReadmeSnippetsCompile compiles every Go snippet of the README, and
 // the install column of its Integrations table.
 func TestReadmeSnippetsCompile(t *testing.T) {
+	snippets := docSnippets(t, "../../README.md")
+	if len(snippets) < 10 {
+		t.Fatalf("found %d Go snippets in README.md", len(snippets))
+	}
+	compileSnippets(t, "README.md", append(snippets, readmeInstallCells(t)...), "")
+}
+
+// TestDocsSnippetsCompile compiles the Go snippets of docs/panics.md.
+func TestDocsSnippetsCompile(t *testing.T) {
+	snippets := docSnippets(t, "../panics.md")
+	if len(snippets) < 3 {
+		t.Fatalf("found %d Go snippets in docs/panics.md", len(snippets))
+	}
+	const extra = `
+type Server struct{}
+type Job struct{}
+var version string
+`
+	compileSnippets(t, "docs/panics.md", snippets, extra)
+}
+
+// compileSnippets builds the snippets of doc in package snippets, with the
+// prelude and extra declarations, and fails for every compiler error but
+// the unused names a snippet declares for its reader.
+func compileSnippets(t *testing.T, doc string, snippets []snippet, extra string) {
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
@@ -250,15 +275,10 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 		}
 		replace[filepath.Join(dir, name)] = p
 	}
-	add("prelude.go", prelude)
-	snippets := readmeSnippets(t)
-	if len(snippets) < 10 {
-		t.Fatalf("found %d Go snippets in README.md", len(snippets))
-	}
-	snippets = append(snippets, readmeInstallCells(t)...)
+	add("prelude.go", prelude+extra)
 	where := map[string]int{}
 	for i, s := range snippets {
-		name := fmt.Sprintf("readme_line%d.go", s.line)
+		name := fmt.Sprintf("line%d.go", s.line)
 		where[name] = s.line
 		add(name, s.file(fmt.Sprintf("snippet%d", i)))
 	}
@@ -275,15 +295,15 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 		if ignored.MatchString(line) {
 			continue
 		}
-		t.Errorf("%s", line)
+		t.Errorf("%s: %s", doc, line)
 		for name := range where {
-			if strings.Contains(line, name+":") {
+			if strings.Contains(line, "/"+name+":") {
 				failed[name] = true
 			}
 		}
 	}
 	for name := range failed {
 		src, _ := os.ReadFile(replace[filepath.Join(dir, name)])
-		t.Logf("%s is the snippet at README.md line %d, compiled as:\n%s", name, where[name], src)
+		t.Logf("%s is the snippet at %s line %d, compiled as:\n%s", name, doc, where[name], src)
 	}
 }

@@ -6,6 +6,7 @@ package errsight
 
 import (
 	"context"
+	"fmt"
 	"go/parser"
 	"go/token"
 	"io"
@@ -15,10 +16,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/errsight/errsight-go/errsighttest"
 )
 
 // TestCoreModuleDependencies holds the README's "Install" claim: the core
@@ -160,5 +164,21 @@ func BenchmarkCaptureKeylessClient(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		CaptureError(ctx, errBase)
+	}
+}
+
+// TestSDKMetadataKeysSurviveLargeMaps holds the README's "Context on every
+// event": the SDK's own metadata keys, errsight_context last, come before a
+// user's, so the server's first-50-keys cut never drops them.
+func TestSDKMetadataKeysSurviveLargeMaps(t *testing.T) {
+	ev := goldenEvent()
+	ev.Contexts = map[string]string{ContextServerName: "web-7"}
+	for i := range 200 {
+		ev.Metadata[fmt.Sprintf("m%03d", i)] = i
+	}
+	st := errsighttest.Event{Raw: appendEvent(nil, ev, shrinkNone), Received: ev.Timestamp}.Stored()
+	want := []string{keyEventID, keyExceptionClass, keyExceptionFrames, keyExceptionCauses, keyContext}
+	if len(st.MetadataKeys) < len(want) || !slices.Equal(st.MetadataKeys[:len(want)], want) {
+		t.Errorf("stored metadata keys start %v, want %v", st.MetadataKeys[:min(len(want), len(st.MetadataKeys))], want)
 	}
 }

@@ -2,7 +2,6 @@ package transport
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +12,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const testKey = "elp_0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -25,9 +27,7 @@ func newTestHTTP(t *testing.T, opts HTTPOptions) *HTTP {
 		opts.APIKey = testKey
 	}
 	h, err := NewHTTP(opts)
-	if err != nil {
-		t.Fatalf("NewHTTP: %v", err)
-	}
+	require.NoError(t, err, "NewHTTP")
 	t.Cleanup(h.CloseIdleConnections)
 	return h
 }
@@ -35,9 +35,7 @@ func newTestHTTP(t *testing.T, opts HTTPOptions) *HTTP {
 // checkNoKey fails the test when s contains the API key.
 func checkNoKey(t *testing.T, what, s string) {
 	t.Helper()
-	if strings.Contains(s, testKey) {
-		t.Errorf("%s contains the API key: %q", what, s)
-	}
+	assert.NotContains(t, s, testKey, "%s contains the API key: %q", what, s)
 }
 
 func TestNewHTTPEndpoint(t *testing.T) {
@@ -64,17 +62,14 @@ func TestNewHTTPEndpoint(t *testing.T) {
 		t.Run(tt.host, func(t *testing.T) {
 			h, err := NewHTTP(HTTPOptions{Host: tt.host, APIKey: testKey})
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "transport: ") {
-					t.Fatalf("NewHTTP(%q) error = %v, want one starting with \"transport: \" containing %q", tt.host, err, tt.wantErr)
-				}
+				require.Error(t, err, "NewHTTP(%q) error = %v, want one starting with \"transport: \" containing %q", tt.host, err, tt.wantErr)
+				require.Contains(t, err.Error(), tt.wantErr, "NewHTTP(%q) error = %v, want one starting with \"transport: \" containing %q", tt.host, err, tt.wantErr)
+				require.True(t, strings.HasPrefix(err.Error(), "transport: "), "NewHTTP(%q) error = %v, want one starting with \"transport: \" containing %q", tt.host, err, tt.wantErr)
 				return
 			}
-			if err != nil {
-				t.Fatalf("NewHTTP(%q): %v", tt.host, err)
-			}
-			if got := h.Endpoint(); got != tt.want {
-				t.Errorf("Endpoint() = %q, want %q", got, tt.want)
-			}
+			require.NoError(t, err, "NewHTTP(%q)", tt.host)
+			got := h.Endpoint()
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }
@@ -93,12 +88,9 @@ func TestNewHTTPErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := NewHTTP(tt.opts)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("NewHTTP error = %v, want it to contain %q", err, tt.want)
-			}
-			if !strings.HasPrefix(err.Error(), "transport: ") {
-				t.Errorf("error %q does not start with \"transport: \"", err)
-			}
+			require.Error(t, err, "NewHTTP error = %v, want it to contain %q", err, tt.want)
+			require.Contains(t, err.Error(), tt.want, "NewHTTP error = %v, want it to contain %q", err, tt.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "transport: "), "error %q does not start with \"transport: \"", err)
 			checkNoKey(t, "error", err.Error())
 		})
 	}
@@ -132,15 +124,12 @@ func TestSendRequest(t *testing.T) {
 			h := newTestHTTP(t, tt.opts)
 			body := []byte(`[{"message":"boom"}]`)
 			out := h.Send(context.Background(), body)
-			if out.Kind != Delivered || out.Status != http.StatusAccepted || out.Err != nil {
-				t.Fatalf("Send = %+v, want delivered 202", out)
-			}
+			require.Equal(t, Delivered, out.Kind, "Send = %+v, want delivered 202", out)
+			require.Equal(t, http.StatusAccepted, out.Status, "Send = %+v, want delivered 202", out)
+			require.Nil(t, out.Err, "Send = %+v, want delivered 202", out)
 			s := <-got
 			want := seen{http.MethodPost, tt.path, testKey, "application/json", tt.wantUA, body}
-			if s.method != want.method || s.path != want.path || s.key != want.key ||
-				s.ctype != want.ctype || s.ua != want.ua || string(s.body) != string(want.body) {
-				t.Errorf("server saw %+v, want %+v", s, want)
-			}
+			assert.Equal(t, want, s, "what the server saw")
 		})
 	}
 }
@@ -187,23 +176,16 @@ func TestSendStatuses(t *testing.T) {
 			defer srv.Close()
 			h := newTestHTTP(t, HTTPOptions{Host: srv.URL})
 			out := h.Send(context.Background(), []byte(`[]`))
-			if out.Kind != tt.want || out.Status != tt.status {
-				t.Fatalf("Send = %v (%d), want %v (%d); err %v", out.Kind, out.Status, tt.want, tt.status, out.Err)
-			}
-			if out.RetryAfter != tt.wantWait {
-				t.Errorf("RetryAfter = %v, want %v", out.RetryAfter, tt.wantWait)
-			}
+			require.Equal(t, tt.want, out.Kind, "Send = %v (%d), want %v (%d); err %v", out.Kind, out.Status, tt.want, tt.status, out.Err)
+			require.Equal(t, tt.status, out.Status, "Send = %v (%d), want %v (%d); err %v", out.Kind, out.Status, tt.want, tt.status, out.Err)
+			assert.Equal(t, tt.wantWait, out.RetryAfter)
 			if tt.want == Delivered {
-				if out.Err != nil {
-					t.Errorf("Err = %v, want nil", out.Err)
-				}
+				assert.Nil(t, out.Err, "Err = %v, want nil", out.Err)
 				return
 			}
-			if out.Err == nil || !strings.Contains(out.Err.Error(), tt.errHas) {
-				t.Errorf("Err = %v, want it to contain %q", out.Err, tt.errHas)
-			} else {
-				checkNoKey(t, "Err", out.Err.Error())
-			}
+			require.Error(t, out.Err)
+			assert.Contains(t, out.Err.Error(), tt.errHas)
+			checkNoKey(t, "Err", out.Err.Error())
 		})
 	}
 }
@@ -218,29 +200,25 @@ func TestSendRetryAfterHTTPDate(t *testing.T) {
 	out := h.Send(context.Background(), nil)
 	// The header has one-second resolution: the delay lies in (60s, 120s]
 	// however slow the machine is.
-	if out.Kind != RateLimited || out.RetryAfter <= time.Minute || out.RetryAfter > 2*time.Minute {
-		t.Fatalf("Send = %v RetryAfter %v, want rate_limited with about 2m", out.Kind, out.RetryAfter)
-	}
+	require.Equal(t, RateLimited, out.Kind, "Send = %v RetryAfter %v, want rate_limited with about 2m", out.Kind, out.RetryAfter)
+	require.Greater(t, out.RetryAfter, time.Minute, "Send = %v RetryAfter %v, want rate_limited with about 2m", out.Kind, out.RetryAfter)
+	require.LessOrEqual(t, out.RetryAfter, 2*time.Minute, "Send = %v RetryAfter %v, want rate_limited with about 2m", out.Kind, out.RetryAfter)
 }
 
 func TestSendConnectionRefused(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there any more
 
 	// The key in the path proves that a URL echoed by a net error is scrubbed.
 	h := newTestHTTP(t, HTTPOptions{Host: "http://" + addr + "/" + testKey})
 	out := h.Send(context.Background(), []byte(`[]`))
-	if out.Kind != Retry || out.Status != 0 || out.Err == nil {
-		t.Fatalf("Send = %+v, want retry with an error and no status", out)
-	}
+	require.Equal(t, Retry, out.Kind, "Send = %+v, want retry with an error and no status", out)
+	require.EqualValues(t, 0, out.Status, "Send = %+v, want retry with an error and no status", out)
+	require.NotNil(t, out.Err, "Send = %+v, want retry with an error and no status", out)
 	checkNoKey(t, "Err", out.Err.Error())
-	if !strings.Contains(out.Err.Error(), "[redacted]") {
-		t.Errorf("Err = %q, want the key in the URL replaced by [redacted]", out.Err)
-	}
+	assert.Contains(t, out.Err.Error(), "[redacted]", "Err = %q, want the key in the URL replaced by [redacted]", out.Err)
 }
 
 func TestSendTimeoutAndCancel(t *testing.T) {
@@ -262,9 +240,8 @@ func TestSendTimeoutAndCancel(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
 		h := newTestHTTP(t, HTTPOptions{Host: srv.URL, Timeout: 50 * time.Millisecond})
 		out := h.Send(context.Background(), nil)
-		if out.Kind != Retry || !errors.Is(out.Err, context.DeadlineExceeded) {
-			t.Fatalf("Send = %+v, want retry wrapping context.DeadlineExceeded", out)
-		}
+		require.Equal(t, Retry, out.Kind, "Send = %+v, want retry wrapping context.DeadlineExceeded", out)
+		require.ErrorIs(t, out.Err, context.DeadlineExceeded, "Send = %+v, want retry wrapping context.DeadlineExceeded", out)
 	})
 	t.Run("caller cancels", func(t *testing.T) {
 		h := newTestHTTP(t, HTTPOptions{Host: srv.URL, Timeout: time.Hour})
@@ -277,9 +254,8 @@ func TestSendTimeoutAndCancel(t *testing.T) {
 			cancel()
 		}()
 		out := h.Send(ctx, nil)
-		if out.Kind != Retry || !errors.Is(out.Err, context.Canceled) {
-			t.Fatalf("Send = %+v, want retry wrapping context.Canceled", out)
-		}
+		require.Equal(t, Retry, out.Kind, "Send = %+v, want retry wrapping context.Canceled", out)
+		require.ErrorIs(t, out.Err, context.Canceled, "Send = %+v, want retry wrapping context.Canceled", out)
 	})
 }
 
@@ -322,27 +298,24 @@ func TestSendRefusesRedirect(t *testing.T) {
 			}
 			h := newTestHTTP(t, tt.opts)
 			out := h.Send(context.Background(), []byte(`[]`))
-			if out.Kind != Rejected || out.Status != http.StatusTemporaryRedirect {
-				t.Fatalf("Send = %+v, want rejected 307", out)
-			}
-			if n := otherHits.Load(); n != 0 {
-				t.Fatalf("the redirect target received %d requests (key %v), want 0", n, otherKey.Load())
-			}
+			require.Equal(t, Rejected, out.Kind, "Send = %+v, want rejected 307", out)
+			require.Equal(t, http.StatusTemporaryRedirect, out.Status, "Send = %+v, want rejected 307", out)
+			n := otherHits.Load()
+			require.EqualValues(t, 0, n, "the redirect target received %d requests (key %v), want 0", n, otherKey.Load())
 			otherHost := strings.TrimPrefix(other.URL, "http://")
 			mu.Lock()
 			defer mu.Unlock()
-			if len(lines) != 1 || !strings.Contains(lines[0], otherHost) {
-				t.Errorf("debug lines = %q, want one naming %s", lines, otherHost)
-			}
+			require.Len(t, lines, 1, "debug lines = %q, want one naming %s", lines, otherHost)
+			assert.Contains(t, lines[0], otherHost, "debug lines = %q, want one naming %s", lines, otherHost)
 			for _, l := range lines {
 				checkNoKey(t, "debug line", l)
 			}
 		})
 	}
-	if userClient.CheckRedirect != nil || userClient.Transport != userCopy.Transport ||
-		userClient.Timeout != userCopy.Timeout || userClient.Jar != userCopy.Jar {
-		t.Errorf("the user's *http.Client was modified: %+v, was %+v", *userClient, userCopy)
-	}
+	require.Nil(t, userClient.CheckRedirect, "the user's *http.Client was modified: %+v, was %+v", *userClient, userCopy)
+	require.Equal(t, userCopy.Transport, userClient.Transport, "the user's *http.Client was modified: %+v, was %+v", *userClient, userCopy)
+	require.Equal(t, userCopy.Timeout, userClient.Timeout, "the user's *http.Client was modified: %+v, was %+v", *userClient, userCopy)
+	assert.Equal(t, userCopy.Jar, userClient.Jar, "the user's *http.Client was modified: %+v, was %+v", *userClient, userCopy)
 }
 
 func TestSendReusesConnection(t *testing.T) {
@@ -364,13 +337,11 @@ func TestSendReusesConnection(t *testing.T) {
 
 	h := newTestHTTP(t, HTTPOptions{Host: srv.URL})
 	for i := range 5 {
-		if out := h.Send(context.Background(), []byte(`[{}]`)); out.Kind != Delivered {
-			t.Fatalf("send %d: %+v", i, out)
-		}
+		out := h.Send(context.Background(), []byte(`[{}]`))
+		require.Equal(t, Delivered, out.Kind, "send %d: %+v", i, out)
 	}
-	if n := conns.Load(); n != 1 {
-		t.Errorf("5 sequential sends opened %d connections, want 1 (body not drained?)", n)
-	}
+	n := conns.Load()
+	assert.EqualValues(t, 1, n, "5 sequential sends opened %d connections, want 1 (body not drained?)", n)
 }
 
 func TestErrorsNeverContainKey(t *testing.T) {
@@ -382,13 +353,10 @@ func TestErrorsNeverContainKey(t *testing.T) {
 	defer srv.Close()
 	h := newTestHTTP(t, HTTPOptions{Host: srv.URL})
 	out := h.Send(context.Background(), nil)
-	if out.Kind != Rejected || out.Err == nil {
-		t.Fatalf("Send = %+v, want rejected", out)
-	}
+	require.Equal(t, Rejected, out.Kind, "Send = %+v, want rejected", out)
+	require.NotNil(t, out.Err, "Send = %+v, want rejected", out)
 	checkNoKey(t, "Err", out.Err.Error())
-	if !strings.Contains(out.Err.Error(), "bad key [redacted]") {
-		t.Errorf("Err = %q, want the echoed key redacted", out.Err)
-	}
+	assert.Contains(t, out.Err.Error(), "bad key [redacted]", "Err = %q, want the echoed key redacted", out.Err)
 }
 
 func TestRedact(t *testing.T) {
@@ -398,9 +366,8 @@ func TestRedact(t *testing.T) {
 		{"empty secret", "", "empty secret"},
 	}
 	for _, tt := range tests {
-		if got := Redact(tt.msg, tt.secret); got != tt.want {
-			t.Errorf("Redact(%q) = %q, want %q", tt.msg, got, tt.want)
-		}
+		got := Redact(tt.msg, tt.secret)
+		assert.Equal(t, tt.want, got, "Redact(%q) = %q, want %q", tt.msg, got, tt.want)
 	}
 }
 
@@ -413,9 +380,8 @@ func TestKindString(t *testing.T) {
 		{TooLarge, "too_large"}, {Rejected, "rejected"}, {Kind(42), "kind(42)"},
 	}
 	for _, tt := range tests {
-		if got := tt.k.String(); got != tt.want {
-			t.Errorf("Kind(%d).String() = %q, want %q", int(tt.k), got, tt.want)
-		}
+		got := tt.k.String()
+		assert.Equal(t, tt.want, got, "Kind(%d).String() = %q, want %q", int(tt.k), got, tt.want)
 	}
 }
 
@@ -447,9 +413,10 @@ func TestSendRateLimited(t *testing.T) {
 			defer srv.Close()
 			h := newTestHTTP(t, HTTPOptions{Host: srv.URL})
 			out := h.Send(context.Background(), []byte(`[]`))
-			if out.Kind != RateLimited || out.RetryAfter != tt.wantWait || out.RetryAfterSet != tt.wantSet || out.Limit != tt.wantLimit {
-				t.Errorf("Send = %+v, want RetryAfter %v, RetryAfterSet %v, Limit %d", out, tt.wantWait, tt.wantSet, tt.wantLimit)
-			}
+			require.Equal(t, RateLimited, out.Kind, "Send = %+v, want RetryAfter %v, RetryAfterSet %v, Limit %d", out, tt.wantWait, tt.wantSet, tt.wantLimit)
+			require.Equal(t, tt.wantWait, out.RetryAfter, "Send = %+v, want RetryAfter %v, RetryAfterSet %v, Limit %d", out, tt.wantWait, tt.wantSet, tt.wantLimit)
+			require.Equal(t, tt.wantSet, out.RetryAfterSet, "Send = %+v, want RetryAfter %v, RetryAfterSet %v, Limit %d", out, tt.wantWait, tt.wantSet, tt.wantLimit)
+			assert.Equal(t, tt.wantLimit, out.Limit, "Send = %+v, want RetryAfter %v, RetryAfterSet %v, Limit %d", out, tt.wantWait, tt.wantSet, tt.wantLimit)
 		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/errsight/errsight-go/internal/text"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParseRetryAfter(t *testing.T) {
@@ -37,9 +39,8 @@ func TestParseRetryAfter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, ok := ParseRetryAfter(tt.in, now)
-			if got != tt.want || ok != tt.wantOK {
-				t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
-			}
+			require.Equal(t, tt.want, got, "ParseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
+			assert.Equal(t, tt.wantOK, ok, "ParseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
 		})
 	}
 }
@@ -50,9 +51,8 @@ func TestParseLimit(t *testing.T) {
 		want int
 	}{{"", 0}, {"60", 60}, {" 100 ", 100}, {"0", 0}, {"-3", 0}, {"many", 0}}
 	for _, tt := range tests {
-		if got := parseLimit(tt.in); got != tt.want {
-			t.Errorf("parseLimit(%q) = %d, want %d", tt.in, got, tt.want)
-		}
+		got := parseLimit(tt.in)
+		assert.Equal(t, tt.want, got, "parseLimit(%q) = %d, want %d", tt.in, got, tt.want)
 	}
 }
 
@@ -68,18 +68,18 @@ func FuzzParseRetryAfter(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, v string) {
 		d, ok := ParseRetryAfter(v, now)
-		if d < 0 || d > maxParsedRetryAfter || (!ok && d != 0) {
-			t.Fatalf("ParseRetryAfter(%q) = %v, %v: outside [0, %v], or a delay without ok", v, d, ok, maxParsedRetryAfter)
-		}
+		require.GreaterOrEqual(t, d, time.Duration(0), "ParseRetryAfter(%q)", v)
+		require.LessOrEqual(t, d, maxParsedRetryAfter, "ParseRetryAfter(%q)", v)
+		require.True(t, ok || d == 0, "ParseRetryAfter(%q) = %v without ok", v, d)
 		s := strings.TrimSpace(v)
 		if text.IsDigits(s) && len(s) < 6 {
 			var n time.Duration
 			for _, c := range s {
 				n = n*10 + time.Duration(c-'0')
 			}
-			if want := min(n*time.Second, maxParsedRetryAfter); d != want || !ok {
-				t.Fatalf("ParseRetryAfter(%q) = %v, want %v", v, d, want)
-			}
+			want := min(n*time.Second, maxParsedRetryAfter)
+			require.Equal(t, want, d, "ParseRetryAfter(%q) = %v, want %v", v, d, want)
+			require.True(t, ok, "ParseRetryAfter(%q) = %v, want %v", v, d, want)
 		}
 	})
 }
@@ -101,9 +101,8 @@ func TestServerDetail(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := serverDetail([]byte(tt.body)); got != tt.want {
-				t.Errorf("serverDetail(%q) = %q, want %q", tt.body, got, tt.want)
-			}
+			got := serverDetail([]byte(tt.body))
+			assert.Equal(t, tt.want, got, "serverDetail(%q) = %q, want %q", tt.body, got, tt.want)
 		})
 	}
 }

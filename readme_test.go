@@ -182,3 +182,35 @@ func TestSDKMetadataKeysSurviveLargeMaps(t *testing.T) {
 		t.Errorf("stored metadata keys start %v, want %v", st.MetadataKeys[:min(len(want), len(st.MetadataKeys))], want)
 	}
 }
+
+// TestReadmeNamesRealTests holds the README's references to tests and
+// benchmarks, which stand for its claims: each one named exists, in some
+// module of the repository.
+func TestReadmeNamesRealTests(t *testing.T) {
+	defined := map[string]bool{}
+	decl := regexp.MustCompile(`(?m)^func ((Test|Benchmark|Example|Fuzz)\w*)\(`)
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		for _, m := range decl.FindAllStringSubmatch(string(b), -1) {
+			defined[m[1]] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range []string{"README.md", "docs/panics.md"} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile("`((Test|Benchmark|Fuzz)[A-Z]\\w*)[/`]").FindAllStringSubmatch(string(b), -1) {
+			if !defined[m[1]] {
+				t.Errorf("%s names %s, which no test file of the repository defines", doc, m[1])
+			}
+		}
+	}
+}

@@ -148,7 +148,7 @@ func (h *Hub) capturePanic(ctx context.Context, r any, skip int) EventID {
 	if err, ok := r.(error); (ok && c.ignored(err)) || c.sampledOut() {
 		return ""
 	}
-	ev := &Event{Level: LevelFatal, Message: trimmed("panic: "+safe.PanicText(r), maxMessageChars)}
+	ev := &Event{Level: LevelFatal, Message: trimmed(safe.PanicMessage(r), maxMessageChars)}
 	if err, ok := r.(error); ok && !safe.IsNilError(err) {
 		ev.err = err
 	}

@@ -56,7 +56,7 @@ type PanicError struct {
 }
 
 // Error returns "panic: " and the value's text, as the event's message.
-func (e *PanicError) Error() string { return "panic: " + safe.PanicText(e.Value) }
+func (e *PanicError) Error() string { return safe.PanicMessage(e.Value) }
 
 // Unwrap returns the panic value when it is an error, so that errors.Is and
 // errors.As see through the panic.

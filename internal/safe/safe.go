@@ -58,6 +58,10 @@ func PanicText(r any) string {
 	return sprint(r)
 }
 
+// PanicMessage is the message of an event for panic value r, as the
+// runtime prints its headline: "panic: " and PanicText(r).
+func PanicMessage(r any) string { return "panic: " + PanicText(r) }
+
 // sprint is fmt.Sprint guarded: fmt recovers from panicking Error and
 // String methods itself, but re-panics for a panic inside that recovery;
 // and a value that contains itself (a map holding itself) would make fmt

@@ -98,3 +98,8 @@ func TestIsAbortHandler(t *testing.T) {
 		})
 	}
 }
+
+func TestPanicMessage(t *testing.T) {
+	assert.Equal(t, "panic: boom", PanicMessage("boom"))
+	assert.Equal(t, "panic: [errsight: Error() panicked: inner]", PanicMessage(panicky{"inner"}))
+}

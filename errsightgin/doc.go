@@ -18,8 +18,10 @@
 //			s.SetUser(errsight.User{ID: c.GetString("user")}) // this request only
 //		})
 //		if err := load(c.Request.Context(), c.Param("id")); err != nil {
-//			errsight.CaptureError(c, err) // with this request's user, data and route
-//			c.AbortWithError(http.StatusBadGateway, err) // also reported: status >= 500
+//			// Reported once the handlers have run (the status is 500 or
+//			// more), with this request's user, data and route: capturing
+//			// it as well would report it twice.
+//			_ = c.AbortWithError(http.StatusBadGateway, err)
 //			return
 //		}
 //	}

@@ -15,6 +15,7 @@ import (
 	"github.com/errsight/errsight-go/batcher"
 	"github.com/errsight/errsight-go/internal/safe"
 	"github.com/errsight/errsight-go/internal/safeval"
+	"github.com/errsight/errsight-go/internal/scrub"
 	"github.com/errsight/errsight-go/stacktrace"
 )
 
@@ -198,7 +199,10 @@ func appendEventWith(b []byte, ev *Event, shrink int, vc cut) []byte {
 	b = append(b, `,"level":`...)
 	b = appendString(b, ev.Level.wire())
 	b = append(b, `,"message":`...)
-	b = appendString(b, truncate(msg, vc.message))
+	// Text is scrubbed here, on the worker, where it is final (BeforeSend
+	// has run): URLs quoted in error texts and log lines carry tokens.
+	// Before the cut, which could leave "user:pass" without its "@".
+	b = appendString(b, truncate(scrub.Text(msg), vc.message))
 	b = append(b, `,"environment":`...)
 	b = appendString(b, truncate(ev.Environment, maxEnvironmentChars))
 	if ev.Release != "" {
@@ -351,7 +355,7 @@ func appendBreadcrumbs(b []byte, crumbs []Breadcrumb) []byte {
 			b = appendString(b, truncate(c.Category, maxCrumbCategory))
 		}
 		b = append(b, `,"message":`...)
-		b = appendString(b, truncate(c.Message, maxCrumbMessage))
+		b = appendString(b, truncate(scrub.Text(c.Message), maxCrumbMessage))
 		if len(c.Data) > 0 {
 			b = append(b, `,"data":{`...)
 			for j, k := range objectKeys(c.Data, 0, maxCrumbDataKeys) {
@@ -469,7 +473,7 @@ func causesFor(causes []Cause, shrink int, vc cut) []Cause {
 	}
 	out := make([]Cause, len(causes))
 	for i, c := range causes {
-		out[i] = Cause{Class: c.Class, Message: truncate(c.Message, chars), Backtrace: c.Backtrace}
+		out[i] = Cause{Class: c.Class, Message: truncate(scrub.Text(c.Message), chars), Backtrace: c.Backtrace}
 		if shrink >= shrinkMetadata {
 			out[i].Backtrace = nil
 		}
@@ -488,6 +492,7 @@ func appendValue(b []byte, v any, vc cut) []byte {
 		chars = maxValueBytes / 4
 	}
 	if s, ok := v.(string); ok {
+		s = scrub.Text(s) // an error's text logged as an attribute, a url
 		if vc.chars > 0 || len(s) > vc.bytes {
 			s = truncate(s, max(chars, 16))
 		}

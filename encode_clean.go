@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/errsight/errsight-go/internal/scrub"
 )
 
 // What the server can store. Its database cannot hold U+0000 in any text,
@@ -162,7 +164,7 @@ func appendCleanJSON(b, data []byte, maxChars int) ([]byte, error) {
 				stack = stack[:len(stack)-1]
 			}
 		case string:
-			b = appendString(b, truncate(t, maxChars))
+			b = appendString(b, truncate(scrub.Text(t), maxChars)) // see appendEventWith
 		case json.Number:
 			b = append(b, t...)
 		case bool:

@@ -1,6 +1,10 @@
 package errsight
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/errsight/errsight-go/internal/scrub"
+)
 
 // The exception data is the bulk of an error event (a frame with source
 // context is ~1 KB), and every event passes through here on the worker:
@@ -60,7 +64,7 @@ func appendCauses(b []byte, causes []Cause) []byte {
 		b = append(b, `{"class":`...)
 		b = appendString(b, c.Class)
 		b = append(b, `,"message":`...)
-		b = appendString(b, c.Message)
+		b = appendString(b, scrub.Text(c.Message)) // see appendEventWith
 		if len(c.Backtrace) > 0 {
 			b = append(b, `,"backtrace":`...)
 			b = appendStrings(b, c.Backtrace)

@@ -2,6 +2,7 @@ package errsight
 
 import (
 	"github.com/errsight/errsight-go/internal/grouping"
+	"github.com/errsight/errsight-go/internal/scrub"
 	"github.com/errsight/errsight-go/stacktrace"
 )
 
@@ -43,7 +44,8 @@ func groupParts(class string, f Frame, msg string) []string {
 	if msg == "" {
 		msg = class // what fallbackMessage sends
 	}
-	return []string{class, f.Filename, f.Function, grouping.Template(msg)}
+	// The server groups the message as sent, which the encoder scrubs.
+	return []string{class, f.Filename, f.Function, grouping.Template(scrub.Text(msg))}
 }
 
 // groupKey is the issue key the server will store for ev, computed as

@@ -1,0 +1,111 @@
+package errsight
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// failedGet returns the error of a real http.Get whose URL carries a token
+// and credentials: the *url.Error's text quotes the URL.
+func failedGet(t *testing.T) error {
+	t.Helper()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.Listener.Addr().String()
+	srv.Close() // connection refused, at once and without a network
+	resp, err := http.Get("http://bob:hunter2@" + addr + "/v1?token=abc123&q=x")
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "abc123", "the test needs the token in the error's text")
+	return err
+}
+
+// TestSentTextIsScrubbed is end to end: whatever carries the text of an
+// error or a log line with a URL — the message, the causes, breadcrumbs,
+// metadata, an event BeforeSend returns, an event shrunk to fit — the
+// token and the password appear nowhere in what the server receives.
+func TestSentTextIsScrubbed(t *testing.T) {
+	const token, password = "abc123", "hunter2"
+	err := failedGet(t)
+	wrapped := fmt.Errorf("sync orders: %w", err)
+	line := "GET https://api.example.com/v1?access_token=" + token + " failed"
+	tests := []struct {
+		name    string
+		opts    Options
+		capture func(h *Hub)
+	}{
+		{"CaptureError", Options{}, func(h *Hub) { h.CaptureError(wrapped) }},
+		{"CaptureMessage", Options{}, func(h *Hub) { h.CaptureMessage(line, LevelError) }},
+		{"breadcrumb message and url", Options{}, func(h *Hub) {
+			h.AddBreadcrumb(Breadcrumb{Category: "log", Message: err.Error(),
+				Data: map[string]any{"url": "https://u:" + password + "@h/?sig=" + token}})
+			h.CaptureMessage("after the crumb", LevelError)
+		}},
+		{"metadata at any depth", Options{}, func(h *Hub) {
+			h.CaptureEvent(&Event{Level: LevelError, Message: "m", Metadata: map[string]any{
+				"err": err.Error(), "attrs": map[string]any{"err": []any{err.Error()}}}})
+		}},
+		{"event returned by BeforeSend", Options{BeforeSend: func(ev *Event) *Event {
+			return &Event{Level: LevelError, Message: line, Exception: ev.Exception}
+		}}, func(h *Hub) { h.CaptureError(wrapped) }},
+		{"event shrunk to fit", Options{BeforeSend: func(ev *Event) *Event {
+			ev.Metadata = map[string]any{}
+			for i := range 40 {
+				ev.Metadata[fmt.Sprint("blob", i)] = strings.Repeat("x", 60_000)
+			}
+			return ev
+		}}, func(h *Hub) { h.CaptureError(wrapped) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t)
+			c := serverClient(t, srv, tt.opts)
+			tt.capture(NewHub(c, nil))
+			require.NoError(t, c.Flush(context.Background()))
+			require.Len(t, srv.Events(), 1)
+			for _, r := range srv.Requests() {
+				assert.False(t, bytes.Contains(r.Body, []byte(token)), "token sent: %.2000s", r.Body)
+				assert.False(t, bytes.Contains(r.Body, []byte(password)), "password sent: %.2000s", r.Body)
+				assert.True(t, bytes.Contains(r.Body, []byte("[Filtered]")), "%.2000s", r.Body)
+			}
+		})
+	}
+}
+
+// TestSentTextScrubbedKeepsTheRest checks what the server receives for a
+// failed request: the URL without its secrets, the rest as it was.
+func TestSentTextScrubbedKeepsTheRest(t *testing.T) {
+	srv := newServer(t)
+	c := serverClient(t, srv, Options{})
+	err := failedGet(t)
+	NewHub(c, nil).CaptureError(fmt.Errorf("sync orders: %w", err))
+	require.NoError(t, c.Flush(context.Background()))
+	evs := srv.Events()
+	require.Len(t, evs, 1)
+	msg := evs[0].Message
+	assert.Contains(t, msg, `sync orders: Get "http://127.0.0.1:`)
+	assert.Contains(t, msg, `/v1?token=[Filtered]&q=x": dial tcp`)
+	causes := evs[0].ExceptionCauses()
+	require.NotEmpty(t, causes)
+	for _, cs := range causes {
+		assert.NotContains(t, cs.Message, "abc123")
+	}
+}
+
+// TestGroupingReadsTheScrubbedMessage: the spike guard keys an event as
+// the server will, on the message as sent, so two events that differ only
+// in a token are one issue.
+func TestGroupingReadsTheScrubbedMessage(t *testing.T) {
+	a := groupParts("E", Frame{}, "GET https://h/v1?token=a1b2c3 failed")
+	b := groupParts("E", Frame{}, "GET https://h/v1?token=[Filtered] failed")
+	assert.Equal(t, b, a)
+}

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/errsight/errsight-go/errsightslog"
 )
 
@@ -32,9 +34,8 @@ func TestBelowLevelRecordDoesNotAllocate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if n := testing.AllocsPerRun(1000, tt.f); n != 0 {
-				t.Errorf("%v allocations, want 0", n)
-			}
+			n := testing.AllocsPerRun(1000, tt.f)
+			assert.EqualValues(t, 0, n, "%v allocations, want 0", n)
 		})
 	}
 }

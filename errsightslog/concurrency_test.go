@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsightslog"
 )
@@ -37,9 +39,7 @@ func TestConcurrentLogging(t *testing.T) {
 					l.ErrorContext(ctx, "failed", "err", errors.New("x"), slog.Group("grp", "a", i))
 				}
 			}
-			if n := len(own.Scope().Breadcrumbs()); n == 0 {
-				t.Error("no breadcrumbs on the goroutine's own hub")
-			}
+			assert.NotEqual(t, 0, len(own.Scope().Breadcrumbs()), "no breadcrumbs on the goroutine's own hub")
 		}()
 	}
 	wg.Add(1)
@@ -50,7 +50,6 @@ func TestConcurrentLogging(t *testing.T) {
 		}
 	}()
 	wg.Wait()
-	if n := len(s.events(t)); n != goroutines*iterations/50 {
-		t.Errorf("got %d events, want %d", n, goroutines*iterations/50)
-	}
+	n := len(s.events(t))
+	assert.Equal(t, goroutines*iterations/50, n, "got %d events, want %d", n, goroutines*iterations/50)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/errsight/errsight-go/errsightslog"
 	"github.com/errsight/errsight-go/internal/childtest"
 )
@@ -66,9 +68,7 @@ func TestCyclicAttrsNeverCrash(t *testing.T) {
 				logger.ErrorContext(ctx, "cyclic", "m", tt.value())
 				ev := s.only(t)
 				raw, _ := json.Marshal(ev.Metadata)
-				if !strings.Contains(string(raw), tt.marker) {
-					t.Errorf("metadata %.500s: no %q", raw, tt.marker)
-				}
+				assert.Contains(t, string(raw), tt.marker, "metadata %.500s: no %q", raw, tt.marker)
 			})
 		})
 	}

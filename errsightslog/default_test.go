@@ -6,6 +6,9 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsightslog"
 )
@@ -29,16 +32,13 @@ func TestSetDefaultRoutesTheLogPackage(t *testing.T) {
 	slog.Error("shutting down", "err", errors.New("signal: terminated"))
 
 	ev := s.only(t)
-	if ev.Message != "shutting down: signal: terminated" {
-		t.Errorf("event %q", ev.Message)
-	}
-	if len(ev.Breadcrumbs) != 2 {
-		t.Fatalf("breadcrumbs = %+v", ev.Breadcrumbs)
-	}
-	if b := ev.Breadcrumbs[0]; b.Message != "cache warmed in 12ms" || b.Level != "info" || b.Category != "log" {
-		t.Errorf("log.Printf breadcrumb = %+v", b)
-	}
-	if b := ev.Breadcrumbs[1]; b.Message != "listening" || b.Data["addr"] != ":8080" {
-		t.Errorf("slog.Info breadcrumb = %+v", b)
-	}
+	assert.Equal(t, "shutting down: signal: terminated", ev.Message, "event %q", ev.Message)
+	require.Len(t, ev.Breadcrumbs, 2, "breadcrumbs = %+v", ev.Breadcrumbs)
+	b := ev.Breadcrumbs[0]
+	require.Equal(t, "cache warmed in 12ms", b.Message, "log.Printf breadcrumb = %+v", b)
+	require.Equal(t, "info", b.Level, "log.Printf breadcrumb = %+v", b)
+	assert.Equal(t, "log", b.Category, "log.Printf breadcrumb = %+v", b)
+	b = ev.Breadcrumbs[1]
+	require.Equal(t, "listening", b.Message, "slog.Info breadcrumb = %+v", b)
+	assert.Equal(t, ":8080", b.Data["addr"], "slog.Info breadcrumb = %+v", b)
 }

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsightslog"
 )
@@ -29,33 +32,25 @@ func TestErrorRecordBecomesEvent(t *testing.T) {
 	logger.ErrorContext(ctx, "charge failed", "err", err, "order", 42)
 
 	ev := s.only(t)
-	if ev.Level != "error" || ev.Message != "charge failed: charge: card declined: insufficient_funds" {
-		t.Errorf("event = %s %q", ev.Level, ev.Message)
-	}
-	if got := fmt.Sprint(ev.Metadata["order"]); got != "42" {
-		t.Errorf("metadata.order = %v", ev.Metadata["order"])
-	}
-	if got := ev.Metadata["err"]; got != "charge: card declined: insufficient_funds" {
-		t.Errorf("metadata.err = %v", got)
-	}
-	if got := ev.ExceptionClass(); got != "*errsightslog_test.declinedError" {
-		t.Errorf("exception class = %q", got)
-	}
+	require.Equal(t, "error", ev.Level, "event = %s %q", ev.Level, ev.Message)
+	assert.Equal(t, "charge failed: charge: card declined: insufficient_funds", ev.Message, "event = %s %q", ev.Level, ev.Message)
+	assert.Equal(t, "42", fmt.Sprint(ev.Metadata["order"]), "metadata.order = %v", ev.Metadata["order"])
+	got := ev.Metadata["err"]
+	assert.Equal(t, "charge: card declined: insufficient_funds", got, "metadata.err = %v", got)
+	got = ev.ExceptionClass()
+	assert.Equal(t, "*errsightslog_test.declinedError", got, "exception class = %q", got)
 	causes := ev.ExceptionCauses()
-	if len(causes) != 1 || causes[0].Class != "*errsightslog_test.declinedError" || causes[0].Message != "card declined: insufficient_funds" {
-		t.Errorf("causes = %+v", causes)
-	}
+	require.Len(t, causes, 1, "causes = %+v", causes)
+	require.Equal(t, "*errsightslog_test.declinedError", causes[0].Class, "causes = %+v", causes)
+	assert.Equal(t, "card declined: insufficient_funds", causes[0].Message, "causes = %+v", causes)
 	// The stack starts at the logging call and goes on to its callers.
 	frames := ev.ExceptionFrames()
-	if len(frames) < 2 || frames[0].Function != "TestErrorRecordBecomesEvent" || !strings.HasSuffix(frames[0].Filename, "handler_test.go") {
-		t.Fatalf("frames = %+v", frames)
-	}
-	if !strings.Contains(frames[1].Function, "tRunner") {
-		t.Errorf("second frame = %+v, want the test's caller", frames[1])
-	}
-	if p := ev.Problems(); len(p) > 0 {
-		t.Errorf("the server would change the event: %v", p)
-	}
+	require.GreaterOrEqual(t, len(frames), 2, "frames = %+v", frames)
+	require.Equal(t, "TestErrorRecordBecomesEvent", frames[0].Function, "frames = %+v", frames)
+	require.True(t, strings.HasSuffix(frames[0].Filename, "handler_test.go"), "frames = %+v", frames)
+	assert.Contains(t, frames[1].Function, "tRunner", "second frame = %+v, want the test's caller", frames[1])
+	p := ev.Problems()
+	assert.LessOrEqual(t, len(p), 0, "the server would change the event: %v", p)
 }
 
 func TestErrorWithoutMessage(t *testing.T) {
@@ -64,9 +59,8 @@ func TestErrorWithoutMessage(t *testing.T) {
 	_, err := os.Open("/nonexistent/errsightslog")
 	slog.New(errsightslog.NewHandler(nil)).ErrorContext(ctx, "", "err", err)
 	ev := s.only(t)
-	if ev.Message != err.Error() || ev.ExceptionClass() != "*fs.PathError" {
-		t.Errorf("event = %q, class %q", ev.Message, ev.ExceptionClass())
-	}
+	require.Equal(t, err.Error(), ev.Message, "event = %q, class %q", ev.Message, ev.ExceptionClass())
+	assert.Equal(t, "*fs.PathError", ev.ExceptionClass(), "event = %q, class %q", ev.Message, ev.ExceptionClass())
 }
 
 func TestLevels(t *testing.T) {
@@ -90,13 +84,11 @@ func TestLevels(t *testing.T) {
 		logger.Log(ctx, tt.level, tt.level.String())
 	}
 	events := s.events(t)
-	if len(events) != len(tests) {
-		t.Fatalf("got %d events, want %d", len(events), len(tests))
-	}
+	require.Len(t, events, len(tests), "got %d events, want %d", len(events), len(tests))
 	for i, tt := range tests {
-		if ev := events[i]; ev.Message != tt.level.String() || ev.Level != tt.want {
-			t.Errorf("%v: event %q at %s, want %s", tt.level, ev.Message, ev.Level, tt.want)
-		}
+		ev := events[i]
+		require.Equal(t, tt.level.String(), ev.Message, "%v: event %q at %s, want %s", tt.level, ev.Message, ev.Level, tt.want)
+		assert.Equal(t, tt.want, ev.Level, "%v: event %q at %s, want %s", tt.level, ev.Message, ev.Level, tt.want)
 	}
 }
 
@@ -139,21 +131,15 @@ func TestAttributesBecomeMetadata(t *testing.T) {
 		"req.ratio":        "0.5",
 	}
 	for k, v := range want {
-		if got := fmt.Sprint(ev.Metadata[k]); got != v {
-			t.Errorf("metadata[%q] = %s, want %s", k, got, v)
-		}
+		got := fmt.Sprint(ev.Metadata[k])
+		assert.Equal(t, v, got, "metadata[%q] = %s, want %s", k, got, v)
 	}
 	for _, k := range []string{"req.empty", "empty"} {
-		if _, ok := ev.Metadata[k]; ok {
-			t.Errorf("empty group %q reported", k)
-		}
+		_, ok := ev.Metadata[k]
+		assert.False(t, ok, "empty group %q reported", k)
 	}
-	if ev.ExceptionClass() != "" {
-		t.Errorf("a nil error attribute gave exception class %q", ev.ExceptionClass())
-	}
-	if strings.Contains(string(ev.Raw), "hunter2") {
-		t.Error("a LogValuer's unresolved value was sent")
-	}
+	assert.Equal(t, "", ev.ExceptionClass(), "a nil error attribute gave exception class %q", ev.ExceptionClass())
+	assert.NotContains(t, string(ev.Raw), "hunter2", "a LogValuer's unresolved value was sent")
 }
 
 // Handlers derived from one another share nothing mutable: a slice append
@@ -174,18 +160,16 @@ func TestDerivedHandlersAreIndependent(t *testing.T) {
 		side := ev.Metadata["side"]
 		switch ev.Message {
 		case "left", "right":
-			if side != ev.Message {
-				t.Errorf("%s handler reported side %v", ev.Message, side)
-			}
+			assert.Equal(t, ev.Message, side, "%s handler reported side %v", ev.Message, side)
 		case "grouped":
-			if side != nil || ev.Metadata["g.k"] != "v" || fmt.Sprint(ev.Metadata["a"]) != "1" {
-				t.Errorf("grouped metadata = %v", ev.Metadata)
-			}
+			require.Nil(t, side, "grouped metadata = %v", ev.Metadata)
+			require.Equal(t, "v", ev.Metadata["g.k"], "grouped metadata = %v", ev.Metadata)
+			assert.Equal(t, "1", fmt.Sprint(ev.Metadata["a"]), "grouped metadata = %v", ev.Metadata)
 		case "base":
 			// a, b and the SDK's own errsight_context and errsight_event_id.
-			if side != nil || len(ev.Metadata) != 4 || ev.Metadata["errsight_context"] == nil {
-				t.Errorf("base metadata = %v", ev.Metadata)
-			}
+			require.Nil(t, side, "base metadata = %v", ev.Metadata)
+			require.Len(t, ev.Metadata, 4, "base metadata = %v", ev.Metadata)
+			assert.NotNil(t, ev.Metadata["errsight_context"], "base metadata = %v", ev.Metadata)
 		}
 	}
 }
@@ -198,55 +182,44 @@ func TestNextReceivesEveryRecordItWants(t *testing.T) {
 	h := errsightslog.NewHandler(&errsightslog.HandlerOptions{Next: next})
 	logger := slog.New(h).With("svc", "api").WithGroup("g")
 
-	if h.Enabled(ctx, slog.LevelDebug) {
-		t.Error("Enabled(Debug) with Next at Warn and breadcrumbs at Info")
-	}
+	assert.False(t, h.Enabled(ctx, slog.LevelDebug), "Enabled(Debug) with Next at Warn and breadcrumbs at Info")
 	logger.DebugContext(ctx, "debug")       // nobody
 	logger.InfoContext(ctx, "info")         // breadcrumb only
 	logger.WarnContext(ctx, "warn", "k", 1) // breadcrumb and Next
 	logger.ErrorContext(ctx, "error")       // event, breadcrumb and Next
 
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("Next got %d lines:\n%s", len(lines), out.String())
-	}
+	require.Len(t, lines, 2, "Next got %d lines:\n%s", len(lines), out.String())
 	var warn map[string]any
-	if err := json.Unmarshal([]byte(lines[0]), &warn); err != nil {
-		t.Fatal(err)
-	}
-	if warn["msg"] != "warn" || warn["svc"] != "api" || fmt.Sprint(warn["g"]) != "map[k:1]" {
-		t.Errorf("Next got %v", warn)
-	}
+	err := json.Unmarshal([]byte(lines[0]), &warn)
+	require.NoError(t, err)
+	require.Equal(t, "warn", warn["msg"], "Next got %v", warn)
+	require.Equal(t, "api", warn["svc"], "Next got %v", warn)
+	assert.Equal(t, "map[k:1]", fmt.Sprint(warn["g"]), "Next got %v", warn)
 	crumbs := hub.Scope().Breadcrumbs()
 	var msgs []string
 	for _, b := range crumbs {
 		msgs = append(msgs, b.Message)
 	}
-	if strings.Join(msgs, ",") != "info,warn,error" {
-		t.Errorf("breadcrumbs = %v", msgs)
-	}
+	assert.Equal(t, "info,warn,error", strings.Join(msgs, ","), "breadcrumbs = %v", msgs)
 	ev := s.only(t)
 	// The error record is a breadcrumb for later events, not for its own.
-	if len(ev.Breadcrumbs) != 2 || ev.Breadcrumbs[1].Message != "warn" || ev.Breadcrumbs[1].Level != "warning" {
-		t.Errorf("event breadcrumbs = %+v", ev.Breadcrumbs)
-	}
-	if b := ev.Breadcrumbs[1]; b.Category != "log" || fmt.Sprint(b.Data["g.k"]) != "1" || b.Data["svc"] != "api" {
-		t.Errorf("breadcrumb = %+v", b)
-	}
+	require.Len(t, ev.Breadcrumbs, 2, "event breadcrumbs = %+v", ev.Breadcrumbs)
+	require.Equal(t, "warn", ev.Breadcrumbs[1].Message, "event breadcrumbs = %+v", ev.Breadcrumbs)
+	assert.Equal(t, "warning", ev.Breadcrumbs[1].Level, "event breadcrumbs = %+v", ev.Breadcrumbs)
+	b := ev.Breadcrumbs[1]
+	require.Equal(t, "log", b.Category, "breadcrumb = %+v", b)
+	require.Equal(t, "1", fmt.Sprint(b.Data["g.k"]), "breadcrumb = %+v", b)
+	assert.Equal(t, "api", b.Data["svc"], "breadcrumb = %+v", b)
 
 	// Next enabled below the breadcrumb level still gets its records.
 	out.Reset()
 	verbose := errsightslog.NewHandler(&errsightslog.HandlerOptions{Next: slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug})})
-	if !verbose.Enabled(ctx, slog.LevelDebug) {
-		t.Error("Enabled(Debug) false though Next wants it")
-	}
+	assert.True(t, verbose.Enabled(ctx, slog.LevelDebug), "Enabled(Debug) false though Next wants it")
 	slog.New(verbose).DebugContext(ctx, "only for next")
-	if !strings.Contains(out.String(), "only for next") {
-		t.Errorf("Next got %q", out.String())
-	}
-	if n := len(hub.Scope().Breadcrumbs()); n != 3 {
-		t.Errorf("a Debug record became a breadcrumb (%d)", n)
-	}
+	assert.Contains(t, out.String(), "only for next", "Next got %q", out.String())
+	n := len(hub.Scope().Breadcrumbs())
+	assert.EqualValues(t, 3, n, "a Debug record became a breadcrumb (%d)", n)
 }
 
 type failingHandler struct{ slog.Handler }
@@ -258,9 +231,9 @@ func (failingHandler) Handle(context.Context, slog.Record) error { return errors
 func TestHandleReturnsNextsError(t *testing.T) {
 	h := errsightslog.NewHandler(&errsightslog.HandlerOptions{Next: failingHandler{slog.DiscardHandler}})
 	r := slog.NewRecord(time.Now(), slog.LevelError, "x", 0)
-	if err := h.Handle(context.Background(), r); err == nil || err.Error() != "disk full" {
-		t.Errorf("Handle = %v", err)
-	}
+	err := h.Handle(context.Background(), r)
+	require.Error(t, err, "Handle = %v", err)
+	assert.Equal(t, "disk full", err.Error(), "Handle = %v", err)
 }
 
 func TestPinnedHubOnlyForContextsWithout(t *testing.T) {
@@ -271,15 +244,12 @@ func TestPinnedHubOnlyForContextsWithout(t *testing.T) {
 
 	logger.Info("background work")          // no hub in context: the pinned hub
 	logger.InfoContext(ctx, "request work") // the context's hub wins
-	if got := messages(pinned.Scope().Breadcrumbs()); got != "background work" {
-		t.Errorf("pinned hub breadcrumbs = %q", got)
-	}
-	if got := messages(reqHub.Scope().Breadcrumbs()); got != "request work" {
-		t.Errorf("request hub breadcrumbs = %q", got)
-	}
-	if n := len(errsight.CurrentHub().Scope().Breadcrumbs()); n != 0 {
-		t.Errorf("the global hub got %d breadcrumbs", n)
-	}
+	got := messages(pinned.Scope().Breadcrumbs())
+	assert.Equal(t, "background work", got, "pinned hub breadcrumbs = %q", got)
+	got = messages(reqHub.Scope().Breadcrumbs())
+	assert.Equal(t, "request work", got, "request hub breadcrumbs = %q", got)
+	n := len(errsight.CurrentHub().Scope().Breadcrumbs())
+	assert.EqualValues(t, 0, n, "the global hub got %d breadcrumbs", n)
 }
 
 func TestDisabledClientReportsNothing(t *testing.T) {
@@ -289,22 +259,17 @@ func TestDisabledClientReportsNothing(t *testing.T) {
 	logger := slog.New(errsightslog.NewHandler(&errsightslog.HandlerOptions{Next: slog.NewTextHandler(&out, nil)}))
 	logger.InfoContext(ctx, "info", "k", "v")
 	logger.ErrorContext(ctx, "error", "err", errors.New("x"))
-	if n := len(hub.Scope().Breadcrumbs()); n != 0 {
-		t.Errorf("%d breadcrumbs with a disabled client", n)
-	}
-	if strings.Count(out.String(), "\n") != 2 {
-		t.Errorf("Next got %q", out.String())
-	}
+	n := len(hub.Scope().Breadcrumbs())
+	assert.EqualValues(t, 0, n, "%d breadcrumbs with a disabled client", n)
+	assert.EqualValues(t, 2, strings.Count(out.String(), "\n"), "Next got %q", out.String())
 }
 
 func TestZeroHandlerIsUsable(t *testing.T) {
 	var h errsightslog.Handler
-	if !h.Enabled(context.Background(), slog.LevelInfo) || h.Enabled(context.Background(), slog.LevelDebug) {
-		t.Error("the zero Handler does not have the default levels")
-	}
-	if err := h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelError, "x", 0)); err != nil {
-		t.Error(err)
-	}
+	require.True(t, h.Enabled(context.Background(), slog.LevelInfo), "the zero Handler does not have the default levels")
+	assert.False(t, h.Enabled(context.Background(), slog.LevelDebug), "the zero Handler does not have the default levels")
+	err := h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelError, "x", 0))
+	assert.NoError(t, err)
 }
 
 func TestLevelVarMovesThresholds(t *testing.T) {
@@ -316,9 +281,8 @@ func TestLevelVarMovesThresholds(t *testing.T) {
 	logger.InfoContext(ctx, "hidden")
 	lv.Set(slog.LevelDebug)
 	logger.DebugContext(ctx, "shown")
-	if got := messages(hub.Scope().Breadcrumbs()); got != "shown" {
-		t.Errorf("breadcrumbs = %q", got)
-	}
+	got := messages(hub.Scope().Breadcrumbs())
+	assert.Equal(t, "shown", got, "breadcrumbs = %q", got)
 }
 
 func messages(crumbs []errsight.Breadcrumb) string {

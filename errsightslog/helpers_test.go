@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighttest"
 	"github.com/errsight/errsight-go/internal/sinktest"
@@ -38,8 +40,6 @@ func (s *sink) events(t testing.TB) []errsighttest.Event {
 func (s *sink) only(t testing.TB) errsighttest.Event {
 	t.Helper()
 	events := s.events(t)
-	if len(events) != 1 {
-		t.Fatalf("got %d events, want 1", len(events))
-	}
+	require.Len(t, events, 1, "got %d events, want 1", len(events))
 	return events[0]
 }

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighthttp"
 	"github.com/errsight/errsight-go/errsightslog"
@@ -65,9 +68,7 @@ func TestBreadcrumbsStayInTheirRequest(t *testing.T) {
 	wg.Wait()
 
 	events := s.events(t)
-	if len(events) != n {
-		t.Fatalf("got %d events, want %d", len(events), n)
-	}
+	require.Len(t, events, n, "got %d events, want %d", len(events), n)
 	for _, ev := range events {
 		id := ev.Metadata["id"]
 		if len(ev.Breadcrumbs) != 2 {
@@ -75,16 +76,13 @@ func TestBreadcrumbsStayInTheirRequest(t *testing.T) {
 			continue
 		}
 		for i, want := range []string{"step one", "step two"} {
-			if b := ev.Breadcrumbs[i]; b.Message != want || b.Data["id"] != id {
-				t.Errorf("event of %v has breadcrumb %q of %v", id, b.Message, b.Data["id"])
-			}
+			b := ev.Breadcrumbs[i]
+			require.Equal(t, want, b.Message, "event of %v has breadcrumb %q of %v", id, b.Message, b.Data["id"])
+			assert.Equal(t, id, b.Data["id"], "event of %v has breadcrumb %q of %v", id, b.Message, b.Data["id"])
 		}
 		request, _ := ev.Metadata["request"].(map[string]any)
-		if request["path"] != fmt.Sprintf("/jobs/%v", id) || ev.Tags["route"] != "GET /jobs/{id}" {
-			t.Errorf("event of %v has request %v, tags %v", id, request, ev.Tags)
-		}
-		if ev.ExceptionClass() != "*errors.errorString" {
-			t.Errorf("exception class %q", ev.ExceptionClass())
-		}
+		require.Equal(t, fmt.Sprintf("/jobs/%v", id), request["path"], "event of %v has request %v, tags %v", id, request, ev.Tags)
+		assert.Equal(t, "GET /jobs/{id}", ev.Tags["route"], "event of %v has request %v, tags %v", id, request, ev.Tags)
+		assert.Equal(t, "*errors.errorString", ev.ExceptionClass(), "exception class %q", ev.ExceptionClass())
 	}
 }

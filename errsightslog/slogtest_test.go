@@ -11,6 +11,9 @@ import (
 	"testing/slogtest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsightslog"
 )
@@ -31,16 +34,13 @@ func TestSlogtestNext(t *testing.T) {
 		var out []map[string]any
 		for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
 			var m map[string]any
-			if err := json.Unmarshal(line, &m); err != nil {
-				t.Fatal(err)
-			}
+			err := json.Unmarshal(line, &m)
+			require.NoError(t, err)
 			out = append(out, m)
 		}
 		return out
 	})
-	if err != nil {
-		t.Error(err)
-	}
+	assert.NoError(t, err)
 }
 
 func TestSlogtestBreadcrumbs(t *testing.T) {
@@ -52,9 +52,7 @@ func TestSlogtestBreadcrumbs(t *testing.T) {
 		return errsightslog.NewHandler(&errsightslog.HandlerOptions{Hub: hub})
 	}, func(t *testing.T) map[string]any {
 		crumbs := hub.Scope().Breadcrumbs()
-		if len(crumbs) != 1 {
-			t.Fatalf("got %d breadcrumbs, want 1", len(crumbs))
-		}
+		require.Len(t, crumbs, 1, "got %d breadcrumbs, want 1", len(crumbs))
 		b := crumbs[0]
 		m := nest(t, b.Data)
 		m[slog.MessageKey] = b.Message
@@ -80,9 +78,7 @@ func TestSlogtestEvents(t *testing.T) {
 			return nil
 		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer client.Close()
 
 	var start time.Time
@@ -95,15 +91,12 @@ func TestSlogtestEvents(t *testing.T) {
 			Hub:        errsight.NewHub(client, nil),
 		})
 	}, func(t *testing.T) map[string]any {
-		if err := client.Flush(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		err := client.Flush(context.Background())
+		require.NoError(t, err)
 		mu.Lock()
 		ev := last
 		mu.Unlock()
-		if ev == nil {
-			t.Fatal("no event")
-		}
+		require.NotNil(t, ev, "no event")
 		m := nest(t, ev.Metadata)
 		m[slog.MessageKey] = ev.Message
 		m[slog.LevelKey] = ev.Level.String()
@@ -118,9 +111,8 @@ func nest(t *testing.T, flat map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range flat {
 		if raw, ok := v.(json.RawMessage); ok {
-			if err := json.Unmarshal(raw, &v); err != nil {
-				t.Fatal(err)
-			}
+			err := json.Unmarshal(raw, &v)
+			require.NoError(t, err)
 		}
 		m := out
 		parts := strings.Split(k, ".")
@@ -144,9 +136,8 @@ func nest(t *testing.T, flat map[string]any) map[string]any {
 // was ignored as slog asks.
 func recordTime(t *testing.T, m map[string]any, ts, start time.Time) {
 	if strings.HasSuffix(t.Name(), "/zero-time") {
-		if ts.Before(start) || ts.After(time.Now()) {
-			t.Errorf("zero record time gave %v, want the capture time", ts)
-		}
+		require.False(t, ts.Before(start), "zero record time gave %v, want the capture time", ts)
+		assert.False(t, ts.After(time.Now()), "zero record time gave %v, want the capture time", ts)
 		return
 	}
 	m[slog.TimeKey] = ts

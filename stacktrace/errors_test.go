@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/internal/text"
 )
 
@@ -166,9 +169,7 @@ func TestErrorClass(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := ErrorClass(tc.err); got != tc.want {
-				t.Errorf("ErrorClass = %q, want %q", got, tc.want)
-			}
+			assert.Equal(t, tc.want, ErrorClass(tc.err))
 		})
 	}
 }
@@ -211,9 +212,7 @@ func TestErrorMessage(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := ErrorMessage(tc.err); got != tc.want {
-				t.Errorf("ErrorMessage = %q, want %q", got, tc.want)
-			}
+			assert.Equal(t, tc.want, ErrorMessage(tc.err))
 		})
 	}
 }
@@ -259,9 +258,8 @@ func TestCauses(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := causeClasses(s.Causes(tc.err, tc.max)); got != tc.want {
-				t.Errorf("Causes = %q\nwant     %q", got, tc.want)
-			}
+			got := causeClasses(s.Causes(tc.err, tc.max))
+			assert.Equal(t, tc.want, got, "Causes = %q\nwant     %q", got, tc.want)
 		})
 	}
 }
@@ -269,12 +267,10 @@ func TestCauses(t *testing.T) {
 func TestCausesTruncatesMessages(t *testing.T) {
 	long := strings.Repeat("ü", maxCauseMessage)
 	cs := NewSymbolizer(Options{}).Causes(fmt.Errorf("x: %w", errors.New(long)), 5)
-	if len(cs) != 1 || len(cs[0].Message) > maxCauseMessage || !strings.HasSuffix(cs[0].Message, text.Marker) {
-		t.Fatalf("message of %d bytes", len(cs[0].Message))
-	}
-	if !strings.HasPrefix(long, strings.TrimSuffix(cs[0].Message, text.Marker)) {
-		t.Error("truncation split a rune")
-	}
+	require.Len(t, cs, 1, "message of %d bytes", len(cs[0].Message))
+	require.LessOrEqual(t, len(cs[0].Message), maxCauseMessage, "message of %d bytes", len(cs[0].Message))
+	require.True(t, strings.HasSuffix(cs[0].Message, text.Marker), "message of %d bytes", len(cs[0].Message))
+	assert.True(t, strings.HasPrefix(long, strings.TrimSuffix(cs[0].Message, text.Marker)), "truncation split a rune")
 }
 
 // TestBadErrorsEnd runs every entry point over errors built to hang or
@@ -315,14 +311,12 @@ func TestBadErrorsEnd(t *testing.T) {
 			start := time.Now()
 			ErrorClass(tc.err)
 			ErrorMessage(tc.err)
-			if cs := s.Causes(tc.err, 5); len(cs) > 5 {
-				t.Errorf("%d causes, max 5", len(cs))
-			}
+			cs := s.Causes(tc.err, 5)
+			assert.LessOrEqual(t, len(cs), 5, "%d causes, max 5", len(cs))
 			s.Causes(tc.err, 1<<30)
 			OriginPCs(tc.err)
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %v", d)
-			}
+			d := time.Since(start)
+			assert.LessOrEqual(t, d, 2*time.Second, "took %v", d)
 		})
 	}
 }
@@ -416,12 +410,9 @@ func FuzzCauses(f *testing.F) {
 			if e == nil {
 				continue
 			}
-			if cs := s.Causes(e, 5); len(cs) > 5 {
-				t.Fatalf("%d causes", len(cs))
-			}
-			if ErrorClass(e) == "" {
-				t.Fatal("empty class")
-			}
+			cs := s.Causes(e, 5)
+			require.LessOrEqual(t, len(cs), 5, "%d causes", len(cs))
+			require.NotEqual(t, "", ErrorClass(e), "empty class")
 			ErrorMessage(e)
 			OriginPCs(e)
 		}

@@ -3,11 +3,13 @@
 package stacktrace
 
 import (
-	"errors"
 	"path/filepath"
 	"runtime"
 	"syscall"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/errsight/errsight-go/internal/childtest"
 )
@@ -29,27 +31,24 @@ func TestSourceContextNeverBlocks(t *testing.T) {
 	}{
 		{"FIFO as a source file", func(t *testing.T) {
 			c := newSourceCache(1 << 20)
-			if pre, ctx, post := c.context(fifo(t, "main.go"), 3, 5); pre != nil || ctx != "" || post != nil {
-				t.Errorf("context from a FIFO: %q %q %q", pre, ctx, post)
-			}
+			pre, ctx, post := c.context(fifo(t, "main.go"), 3, 5)
+			require.Nil(t, pre, "context from a FIFO: %q %q %q", pre, ctx, post)
+			require.Equal(t, "", ctx, "context from a FIFO: %q %q %q", pre, ctx, post)
+			assert.Nil(t, post, "context from a FIFO: %q %q %q", pre, ctx, post)
 		}},
 		{"FIFO through the symbolizer", func(t *testing.T) {
 			s := NewSymbolizer(Options{InAppInclude: []string{"main"}})
 			f := s.Frame("main.handler", fifo(t, "handler.go"), 3)
-			if f.ContextLine != "" {
-				t.Errorf("context line %q from a FIFO", f.ContextLine)
-			}
+			assert.Equal(t, "", f.ContextLine, "context line %q from a FIFO", f.ContextLine)
 		}},
 		{"device as a source file", func(t *testing.T) {
 			c := newSourceCache(1 << 20)
-			if _, ctx, _ := c.context("/dev/zero", 1, 5); ctx != "" {
-				t.Errorf("context line %q from /dev/zero", ctx)
-			}
+			_, ctx, _ := c.context("/dev/zero", 1, 5)
+			assert.Equal(t, "", ctx, "context line %q from /dev/zero", ctx)
 		}},
 		{"FIFO as go.mod", func(t *testing.T) {
-			if mod, _ := readModulePath(fifo(t, "go.mod")); mod != "" {
-				t.Errorf("module %q from a FIFO", mod)
-			}
+			mod, _ := readModulePath(fifo(t, "go.mod"))
+			assert.Equal(t, "", mod, "module %q from a FIFO", mod)
 		}},
 	}
 	for _, tt := range tests {
@@ -62,18 +61,15 @@ func TestSourceContextNeverBlocks(t *testing.T) {
 // is stuck no other access starts.
 func TestHungFileAccessIsAbandoned(t *testing.T) {
 	release := make(chan struct{})
-	if err := bounded(func() error { <-release; return nil }); !errors.Is(err, errFileSlow) {
-		t.Fatalf("hung access: %v, want errFileSlow", err)
-	}
+	err := bounded(func() error { <-release; return nil })
+	require.ErrorIs(t, err, errFileSlow, "hung access: %v, want errFileSlow", err)
 	started := false
-	if err := bounded(func() error { started = true; return nil }); !errors.Is(err, errFileSlow) || started {
-		t.Errorf("access while another is stuck: err %v, started %v", err, started)
-	}
+	err = bounded(func() error { started = true; return nil })
+	require.ErrorIs(t, err, errFileSlow, "access while another is stuck: err %v, started %v", err, started)
+	assert.False(t, started, "access while another is stuck: err %v, started %v", err, started)
 	close(release)
 	for stuckReaders.Load() != 0 {
 		runtime.Gosched() // the stuck goroutine ends once its access returns
 	}
-	if err := bounded(func() error { return nil }); err != nil {
-		t.Errorf("access after the stuck one ended: %v", err)
-	}
+	assert.NoError(t, bounded(func() error { return nil }), "access after the stuck one ended")
 }

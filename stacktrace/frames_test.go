@@ -5,13 +5,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func firstFunction(t *testing.T, pcs []uintptr) string {
 	t.Helper()
-	if len(pcs) == 0 {
-		t.Fatal("no program counters")
-	}
+	require.NotEqual(t, 0, len(pcs), "no program counters")
 	f, _ := runtime.CallersFrames(pcs).Next()
 	return f.Function
 }
@@ -47,21 +48,18 @@ func TestCallersSkip(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := firstFunction(t, tc.pcs); got != tc.want {
-				t.Errorf("first frame %q, want %q", got, tc.want)
-			}
+			got := firstFunction(t, tc.pcs)
+			assert.Equal(t, tc.want, got, "first frame %q, want %q", got, tc.want)
 		})
 	}
-	if n := Callers(0, nil); n != 0 {
-		t.Errorf("Callers into a nil slice wrote %d", n)
-	}
+	n := Callers(0, nil)
+	assert.EqualValues(t, 0, n, "Callers into a nil slice wrote %d", n)
 }
 
 func TestCallersDoesNotAllocate(t *testing.T) {
 	pcs := make([]uintptr, 64)
-	if n := testing.AllocsPerRun(100, func() { Callers(0, pcs) }); n != 0 {
-		t.Errorf("Callers allocates %v times per call", n)
-	}
+	n := testing.AllocsPerRun(100, func() { Callers(0, pcs) })
+	assert.EqualValues(t, 0, n, "Callers allocates %v times per call", n)
 }
 
 func frame(fn string) runtime.Frame { return runtime.Frame{Function: fn} }
@@ -97,9 +95,7 @@ func TestTrimStack(t *testing.T) {
 			for _, fn := range tc.in {
 				raw = append(raw, frame(fn))
 			}
-			if got := functions(trimStack(raw)); got != tc.want {
-				t.Errorf("trimStack = %q, want %q", got, tc.want)
-			}
+			assert.Equal(t, tc.want, functions(trimStack(raw)))
 		})
 	}
 }
@@ -116,29 +112,21 @@ func TestFramesDeepRecursion(t *testing.T) {
 	n := recurse(150, pcs)
 	s := NewSymbolizer(Options{ContextLines: -1})
 	frames, omitted := s.Frames(pcs[:n])
-	if len(frames) != MaxFrames {
-		t.Fatalf("%d frames, want %d", len(frames), MaxFrames)
-	}
+	require.Len(t, frames, MaxFrames, "%d frames, want %d", len(frames), MaxFrames)
 	if omitted != n-MaxFrames-1 { // runtime.goexit is dropped, not omitted
 		t.Errorf("omitted %d, want %d", omitted, n-MaxFrames-1)
 	}
 	for i := 0; i < 40; i++ {
-		if frames[i].Function != "recurse" {
-			t.Fatalf("frame %d is %q, want one of the innermost recurse frames", i, frames[i].Function)
-		}
+		require.Equal(t, "recurse", frames[i].Function, "frame %d is %q, want one of the innermost recurse frames", i, frames[i].Function)
 	}
-	if last := frames[len(frames)-1]; last.Function != "tRunner" {
-		t.Errorf("outermost frame %q, want testing's tRunner", last.Function)
-	}
-	if frames[len(frames)-2].Function != "TestFramesDeepRecursion" {
-		t.Errorf("second outermost frame %q", frames[len(frames)-2].Function)
-	}
+	last := frames[len(frames)-1]
+	assert.Equal(t, "tRunner", last.Function, "outermost frame %q, want testing's tRunner", last.Function)
+	assert.Equal(t, "TestFramesDeepRecursion", frames[len(frames)-2].Function, "second outermost frame %q", frames[len(frames)-2].Function)
 
 	small := NewSymbolizer(Options{MaxFrames: 10, ContextLines: -1})
 	frames, omitted = small.Frames(pcs[:n])
-	if len(frames) != 10 || omitted != n-11 {
-		t.Errorf("MaxFrames 10: %d frames, %d omitted", len(frames), omitted)
-	}
+	require.Len(t, frames, 10, "MaxFrames 10: %d frames, %d omitted", len(frames), omitted)
+	assert.Equal(t, n-11, omitted, "MaxFrames 10: %d frames, %d omitted", len(frames), omitted)
 }
 
 // TestFramesFromCap checks that frames from a traceback are cut as
@@ -164,17 +152,14 @@ func TestFramesFromCap(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := NewSymbolizer(Options{MaxFrames: tt.max, ContextLines: -1})
 			frames, omitted := s.FramesFrom(append([]runtime.Frame(nil), raw...))
-			if len(frames) != tt.frames || omitted != tt.omitted {
-				t.Fatalf("%d frames, %d omitted; want %d, %d", len(frames), omitted, tt.frames, tt.omitted)
-			}
-			if got := [2]int{frames[0].Lineno, frames[len(frames)-1].Lineno}; got != tt.firstLast {
-				t.Errorf("first and last lines %v, want %v", got, tt.firstLast)
-			}
+			require.Len(t, frames, tt.frames, "%d frames, %d omitted; want %d, %d", len(frames), omitted, tt.frames, tt.omitted)
+			require.Equal(t, tt.omitted, omitted, "%d frames, %d omitted; want %d, %d", len(frames), omitted, tt.frames, tt.omitted)
+			got := [2]int{frames[0].Lineno, frames[len(frames)-1].Lineno}
+			assert.Equal(t, tt.firstLast, got, "first and last lines %v, want %v", got, tt.firstLast)
 			if tt.max > 0 {
 				inner := tt.max - tt.max/5
-				if frames[inner-1].Lineno != inner || frames[inner].Lineno != 30-tt.max/5+1 {
-					t.Errorf("cut between lines %d and %d", frames[inner-1].Lineno, frames[inner].Lineno)
-				}
+				require.Equal(t, inner, frames[inner-1].Lineno, "cut between lines %d and %d", frames[inner-1].Lineno, frames[inner].Lineno)
+				assert.Equal(t, 30-tt.max/5+1, frames[inner].Lineno, "cut between lines %d and %d", frames[inner-1].Lineno, frames[inner].Lineno)
 			}
 		})
 	}
@@ -182,17 +167,14 @@ func TestFramesFromCap(t *testing.T) {
 
 func TestFramesEmpty(t *testing.T) {
 	var s Symbolizer // the zero Symbolizer is ready to use
-	if frames, omitted := s.Frames(nil); frames != nil || omitted != 0 {
-		t.Errorf("Frames(nil) = %v, %d", frames, omitted)
-	}
-	frames, _ := s.Frames([]uintptr{1})
-	if len(frames) > 1 {
-		t.Errorf("Frames of a bogus pc = %+v", frames)
-	}
+	frames, omitted := s.Frames(nil)
+	require.Nil(t, frames, "Frames(nil) = %v, %d", frames, omitted)
+	assert.EqualValues(t, 0, omitted, "Frames(nil) = %v, %d", frames, omitted)
+	frames, _ = s.Frames([]uintptr{1})
+	assert.LessOrEqual(t, len(frames), 1, "Frames of a bogus pc = %+v", frames)
 	for _, f := range frames {
-		if f.Filename == "" || f.Function == "" {
-			t.Errorf("empty filename or function in %+v", f)
-		}
+		require.NotEqual(t, "", f.Filename, "empty filename or function in %+v", f)
+		assert.NotEqual(t, "", f.Function, "empty filename or function in %+v", f)
 	}
 }
 
@@ -210,13 +192,13 @@ func TestFrameFromTraceback(t *testing.T) {
 		PreContext: nil, ContextLine: "package stacktrace",
 		PostContext: []string{"", "import (", "\t\"runtime\"", "\t\"strings\"", "\t\"sync\""},
 	}
-	if !equalFrames(f, want) {
-		t.Errorf("Frame = %+v\nwant    %+v", f, want)
-	}
+	assert.True(t, equalFrames(f, want), "Frame = %+v\nwant    %+v", f, want)
 	f = s.Frame("net/http.(*conn).serve", "net/http/server.go", 2000)
-	if f.InApp || f.Filename != "net/http/server.go" || f.Function != "(*conn).serve" || f.AbsPath != "" || f.ContextLine != "" {
-		t.Errorf("std frame = %+v", f)
-	}
+	require.False(t, f.InApp, "std frame = %+v", f)
+	require.Equal(t, "net/http/server.go", f.Filename, "std frame = %+v", f)
+	require.Equal(t, "(*conn).serve", f.Function, "std frame = %+v", f)
+	require.Equal(t, "", f.AbsPath, "std frame = %+v", f)
+	assert.Equal(t, "", f.ContextLine, "std frame = %+v", f)
 }
 
 func equalFrames(a, b Frame) bool {
@@ -227,17 +209,13 @@ func equalFrames(a, b Frame) bool {
 }
 
 func TestBacktrace(t *testing.T) {
-	if Backtrace(nil) != nil {
-		t.Error("Backtrace(nil) is not nil")
-	}
+	assert.Nil(t, Backtrace(nil), "Backtrace(nil) is not nil")
 	got := Backtrace([]Frame{
 		{Filename: "internal/db/query.go", Lineno: 42, Function: "(*DB).Query"},
 		{Filename: "net/http/server.go", Lineno: 2100, Function: "HandlerFunc.ServeHTTP"},
 	})
 	want := "internal/db/query.go:42 in (*DB).Query\nnet/http/server.go:2100 in HandlerFunc.ServeHTTP"
-	if strings.Join(got, "\n") != want {
-		t.Errorf("Backtrace = %q", got)
-	}
+	assert.Equal(t, want, strings.Join(got, "\n"), "Backtrace = %q", got)
 }
 
 func TestSymbolizerConcurrent(t *testing.T) {

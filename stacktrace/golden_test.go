@@ -11,6 +11,9 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -42,21 +45,15 @@ func TestGolden(t *testing.T) {
 			got := renderScenario(s, tc.run())
 			path := filepath.Join("testdata", "golden", tc.name+".golden")
 			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				err := os.MkdirAll(filepath.Dir(path), 0o755)
+				require.NoError(t, err)
+				err = os.WriteFile(path, []byte(got), 0o644)
+				require.NoError(t, err)
 				return
 			}
 			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the golden file (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-			}
+			require.NoError(t, err, "%v (run with -update to create it)", err)
+			assert.Equal(t, string(want), got, "%s differs from the golden file (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
 		})
 	}
 }

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestGroupingStable builds testdata/groupprog twice, in two directories
@@ -43,17 +46,13 @@ func TestGroupingStable(t *testing.T) {
 	}
 	wg.Wait()
 	for _, err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	}
 
 	runDir := t.TempDir()
 	plain := runGroupProg(t, bins[0], runDir)
 	trimmed := runGroupProg(t, bins[1], runDir)
-	if !bytes.Equal(plain, trimmed) {
-		t.Fatalf("grouping differs between builds:\n--- %s\n%s\n--- %s (-trimpath)\n%s", bins[0], plain, bins[1], trimmed)
-	}
+	require.True(t, bytes.Equal(plain, trimmed), "grouping differs between builds:\n--- %s\n%s\n--- %s (-trimpath)\n%s", bins[0], plain, bins[1], trimmed)
 
 	cases := parseGroupProg(t, plain)
 	want := map[string]string{
@@ -61,13 +60,9 @@ func TestGroupingStable(t *testing.T) {
 		"origin_in_method":         "*store.NotFoundError|internal/store/store.go|(*Store).Load",
 		"panic_through_dependency": "*store.NotFoundError|internal/store/store.go|(*Store).MustGet",
 	}
-	if len(cases) != len(want) {
-		t.Fatalf("%d cases, want %d:\n%s", len(cases), len(want), plain)
-	}
+	require.Len(t, cases, len(want), "%d cases, want %d:\n%s", len(cases), len(want), plain)
 	for name, c := range cases {
-		if c.group != want[name] {
-			t.Errorf("%s: grouped by %q, want %q", name, c.group, want[name])
-		}
+		assert.Equal(t, want[name], c.group, "%s: grouped by %q, want %q", name, c.group, want[name])
 		key := sha256.Sum256([]byte("v2|" + c.group))
 		t.Logf("%s: key %s (v2|%s)", name, hex.EncodeToString(key[:8]), c.group)
 	}
@@ -78,9 +73,7 @@ func TestGroupingStable(t *testing.T) {
 		"example.com/groupdep/dep.go:", // named by module path, not by directory
 		"cmd/groupprog/main.go:",       // the literal in main
 	} {
-		if !strings.Contains(frames, f) {
-			t.Errorf("panic frames lack %q", f)
-		}
+		assert.Contains(t, frames, f, "panic frames lack %q", f)
 	}
 }
 
@@ -119,12 +112,9 @@ func parseGroupProg(t *testing.T, out []byte) map[string]*groupCase {
 func repoRoot(t *testing.T) string {
 	t.Helper()
 	dir, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mod, _ := readModulePath(filepath.Join(dir, "go.mod")); mod != sdkModule {
-		t.Fatalf("%s is not the %s module", dir, sdkModule)
-	}
+	require.NoError(t, err)
+	mod, _ := readModulePath(filepath.Join(dir, "go.mod"))
+	require.Equal(t, sdkModule, mod, "%s is not the %s module", dir, sdkModule)
 	return dir
 }
 
@@ -178,8 +168,6 @@ func runGroupProg(t *testing.T, bin, dir string) []byte {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", bin, err, stderr.Bytes())
-	}
+	require.NoError(t, err, "%s: %v\n%s", bin, err, stderr.Bytes())
 	return out
 }

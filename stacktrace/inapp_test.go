@@ -1,6 +1,10 @@
 package stacktrace
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 // testSymbolizer is a Symbolizer for the made-up application of
 // testModules, built in /srv/app.
@@ -42,9 +46,8 @@ func TestInApp(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := testSymbolizer(tc.opts)
-			if got := s.Frame(tc.function, tc.file, 1); got.InApp != tc.want {
-				t.Errorf("Frame(%q, %q).InApp = %v, want %v (filename %q)", tc.function, tc.file, got.InApp, tc.want, got.Filename)
-			}
+			got := s.Frame(tc.function, tc.file, 1)
+			assert.Equal(t, tc.want, got.InApp, "Frame(%q, %q).InApp = %v, want %v (filename %q)", tc.function, tc.file, got.InApp, tc.want, got.Filename)
 		})
 	}
 }
@@ -69,8 +72,7 @@ func TestInAppSDKAsMainModule(t *testing.T) {
 		{"github.com/errsight/errsight-go/examples/quickstart.run", "/repo/examples/quickstart/run.go", true},
 	}
 	for _, tc := range cases {
-		if got := s.Frame(tc.function, tc.file, 1); got.InApp != tc.want {
-			t.Errorf("Frame(%q, %q).InApp = %v, want %v", tc.function, tc.file, got.InApp, tc.want)
-		}
+		got := s.Frame(tc.function, tc.file, 1)
+		assert.Equal(t, tc.want, got.InApp, "Frame(%q, %q).InApp = %v, want %v", tc.function, tc.file, got.InApp, tc.want)
 	}
 }

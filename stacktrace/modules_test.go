@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // testModules is the build of a made-up application, as debug.ReadBuildInfo
@@ -135,9 +138,8 @@ func TestLocate(t *testing.T) {
 			for _, file := range tc.files {
 				m := testModules(tc.root)
 				got, kind := m.locate(tc.pkg, file)
-				if got != tc.want || kind != tc.kind {
-					t.Errorf("locate(%q, %q) = %q, %v; want %q, %v", tc.pkg, file, got, kind, tc.want, tc.kind)
-				}
+				require.Equal(t, tc.want, got, "locate(%q, %q) = %q, %v; want %q, %v", tc.pkg, file, got, kind, tc.want, tc.kind)
+				assert.Equal(t, tc.kind, kind, "locate(%q, %q) = %q, %v; want %q, %v", tc.pkg, file, got, kind, tc.want, tc.kind)
 			}
 		})
 	}
@@ -157,9 +159,9 @@ func TestLocateWithoutBuildInfo(t *testing.T) {
 		{"net/http", "/usr/local/go/src/net/http/server.go", "net/http/server.go", kindStd},
 		{"github.com/pkg/errors", "/root/go/pkg/mod/github.com/pkg/errors@v0.9.1/errors.go", "github.com/pkg/errors/errors.go", kindDep},
 	} {
-		if got, kind := m.locate(tc.pkg, tc.file); got != tc.want || kind != tc.kind {
-			t.Errorf("locate(%q, %q) = %q, %v; want %q, %v", tc.pkg, tc.file, got, kind, tc.want, tc.kind)
-		}
+		got, kind := m.locate(tc.pkg, tc.file)
+		require.Equal(t, tc.want, got, "locate(%q, %q) = %q, %v; want %q, %v", tc.pkg, tc.file, got, kind, tc.want, tc.kind)
+		assert.Equal(t, tc.kind, kind, "locate(%q, %q) = %q, %v; want %q, %v", tc.pkg, tc.file, got, kind, tc.want, tc.kind)
 	}
 }
 
@@ -170,12 +172,10 @@ func TestLocateFindsGoMod(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		err := os.MkdirAll(filepath.Dir(p), 0o755)
+		require.NoError(t, err)
+		err = os.WriteFile(p, []byte(content), 0o644)
+		require.NoError(t, err)
 		return filepath.ToSlash(p)
 	}
 	write("app/go.mod", "// comment\nmodule github.com/acme/app // trailing\n\ngo 1.26\n")
@@ -185,66 +185,48 @@ func TestLocateFindsGoMod(t *testing.T) {
 
 	m := testModules("")
 	m.mainPkg = "" // go run file.go: the main package is command-line-arguments
-	if got, kind := m.locate("main", mainFile); got != "tools/run/main.go" || kind != kindMain {
-		t.Errorf("main file: %q, %v", got, kind)
-	}
-	if !m.rootKnown() {
-		t.Error("the root found through go.mod was not learned")
-	}
-	if got, kind := m.locate("main", depFile); got != "example.org/dep/v2/sub/dep.go" || kind != kindDep {
-		t.Errorf("replaced dependency: %q, %v", got, kind)
-	}
+	got, kind := m.locate("main", mainFile)
+	require.Equal(t, "tools/run/main.go", got, "main file: %q, %v", got, kind)
+	assert.Equal(t, kindMain, kind, "main file: %q, %v", got, kind)
+	assert.True(t, m.rootKnown(), "the root found through go.mod was not learned")
+	got, kind = m.locate("main", depFile)
+	require.Equal(t, "example.org/dep/v2/sub/dep.go", got, "replaced dependency: %q, %v", got, kind)
+	assert.Equal(t, kindDep, kind, "replaced dependency: %q, %v", got, kind)
 }
 
 func TestLearn(t *testing.T) {
 	m := testModules("")
-	if m.learn("github.com/pkg/errors", "/x/errors.go") {
-		t.Error("learned the root from a dependency")
-	}
-	if m.learn("github.com/acme/app/internal/db", "/srv/app/other/query.go") {
-		t.Error("learned the root from a file that is not where its package says")
-	}
-	if !m.learn("main", "/srv/app/cmd/server/main.go") {
-		t.Fatal("did not learn the root from package main")
-	}
-	if got, kind := m.locate("github.com/acme/app/internal/db", "/srv/app/internal/gen/zz.go"); got != "internal/gen/zz.go" || kind != kindMain {
-		t.Errorf("after learning: %q, %v", got, kind)
-	}
-	if m.learn("github.com/acme/app", "/elsewhere/app.go") {
-		t.Error("the root was learned twice")
-	}
+	assert.False(t, m.learn("github.com/pkg/errors", "/x/errors.go"), "learned the root from a dependency")
+	assert.False(t, m.learn("github.com/acme/app/internal/db", "/srv/app/other/query.go"), "learned the root from a file that is not where its package says")
+	require.True(t, m.learn("main", "/srv/app/cmd/server/main.go"), "did not learn the root from package main")
+	got, kind := m.locate("github.com/acme/app/internal/db", "/srv/app/internal/gen/zz.go")
+	require.Equal(t, "internal/gen/zz.go", got, "after learning: %q, %v", got, kind)
+	assert.Equal(t, kindMain, kind, "after learning: %q, %v", got, kind)
+	assert.False(t, m.learn("github.com/acme/app", "/elsewhere/app.go"), "the root was learned twice")
 }
 
 func TestModuleHelpers(t *testing.T) {
-	if got := escapeModulePath("github.com/BurntSushi/toml"); got != "github.com/!burnt!sushi/toml" {
-		t.Errorf("escape: %q", got)
-	}
-	if got := unescapeModulePath("github.com/!burnt!sushi/toml"); got != "github.com/BurntSushi/toml" {
-		t.Errorf("unescape: %q", got)
-	}
+	got := escapeModulePath("github.com/BurntSushi/toml")
+	assert.Equal(t, "github.com/!burnt!sushi/toml", got, "escape: %q", got)
+	got = unescapeModulePath("github.com/!burnt!sushi/toml")
+	assert.Equal(t, "github.com/BurntSushi/toml", got, "unescape: %q", got)
 	for in, want := range map[string]bool{
 		"/a/b": true, "C:/a": true, `c:\a`: true, "a/b": false, "./a": false, "": false, "C:": false,
 	} {
-		if isAbs(in) != want {
-			t.Errorf("isAbs(%q) = %v", in, !want)
-		}
+		assert.Equal(t, want, isAbs(in), "isAbs(%q) = %v", in, !want)
 	}
 	for in, want := range map[string]bool{
 		"../dep": true, "./dep": true, "/abs": true, "example.com/fork": false, `..\dep`: true,
 	} {
-		if isFilePath(in) != want {
-			t.Errorf("isFilePath(%q) = %v", in, !want)
-		}
+		assert.Equal(t, want, isFilePath(in), "isFilePath(%q) = %v", in, !want)
 	}
-	if _, _, ok := versionElem("/home/me@corp/app/x.go"); ok {
-		t.Error("versionElem took a user name for a version")
-	}
-	if i, j, ok := versionElem("/m/github.com/pkg/errors@v0.9.1/errors.go"); !ok || j <= i {
-		t.Error("versionElem missed a module version")
-	}
-	if mod, _ := readModulePath(filepath.Join(t.TempDir(), "missing", "go.mod")); mod != "" {
-		t.Error("a missing go.mod named a module")
-	}
+	_, _, ok := versionElem("/home/me@corp/app/x.go")
+	assert.False(t, ok, "versionElem took a user name for a version")
+	i, j, ok := versionElem("/m/github.com/pkg/errors@v0.9.1/errors.go")
+	require.True(t, ok, "versionElem missed a module version")
+	assert.Greater(t, j, i, "versionElem missed a module version")
+	mod, _ := readModulePath(filepath.Join(t.TempDir(), "missing", "go.mod"))
+	assert.Equal(t, "", mod, "a missing go.mod named a module")
 }
 
 func TestRealBuildInfo(t *testing.T) {
@@ -252,25 +234,18 @@ func TestRealBuildInfo(t *testing.T) {
 	// Under go test the main module is the module being tested, and the
 	// test binary's frames are found in it.
 	m := newModules("")
-	if m.main != sdkModule {
-		t.Fatalf("main module under go test = %q, want %q", m.main, sdkModule)
-	}
+	require.Equal(t, sdkModule, m.main)
 	s := NewSymbolizer(Options{})
 	f := s.Frame("github.com/errsight/errsight-go/stacktrace.TestRealBuildInfo", thisFile(t), 1)
-	if f.Filename != "stacktrace/modules_test.go" || !f.InApp {
-		t.Errorf("frame of this test: %+v", f)
-	}
-	if !s.mods.rootKnown() {
-		t.Error("NewSymbolizer did not learn the module root from its caller")
-	}
+	require.Equal(t, "stacktrace/modules_test.go", f.Filename, "frame of this test: %+v", f)
+	assert.True(t, f.InApp, "frame of this test: %+v", f)
+	assert.True(t, s.mods.rootKnown(), "NewSymbolizer did not learn the module root from its caller")
 }
 
 // thisFile is the caller's source file as the runtime records it.
 func thisFile(t *testing.T) string {
 	t.Helper()
 	_, file, _, ok := runtime.Caller(1)
-	if !ok {
-		t.Fatal("runtime.Caller failed")
-	}
+	require.True(t, ok, "runtime.Caller failed")
 	return file
 }

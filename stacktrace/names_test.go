@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Names as Go 1.21 to 1.26 print them. Where versions differ, the rows
@@ -77,9 +80,8 @@ func TestSplitFunction(t *testing.T) {
 	for _, tc := range splitFunctionCases {
 		t.Run(tc.name, func(t *testing.T) {
 			pkg, fn := SplitFunction(tc.in)
-			if pkg != tc.pkg || fn != tc.fn {
-				t.Errorf("SplitFunction(%q) = %q, %q; want %q, %q", tc.in, pkg, fn, tc.pkg, tc.fn)
-			}
+			require.Equal(t, tc.pkg, pkg, "SplitFunction(%q) = %q, %q; want %q, %q", tc.in, pkg, fn, tc.pkg, tc.fn)
+			assert.Equal(t, tc.fn, fn, "SplitFunction(%q) = %q, %q; want %q, %q", tc.in, pkg, fn, tc.pkg, tc.fn)
 		})
 	}
 }
@@ -97,9 +99,8 @@ func TestTrimArgs(t *testing.T) {
 		"":                                "",
 		"net/http.(*conn).serve(0xc0001)": "net/http.(*conn).serve",
 	} {
-		if got := TrimArgs(in); got != want {
-			t.Errorf("TrimArgs(%q) = %q, want %q", in, got, want)
-		}
+		got := TrimArgs(in)
+		assert.Equal(t, want, got, "TrimArgs(%q) = %q, want %q", in, got, want)
 	}
 }
 
@@ -116,24 +117,18 @@ func FuzzNormaliseFunction(f *testing.F) {
 		if in != "" && fn == "" && !strings.HasSuffix(in, ".") {
 			t.Errorf("SplitFunction(%q) lost the function (pkg %q)", in, pkg)
 		}
-		if len(pkg) > len(in) {
-			t.Errorf("package %q longer than the name %q", pkg, in)
-		}
+		assert.LessOrEqual(t, len(pkg), len(in), "package %q longer than the name %q", pkg, in)
 		if utf8.ValidString(in) && !utf8.ValidString(fn) {
 			t.Errorf("SplitFunction(%q) = %q: invalid UTF-8", in, fn)
 		}
 		if strings.HasPrefix(in, "type:") || strings.HasPrefix(in, "go:") {
 			return
 		}
-		if strings.Contains(strings.ReplaceAll(fn, "[...]", ""), "[") {
-			t.Errorf("SplitFunction(%q) = %q kept type arguments", in, fn)
-		}
+		assert.NotContains(t, strings.ReplaceAll(fn, "[...]", ""), "[", "SplitFunction(%q) = %q kept type arguments", in, fn)
 		if again := normaliseFunction(fn); again != fn && !strings.HasSuffix(again, "-fm") && fn != "" {
 			// The -fm strip can expose another -fm ("f-fm-fm"); anything
 			// else must be stable.
-			if normaliseFunction(again) != again {
-				t.Errorf("normalising %q is not stable: %q -> %q", in, fn, again)
-			}
+			assert.Equal(t, again, normaliseFunction(again), "normalising %q is not stable: %q -> %q", in, fn, again)
 		}
 	})
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Other shapes OriginPCs accepts: a plain []uintptr StackTrace, which
@@ -67,9 +70,8 @@ func TestOriginPCs(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := firstFunc(OriginPCs(tc.err)); got != tc.want {
-				t.Errorf("origin starts in %q, want %q", got, tc.want)
-			}
+			got := firstFunc(OriginPCs(tc.err))
+			assert.Equal(t, tc.want, got, "origin starts in %q, want %q", got, tc.want)
 		})
 	}
 }
@@ -78,9 +80,7 @@ func TestOriginPCsIsACopy(t *testing.T) {
 	err := fakeGoWrap(errors.New("x"), 0)
 	pcs := OriginPCs(err)
 	pcs[0] = 0
-	if err.Callers()[0] == 0 {
-		t.Error("OriginPCs returned the error's own slice")
-	}
+	assert.NotEqual(t, 0, err.Callers()[0], "OriginPCs returned the error's own slice")
 }
 
 func TestOriginFramesAreUsersCode(t *testing.T) {
@@ -89,9 +89,9 @@ func TestOriginFramesAreUsersCode(t *testing.T) {
 	err := fakePkgNew("x")
 	line := currentLine() - 1
 	frames, _ := NewSymbolizer(Options{}).Frames(OriginPCs(err))
-	if len(frames) == 0 || frames[0].Function != "TestOriginFramesAreUsersCode" || frames[0].Lineno != line {
-		t.Errorf("origin frame %+v, want line %d", frames[0], line)
-	}
+	require.NotEqual(t, 0, len(frames), "origin frame %+v, want line %d", frames[0], line)
+	require.Equal(t, "TestOriginFramesAreUsersCode", frames[0].Function, "origin frame %+v, want line %d", frames[0], line)
+	assert.Equal(t, line, frames[0].Lineno, "origin frame %+v, want line %d", frames[0], line)
 }
 
 func currentLine() int {

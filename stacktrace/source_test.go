@@ -9,15 +9,17 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/internal/text"
 )
 
 func writeFile(t *testing.T, name string, content []byte) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, content, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	err := os.WriteFile(p, content, 0o644)
+	require.NoError(t, err)
 	return p
 }
 
@@ -48,9 +50,9 @@ func TestSourceContext(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			pre, ctx, post := c.context(file, tc.line, tc.n)
-			if strings.Join(pre, "|") != tc.pre || ctx != tc.ctx || strings.Join(post, "|") != tc.post {
-				t.Errorf("context(%d, %d) = %q, %q, %q", tc.line, tc.n, pre, ctx, post)
-			}
+			require.Equal(t, tc.pre, strings.Join(pre, "|"), "context(%d, %d) = %q, %q, %q", tc.line, tc.n, pre, ctx, post)
+			require.Equal(t, tc.ctx, ctx, "context(%d, %d) = %q, %q, %q", tc.line, tc.n, pre, ctx, post)
+			assert.Equal(t, tc.post, strings.Join(post, "|"), "context(%d, %d) = %q, %q, %q", tc.line, tc.n, pre, ctx, post)
 		})
 	}
 }
@@ -65,15 +67,12 @@ func TestSourceContextCleansLines(t *testing.T) {
 	file := writeFile(t, "b.go", []byte(content))
 	c := newSourceCache(1 << 20)
 	pre, ctx, post := c.context(file, 3, 2)
-	if want := []string{"package x", "bad \uFFFD bytes"}; strings.Join(pre, "|") != strings.Join(want, "|") {
-		t.Errorf("CRLF or invalid UTF-8 not cleaned: %q", pre)
-	}
-	if n := utf8.RuneCountInString(ctx); n != maxLineRunes || !strings.HasSuffix(ctx, text.Marker) || !utf8.ValidString(ctx) {
-		t.Errorf("long line: %d runes, %q...", n, ctx[:20])
-	}
-	if want := "\ttabbed|no newline at the end"; strings.Join(post, "|") != want {
-		t.Errorf("post = %q", post)
-	}
+	assert.Equal(t, strings.Join([]string{"package x", "bad \uFFFD bytes"}, "|"), strings.Join(pre, "|"), "CRLF or invalid UTF-8 not cleaned: %q", pre)
+	n := utf8.RuneCountInString(ctx)
+	require.Equal(t, maxLineRunes, n, "long line: %d runes, %q...", n, ctx[:20])
+	require.True(t, strings.HasSuffix(ctx, text.Marker), "long line: %d runes, %q...", n, ctx[:20])
+	assert.True(t, utf8.ValidString(ctx), "long line: %d runes, %q...", n, ctx[:20])
+	assert.Equal(t, "\ttabbed|no newline at the end", strings.Join(post, "|"), "post = %q", post)
 }
 
 func TestSourceContextHugeLine(t *testing.T) {
@@ -82,9 +81,11 @@ func TestSourceContextHugeLine(t *testing.T) {
 	content := "first\n" + strings.Repeat("x", 100<<10) + "\nthird\n"
 	file := writeFile(t, "min.js", []byte(content))
 	pre, ctx, post := newSourceCache(1<<20).context(file, 2, 1)
-	if len(pre) != 1 || pre[0] != "first" || len(ctx) > 4*maxLineRunes+4 || len(post) != 1 || post[0] != "third" {
-		t.Errorf("context around a huge line: %q, %d bytes, %q", pre, len(ctx), post)
-	}
+	require.Len(t, pre, 1, "context around a huge line: %q, %d bytes, %q", pre, len(ctx), post)
+	require.Equal(t, "first", pre[0], "context around a huge line: %q, %d bytes, %q", pre, len(ctx), post)
+	require.LessOrEqual(t, len(ctx), 4*maxLineRunes+4, "context around a huge line: %q, %d bytes, %q", pre, len(ctx), post)
+	require.Len(t, post, 1, "context around a huge line: %q, %d bytes, %q", pre, len(ctx), post)
+	assert.Equal(t, "third", post[0], "context around a huge line: %q, %d bytes, %q", pre, len(ctx), post)
 }
 
 func TestSourceContextUnreadable(t *testing.T) {
@@ -96,18 +97,17 @@ func TestSourceContextUnreadable(t *testing.T) {
 		"directory": dir,
 		"too big":   big,
 	} {
-		if pre, ctx, post := c.context(file, 1, 5); pre != nil || ctx != "" || post != nil {
-			t.Errorf("%s: got context %q %q %q", name, pre, ctx, post)
-		}
+		pre, ctx, post := c.context(file, 1, 5)
+		require.Nil(t, pre, "%s: got context %q %q %q", name, pre, ctx, post)
+		require.Equal(t, "", ctx, "%s: got context %q %q %q", name, pre, ctx, post)
+		assert.Nil(t, post, "%s: got context %q %q %q", name, pre, ctx, post)
 	}
 	// Missing files are remembered: creating one later is not noticed.
 	missing := filepath.Join(dir, "missing.go")
-	if err := os.WriteFile(missing, []byte("package x\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, ctx, _ := c.context(missing, 1, 0); ctx != "" {
-		t.Error("a missing file was not negatively cached")
-	}
+	err := os.WriteFile(missing, []byte("package x\n"), 0o644)
+	require.NoError(t, err)
+	_, ctx, _ := c.context(missing, 1, 0)
+	assert.Equal(t, "", ctx, "a missing file was not negatively cached")
 }
 
 func TestSourceContextReadsOnlyWhatItNeeds(t *testing.T) {
@@ -115,18 +115,16 @@ func TestSourceContextReadsOnlyWhatItNeeds(t *testing.T) {
 	c := newSourceCache(1 << 20)
 	c.context(file, 10, 5)
 	f := c.get(file)
-	if f == nil || len(f.lines) != 15 || f.complete {
-		t.Fatalf("after line 10: %d lines cached, complete %v", len(f.lines), f.complete)
-	}
-	if _, ctx, _ := c.context(file, 500, 5); ctx != "line 500" {
-		t.Errorf("line 500 = %q", ctx)
-	}
-	if f := c.get(file); len(f.lines) != 505 {
-		t.Errorf("after line 500: %d lines cached", len(f.lines))
-	}
-	if _, ctx, _ := c.context(file, 1000, 5); ctx != "line 1000" || !c.get(file).complete {
-		t.Errorf("last line = %q", ctx)
-	}
+	require.NotNil(t, f, "after line 10: %d lines cached, complete %v", len(f.lines), f.complete)
+	require.Len(t, f.lines, 15, "after line 10: %d lines cached, complete %v", len(f.lines), f.complete)
+	require.False(t, f.complete, "after line 10: %d lines cached, complete %v", len(f.lines), f.complete)
+	_, ctx, _ := c.context(file, 500, 5)
+	assert.Equal(t, "line 500", ctx, "line 500 = %q", ctx)
+	f = c.get(file)
+	assert.Len(t, f.lines, 505, "after line 500: %d lines cached", len(f.lines))
+	_, ctx, _ = c.context(file, 1000, 5)
+	require.Equal(t, "line 1000", ctx, "last line = %q", ctx)
+	assert.True(t, c.get(file).complete, "last line = %q", ctx)
 }
 
 func TestSourceCacheBudget(t *testing.T) {
@@ -135,36 +133,26 @@ func TestSourceCacheBudget(t *testing.T) {
 	dir := t.TempDir()
 	for i := 0; i < 50; i++ {
 		p := filepath.Join(dir, fmt.Sprintf("f%d.go", i))
-		if err := os.WriteFile(p, numbered(40), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if _, ctx, _ := c.context(p, 30, 5); ctx != "line 30" {
-			t.Fatalf("file %d: %q", i, ctx)
-		}
-		if c.used > budget {
-			t.Fatalf("cache uses %d bytes, budget %d", c.used, budget)
-		}
+		err := os.WriteFile(p, numbered(40), 0o644)
+		require.NoError(t, err)
+		_, ctx, _ := c.context(p, 30, 5)
+		require.Equal(t, "line 30", ctx, "file %d: %q", i, ctx)
+		require.LessOrEqual(t, c.used, budget, "cache uses %d bytes, budget %d", c.used, budget)
 	}
-	if len(c.files) == 50 || len(c.files) != c.lru.Len() {
-		t.Errorf("%d files cached, %d in the LRU list", len(c.files), c.lru.Len())
-	}
+	require.NotEqual(t, 50, len(c.files), "%d files cached, %d in the LRU list", len(c.files), c.lru.Len())
+	assert.Len(t, c.files, c.lru.Len(), "%d files cached, %d in the LRU list", len(c.files), c.lru.Len())
 	// The most recent file is still there.
-	if c.get(filepath.Join(dir, "f49.go")) == nil {
-		t.Error("the most recently used file was evicted")
-	}
+	assert.NotNil(t, c.get(filepath.Join(dir, "f49.go")), "the most recently used file was evicted")
 	// A file bigger than the whole budget is served but not kept.
 	huge := writeFile(t, "huge.go", numbered(2000))
-	if _, ctx, _ := c.context(huge, 1500, 5); ctx != "line 1500" {
-		t.Errorf("huge file: %q", ctx)
-	}
-	if c.get(huge) != nil {
-		t.Error("a file over the budget was cached")
-	}
+	_, ctx, _ := c.context(huge, 1500, 5)
+	assert.Equal(t, "line 1500", ctx, "huge file: %q", ctx)
+	assert.Nil(t, c.get(huge), "a file over the budget was cached")
 	// Without a cache, every request reads the file.
 	nc := newSourceCache(0)
-	if _, ctx, _ := nc.context(huge, 3, 1); ctx != "line 3" || len(nc.files) != 0 {
-		t.Errorf("no cache: %q, %d files kept", ctx, len(nc.files))
-	}
+	_, ctx, _ = nc.context(huge, 3, 1)
+	require.Equal(t, "line 3", ctx, "no cache: %q, %d files kept", ctx, len(nc.files))
+	assert.Len(t, nc.files, 0, "no cache: %q, %d files kept", ctx, len(nc.files))
 }
 
 func TestSourceCacheConcurrent(t *testing.T) {
@@ -172,9 +160,8 @@ func TestSourceCacheConcurrent(t *testing.T) {
 	var files []string
 	for i := 0; i < 8; i++ {
 		p := filepath.Join(dir, fmt.Sprintf("f%d.go", i))
-		if err := os.WriteFile(p, numbered(100), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		err := os.WriteFile(p, numbered(100), 0o644)
+		require.NoError(t, err)
 		files = append(files, p)
 	}
 	c := newSourceCache(2 << 10)
@@ -199,22 +186,19 @@ func TestSymbolizerSourceOptions(t *testing.T) {
 	file := writeFile(t, "app_test.go", numbered(20))
 	fn := "github.com/errsight/errsight-go/stacktrace.helper"
 	f := NewSymbolizer(Options{ContextLines: 2}).Frame(fn, file, 10)
-	if len(f.PreContext) != 2 || f.ContextLine != "line 10" || len(f.PostContext) != 2 {
-		t.Errorf("ContextLines 2: %+v", f)
-	}
+	require.Len(t, f.PreContext, 2, "ContextLines 2: %+v", f)
+	require.Equal(t, "line 10", f.ContextLine, "ContextLines 2: %+v", f)
+	assert.Len(t, f.PostContext, 2, "ContextLines 2: %+v", f)
 	f = NewSymbolizer(Options{ContextLines: -1}).Frame(fn, file, 10)
-	if f.PreContext != nil || f.ContextLine != "" || f.PostContext != nil {
-		t.Errorf("ContextLines -1: %+v", f)
-	}
+	require.Nil(t, f.PreContext, "ContextLines -1: %+v", f)
+	require.Equal(t, "", f.ContextLine, "ContextLines -1: %+v", f)
+	assert.Nil(t, f.PostContext, "ContextLines -1: %+v", f)
 	f = NewSymbolizer(Options{CacheBytes: -1}).Frame(fn, file, 10)
-	if f.ContextLine != "line 10" {
-		t.Errorf("CacheBytes -1 (no cache): %+v", f)
-	}
+	assert.Equal(t, "line 10", f.ContextLine, "CacheBytes -1 (no cache): %+v", f)
 	// Context belongs to the caller: changing it does not change the cache.
 	s := NewSymbolizer(Options{})
 	f = s.Frame(fn, file, 10)
 	f.PreContext[0] = "changed"
-	if g := s.Frame(fn, file, 10); g.PreContext[0] != "line 5" {
-		t.Errorf("the cache was changed through a frame: %q", g.PreContext[0])
-	}
+	g := s.Frame(fn, file, 10)
+	assert.Equal(t, "line 5", g.PreContext[0], "the cache was changed through a frame: %q", g.PreContext[0])
 }

@@ -2,9 +2,13 @@ package errsight
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestOptionsEnvSeedingAndOverride(t *testing.T) {
@@ -13,58 +17,28 @@ func TestOptionsEnvSeedingAndOverride(t *testing.T) {
 		EnvEnvironment: "staging",
 		EnvRelease:     "app@2.0.0",
 		EnvHost:        "https://eu.errsight.example/",
+		EnvServerName:  "web-1",
 		EnvDebug:       "true",
 	}
+	// want holds the fields the environment can seed; the others are
+	// TestOptionsDefaults's.
 	tests := []struct {
-		name  string
-		opts  Options
-		check func(t *testing.T, o Options)
+		name string
+		opts Options
+		want Options
 	}{
-		{"api key from env", Options{}, func(t *testing.T, o Options) {
-			if o.APIKey != testKey {
-				t.Errorf("APIKey = %q, want the trimmed env key", o.APIKey)
-			}
-		}},
-		{"api key override", Options{APIKey: "elp_override"}, func(t *testing.T, o Options) {
-			if o.APIKey != "elp_override" {
-				t.Errorf("APIKey = %q", o.APIKey)
-			}
-		}},
-		{"environment from env", Options{}, func(t *testing.T, o Options) {
-			if o.Environment != "staging" {
-				t.Errorf("Environment = %q", o.Environment)
-			}
-		}},
-		{"environment override", Options{Environment: "qa"}, func(t *testing.T, o Options) {
-			if o.Environment != "qa" {
-				t.Errorf("Environment = %q", o.Environment)
-			}
-		}},
-		{"release from env", Options{}, func(t *testing.T, o Options) {
-			if o.Release != "app@2.0.0" {
-				t.Errorf("Release = %q", o.Release)
-			}
-		}},
-		{"release override", Options{Release: "r1"}, func(t *testing.T, o Options) {
-			if o.Release != "r1" {
-				t.Errorf("Release = %q", o.Release)
-			}
-		}},
-		{"host from env, trailing slash removed", Options{}, func(t *testing.T, o Options) {
-			if o.Host != "https://eu.errsight.example" {
-				t.Errorf("Host = %q", o.Host)
-			}
-		}},
-		{"host override", Options{Host: "http://127.0.0.1:9"}, func(t *testing.T, o Options) {
-			if o.Host != "http://127.0.0.1:9" {
-				t.Errorf("Host = %q", o.Host)
-			}
-		}},
-		{"debug from env", Options{}, func(t *testing.T, o Options) {
-			if !o.Debug {
-				t.Error("Debug = false, want true from ERRSIGHT_DEBUG")
-			}
-		}},
+		{"all from env (key trimmed, host without its trailing slash)", Options{},
+			Options{APIKey: testKey, Environment: "staging", Release: "app@2.0.0", Host: "https://eu.errsight.example", ServerName: "web-1", Debug: true}},
+		{"api key override", Options{APIKey: "elp_override"},
+			Options{APIKey: "elp_override", Environment: "staging", Release: "app@2.0.0", Host: "https://eu.errsight.example", ServerName: "web-1", Debug: true}},
+		{"environment override", Options{Environment: "qa"},
+			Options{APIKey: testKey, Environment: "qa", Release: "app@2.0.0", Host: "https://eu.errsight.example", ServerName: "web-1", Debug: true}},
+		{"release override", Options{Release: "r1"},
+			Options{APIKey: testKey, Environment: "staging", Release: "r1", Host: "https://eu.errsight.example", ServerName: "web-1", Debug: true}},
+		{"host override", Options{Host: "http://127.0.0.1:9"},
+			Options{APIKey: testKey, Environment: "staging", Release: "app@2.0.0", Host: "http://127.0.0.1:9", ServerName: "web-1", Debug: true}},
+		{"server name override", Options{ServerName: "worker-7"},
+			Options{APIKey: testKey, Environment: "staging", Release: "app@2.0.0", Host: "https://eu.errsight.example", ServerName: "worker-7", Debug: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,47 +46,44 @@ func TestOptionsEnvSeedingAndOverride(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			o, err := tt.opts.withDefaults()
-			if err != nil {
-				t.Fatal(err)
-			}
-			tt.check(t, o)
+			require.NoError(t, err)
+			got := Options{APIKey: o.APIKey, Environment: o.Environment, Release: o.Release, Host: o.Host, ServerName: o.ServerName, Debug: o.Debug}
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }
 
 func TestOptionsDefaults(t *testing.T) {
-	for _, k := range []string{EnvAPIKey, EnvEnvironment, EnvRelease, EnvHost, EnvDebug} {
+	for _, k := range []string{EnvAPIKey, EnvEnvironment, EnvRelease, EnvHost, EnvServerName, EnvDebug} {
 		t.Setenv(k, "")
 	}
-	o, err := Options{}.withDefaults()
-	if err != nil {
-		t.Fatal(err)
+	// Release and ServerName come from the build and the machine, and
+	// DebugWriter is os.Stderr: those are left out of the comparison.
+	tests := []struct {
+		name string
+		opts Options
+		want Options
+	}{
+		{"zero options", Options{}, Options{
+			Environment: "production", Host: "https://errsight.com", MinLevel: LevelWarning,
+			Timeout: 5 * time.Second, BatchSize: 10, FlushInterval: 2 * time.Second,
+			MaxQueueSize: 1000, MaxQueueBytes: 16 << 20, ShutdownTimeout: 5 * time.Second,
+			MaxConcurrentSends: 5, SpikeLimit: 60,
+		}},
+		{"explicit LevelDebug kept, BatchSize capped at the server's 100", Options{MinLevel: LevelDebug, BatchSize: 500}, Options{
+			Environment: "production", Host: "https://errsight.com", MinLevel: LevelDebug,
+			Timeout: 5 * time.Second, BatchSize: 100, FlushInterval: 2 * time.Second,
+			MaxQueueSize: 1000, MaxQueueBytes: 16 << 20, ShutdownTimeout: 5 * time.Second,
+			MaxConcurrentSends: 5, SpikeLimit: 60,
+		}},
 	}
-	want := Options{
-		Environment: "production", Host: "https://errsight.com", MinLevel: LevelWarning,
-		Timeout: 5 * time.Second, BatchSize: 10, FlushInterval: 2 * time.Second,
-		MaxQueueSize: 1000, ShutdownTimeout: 5 * time.Second, SpikeLimit: 60,
-	}
-	got := o
-	got.DebugWriter, got.Release = nil, ""
-	if got.Environment != want.Environment || got.Host != want.Host || got.MinLevel != want.MinLevel ||
-		got.Timeout != want.Timeout || got.BatchSize != want.BatchSize || got.FlushInterval != want.FlushInterval ||
-		got.MaxQueueSize != want.MaxQueueSize || got.ShutdownTimeout != want.ShutdownTimeout || got.SpikeLimit != want.SpikeLimit {
-		t.Errorf("defaults = %+v\nwant %+v", got, want)
-	}
-	if o.APIKey != "" || o.Debug {
-		t.Errorf("APIKey %q Debug %v, want blank and false", o.APIKey, o.Debug)
-	}
-
-	explicit, err := Options{MinLevel: LevelDebug, BatchSize: 500}.withDefaults()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if explicit.MinLevel != LevelDebug {
-		t.Errorf("explicit LevelDebug became %v", explicit.MinLevel)
-	}
-	if explicit.BatchSize != 100 {
-		t.Errorf("BatchSize 500 = %d, want the server's limit 100", explicit.BatchSize)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.opts.withDefaults()
+			require.NoError(t, err)
+			got.DebugWriter, got.Release, got.ServerName = nil, "", ""
+			assert.Equal(t, tt.want, got)
+		})
 	}
 }
 
@@ -123,9 +94,11 @@ func TestOptionsFromEnv(t *testing.T) {
 	t.Setenv(EnvHost, "https://h.example")
 	t.Setenv(EnvDebug, "1")
 	got := OptionsFromEnv()
-	if got.APIKey != testKey || got.Environment != "dev" || got.Release != "1.2.3" || got.Host != "https://h.example" || !got.Debug {
-		t.Errorf("OptionsFromEnv() = %+v", got)
-	}
+	require.Equal(t, testKey, got.APIKey, "OptionsFromEnv() = %+v", got)
+	require.Equal(t, "dev", got.Environment, "OptionsFromEnv() = %+v", got)
+	require.Equal(t, "1.2.3", got.Release, "OptionsFromEnv() = %+v", got)
+	require.Equal(t, "https://h.example", got.Host, "OptionsFromEnv() = %+v", got)
+	assert.True(t, got.Debug, "OptionsFromEnv() = %+v", got)
 }
 
 func TestInitErrors(t *testing.T) {
@@ -152,23 +125,14 @@ func TestInitErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := NewClient(tt.opts)
 			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatalf("NewClient: %v", err)
-				}
-				if c.Enabled() {
-					t.Error("client without a key is enabled")
-				}
+				require.NoError(t, err, "NewClient")
+				assert.False(t, c.Enabled(), "client without a key is enabled")
 				return
 			}
-			if err == nil {
-				t.Fatalf("NewClient(%+v) = nil error, want one mentioning %q", tt.opts, tt.wantErr)
-			}
-			if !strings.HasPrefix(err.Error(), "errsight: ") || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("error %q: want prefix \"errsight: \" and %q", err, tt.wantErr)
-			}
-			if strings.Contains(err.Error(), "secret") {
-				t.Errorf("error %q echoes the credentials", err)
-			}
+			require.Error(t, err, "NewClient(%+v) = nil error, want one mentioning %q", tt.opts, tt.wantErr)
+			require.True(t, strings.HasPrefix(err.Error(), "errsight: "), "error %q: want prefix \"errsight: \" and %q", err, tt.wantErr)
+			assert.Contains(t, err.Error(), tt.wantErr, "error %q: want prefix \"errsight: \" and %q", err, tt.wantErr)
+			assert.NotContains(t, err.Error(), "secret", "error %q echoes the credentials", err)
 		})
 	}
 }
@@ -190,13 +154,10 @@ func TestInsecureHostWarning(t *testing.T) {
 		t.Run(tt.host, func(t *testing.T) {
 			var out bytes.Buffer
 			c, err := NewClient(Options{APIKey: testKey, Host: tt.host, AllowInsecureTransport: tt.allow, DebugWriter: &out, Transport: &recorder{}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err, fmt.Sprint(err))
 			defer c.Close()
-			if got := strings.Contains(out.String(), "cleartext"); got != tt.wantWarn {
-				t.Errorf("warned = %v, want %v; output %q", got, tt.wantWarn, out.String())
-			}
+			got := strings.Contains(out.String(), "cleartext")
+			assert.Equal(t, tt.wantWarn, got, "warned = %v, want %v; output %q", got, tt.wantWarn, out.String())
 		})
 	}
 }
@@ -211,24 +172,18 @@ func TestLevels(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := ParseLevel(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("ParseLevel(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-		}
+		require.NoError(t, err, "ParseLevel(%q)", tt.in)
+		assert.Equal(t, tt.want, got, "ParseLevel(%q)", tt.in)
 		text, _ := got.MarshalText()
 		var back Level
-		if err := back.UnmarshalText(text); err != nil || back != got {
-			t.Errorf("round trip of %v: %v, %v", got, back, err)
-		}
+		require.NoError(t, back.UnmarshalText(text), "round trip of %v", got)
+		assert.Equal(t, got, back, "round trip of %v", got)
 	}
-	if _, err := ParseLevel("loud"); err == nil {
-		t.Error("ParseLevel(loud) succeeded")
-	}
+	_, err := ParseLevel("loud")
+	assert.Error(t, err, "ParseLevel(loud) succeeded")
 	for l, want := range map[Level]string{LevelDebug: "debug", LevelInfo: "info", LevelWarning: "warning", LevelError: "error", LevelFatal: "fatal", 0: "Level(0)"} {
-		if l.String() != want {
-			t.Errorf("%d.String() = %q, want %q", int(l), l.String(), want)
-		}
+		assert.Equal(t, want, l.String(), "%d.String() = %q, want %q", int(l), l.String(), want)
 	}
-	if Level(0).wire() != "debug" || Level(9).wire() != "fatal" {
-		t.Error("out-of-range levels must clamp on the wire")
-	}
+	require.Equal(t, "debug", Level(0).wire(), "out-of-range levels must clamp on the wire")
+	assert.Equal(t, "fatal", Level(9).wire(), "out-of-range levels must clamp on the wire")
 }

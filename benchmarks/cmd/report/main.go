@@ -80,7 +80,10 @@ func copyTargets(w io.Writer, path string) error {
 	found := false
 	for sc.Scan() {
 		line := sc.Text()
-		if strings.HasPrefix(line, "errsight-go's targets") || strings.HasPrefix(line, "|") {
+		switch {
+		case strings.HasPrefix(line, "errsight-go's targets"):
+			fmt.Fprintf(w, "%s\n\n", line) // a table needs a blank line before it
+		case strings.HasPrefix(line, "|"):
 			fmt.Fprintln(w, line)
 			found = true
 		}

@@ -88,7 +88,8 @@
 // panic site and the request's data, before any outer layer sees it. Then,
 // by default, the middleware panics again with the same value, so that
 // net/http (which logs it and closes the connection) or an outer recovery
-// middleware behaves exactly as without errsight. [Options.RecoverWith500]
+// middleware handles it as without errsight: the same value, though a
+// logged stack also shows the middleware's frames. [Options.RecoverWith500]
 // stops the panic and answers 500 instead. http.ErrAbortHandler is never
 // reported and always re-panicked.
 //

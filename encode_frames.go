@@ -42,15 +42,15 @@ func appendFrame(b []byte, f *Frame) []byte {
 	b = strconv.AppendBool(b, f.InApp)
 	if len(f.PreContext) > 0 {
 		b = append(b, `,"pre_context":`...)
-		b = appendStrings(b, f.PreContext)
+		b = appendSourceLines(b, f.PreContext)
 	}
 	if f.ContextLine != "" {
 		b = append(b, `,"context_line":`...)
-		b = appendString(b, f.ContextLine)
+		b = appendString(b, scrub.Text(f.ContextLine))
 	}
 	if len(f.PostContext) > 0 {
 		b = append(b, `,"post_context":`...)
-		b = appendStrings(b, f.PostContext)
+		b = appendSourceLines(b, f.PostContext)
 	}
 	return append(b, '}')
 }
@@ -70,6 +70,20 @@ func appendCauses(b []byte, causes []Cause) []byte {
 			b = appendStrings(b, c.Backtrace)
 		}
 		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// appendSourceLines writes source context with its URLs scrubbed: a URL
+// written in the code that failed ("http.Get(\"https://h/?token=...\")") is
+// quoted in the context lines of the frame that called it.
+func appendSourceLines(b []byte, lines []string) []byte {
+	b = append(b, '[')
+	for i, s := range lines {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, scrub.Text(s))
 	}
 	return append(b, ']')
 }

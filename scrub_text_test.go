@@ -34,7 +34,9 @@ func failedGet(t *testing.T) error {
 // metadata, an event BeforeSend returns, an event shrunk to fit — the
 // token and the password appear nowhere in what the server receives.
 func TestSentTextIsScrubbed(t *testing.T) {
-	const token, password = "abc123", "hunter2"
+	// Joined at run time: the source context sent with each event holds
+	// lines of this file, where they must not appear but in URLs.
+	token, password := "abc"+"123", "hunter"+"2"
 	err := failedGet(t)
 	wrapped := fmt.Errorf("sync orders: %w", err)
 	line := "GET https://api.example.com/v1?access_token=" + token + " failed"
@@ -44,6 +46,10 @@ func TestSentTextIsScrubbed(t *testing.T) {
 		capture func(h *Hub)
 	}{
 		{"CaptureError", Options{}, func(h *Hub) { h.CaptureError(wrapped) }},
+		{"URL written in the source that failed", Options{}, func(h *Hub) {
+			_ = "https://bob:hunter2@api.example.com/v1?token=abc123" // in the context lines
+			h.CaptureError(wrapped)
+		}},
 		{"CaptureMessage", Options{}, func(h *Hub) { h.CaptureMessage(line, LevelError) }},
 		{"breadcrumb message and url", Options{}, func(h *Hub) {
 			h.AddBreadcrumb(Breadcrumb{Category: "log", Message: err.Error(),

@@ -63,6 +63,7 @@ var imports = map[string]string{
 	"context": "context", "errors": "errors", "fmt": "fmt", "log": "log",
 	"http": "net/http", "os": "os", "slog": "log/slog", "testing": "testing",
 	"time":            "time",
+	"sql":             "database/sql",
 	"errsight":        "github.com/errsight/errsight-go",
 	"errsighthttp":    "github.com/errsight/errsight-go/errsighthttp",
 	"errsightslog":    "github.com/errsight/errsight-go/errsightslog",

@@ -31,7 +31,10 @@ type capture struct {
 	id    EventID
 	level Level
 	msg   string
-	ts    time.Time
+	// at is when the capture happened, as a monotonic reading (monoNow):
+	// one clock read where time.Now makes two; event turns it into the
+	// wall-clock Timestamp on the worker.
+	at    time.Duration
 	err   error
 	pcs   []uintptr
 	scope *scopeData
@@ -51,7 +54,7 @@ type capture struct {
 // event returns the capture's Event, making it from the record once.
 func (r *capture) event() *Event {
 	if r.ev == nil {
-		r.ev = &Event{ID: r.id, Level: r.level, Message: r.msg, Timestamp: r.ts, err: r.err, pcs: r.pcs, scope: r.scope, hooked: r.hooked}
+		r.ev = &Event{ID: r.id, Level: r.level, Message: r.msg, Timestamp: wallTime(r.at), err: r.err, pcs: r.pcs, scope: r.scope, hooked: r.hooked}
 		r.err, r.pcs, r.scope, r.hooked = nil, nil, nil, nil
 	}
 	return r.ev
@@ -190,7 +193,7 @@ func (h *Hub) finish(ctx context.Context, c *Client, r *capture) EventID {
 	} else {
 		putEventID(&r.idBytes)
 		r.id = EventID(unsafe.String(&r.idBytes[0], len(r.idBytes)))
-		r.ts = time.Now()
+		r.at = monoNow()
 		r.scope = h.scope.snapshot()
 		if ctx != nil && len(c.opts.ContextHooks) > 0 {
 			r.hooked = c.contextValues(ctx, CaptureInfo{ID: r.id, Level: r.level, Message: r.msg, Err: r.err})
@@ -209,6 +212,22 @@ func defaultLevel(ev *Event) Level {
 		return LevelError
 	}
 	return LevelInfo
+}
+
+// clockBase anchors the monotonic readings of captures.
+var clockBase = time.Now()
+
+// monoNow is the monotonic time since clockBase: one clock read (time.Since
+// of a time with a monotonic reading reads only the monotonic clock).
+func monoNow() time.Duration { return time.Since(clockBase) }
+
+// wallTime is the wall-clock time of the monotonic reading at, taken
+// moments ago: now, less the monotonic time elapsed since. It is exact
+// unless the wall clock was stepped, or the machine suspended, in the few
+// milliseconds between the capture and the worker.
+func wallTime(at time.Duration) time.Time {
+	now := time.Now()
+	return now.Add(at - now.Sub(clockBase))
 }
 
 // callers records the stack into an array on the goroutine's own stack,

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const fullEvent = `{
@@ -44,12 +47,9 @@ func TestEventDecoding(t *testing.T) {
 		t.Fatalf("status %d: %s", got.status, got.body)
 	}
 	ev := srv.Events()[0]
-	if string(ev.Raw) != fullEvent {
-		t.Errorf("Raw is not the event as sent:\n%s", ev.Raw)
-	}
-	if ev.Received.IsZero() || time.Since(ev.Received) > time.Minute {
-		t.Errorf("Received = %v", ev.Received)
-	}
+	assert.Equal(t, fullEvent, string(ev.Raw), "Raw is not the event as sent:\n%s", ev.Raw)
+	require.False(t, ev.Received.IsZero(), "Received = %v", ev.Received)
+	assert.LessOrEqual(t, time.Since(ev.Received), time.Minute, "Received = %v", ev.Received)
 	want := Event{
 		Raw:         ev.Raw,
 		Received:    ev.Received,
@@ -73,12 +73,9 @@ func TestEventDecoding(t *testing.T) {
 	}
 	got := ev
 	got.Metadata = nil
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("decoded\n%#v\nwant\n%#v", got, want)
-	}
-	if ev.Metadata["z_first"] != json.Number("1") || ev.Metadata["exception_class"] != "*fs.PathError" {
-		t.Errorf("Metadata = %v", ev.Metadata)
-	}
+	assert.True(t, reflect.DeepEqual(got, want), "decoded\n%#v\nwant\n%#v", got, want)
+	require.Equal(t, json.Number("1"), ev.Metadata["z_first"], "Metadata = %v", ev.Metadata)
+	assert.Equal(t, "*fs.PathError", ev.Metadata["exception_class"], "Metadata = %v", ev.Metadata)
 	if nested, _ := ev.Metadata["a_last"].(map[string]any); !reflect.DeepEqual(nested["nested"], []any{json.Number("1"), json.Number("2")}) {
 		t.Errorf("nested metadata = %#v", ev.Metadata["a_last"])
 	}
@@ -113,12 +110,8 @@ func TestEventKeyOrderAndDuplicates(t *testing.T) {
 		fmt.Fprintf(&meta, "%q:%d", k, i)
 	}
 	ev := decodeEvent(json.RawMessage(`{"metadata":{`+meta.String()+`,"k59":"last"}}`), time.Now())
-	if !reflect.DeepEqual(ev.MetadataKeys, keys) {
-		t.Errorf("MetadataKeys = %v", ev.MetadataKeys)
-	}
-	if ev.Metadata["k59"] != "last" {
-		t.Errorf("a repeated key should take its last value, got %v", ev.Metadata["k59"])
-	}
+	assert.True(t, reflect.DeepEqual(ev.MetadataKeys, keys), "MetadataKeys = %v", ev.MetadataKeys)
+	assert.Equal(t, "last", ev.Metadata["k59"], "a repeated key should take its last value, got %v", ev.Metadata["k59"])
 }
 
 func TestEventLooseTypes(t *testing.T) {
@@ -133,9 +126,7 @@ func TestEventLooseTypes(t *testing.T) {
 		Fingerprint: []string{"only"}, Backtrace: []string{"a", "1"},
 	}
 	ev.Raw = nil
-	if !reflect.DeepEqual(ev, want) {
-		t.Errorf("decoded %#v\nwant %#v", ev, want)
-	}
+	assert.True(t, reflect.DeepEqual(ev, want), "decoded %#v\nwant %#v", ev, want)
 	bad := decodeEvent(json.RawMessage(`{"metadata":{"exception_frames":[1,{"filename":2,"lineno":"7","in_app":true}],"exception_causes":"x"}}`), time.Time{})
 	if f := bad.ExceptionFrames(); !reflect.DeepEqual(f, []Frame{{}, {InApp: true}}) {
 		t.Errorf("ExceptionFrames = %+v", f)

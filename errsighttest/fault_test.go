@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestFaultAnswers(t *testing.T) {
@@ -38,9 +41,10 @@ func TestFaultAnswers(t *testing.T) {
 					Code       string `json:"code"`
 					RetryAfter int    `json:"retry_after"`
 				}
-				if err := json.Unmarshal([]byte(body), &v); err != nil || v.Code != "RATE_LIMIT_EXCEEDED" || v.RetryAfter < 85 || v.RetryAfter > 91 {
-					t.Errorf("body %s: want code RATE_LIMIT_EXCEEDED and retry_after near 90", body)
-				}
+				require.Nil(t, json.Unmarshal([]byte(body), &v), "body %s: want code RATE_LIMIT_EXCEEDED and retry_after near 90", body)
+				require.Equal(t, "RATE_LIMIT_EXCEEDED", v.Code, "body %s: want code RATE_LIMIT_EXCEEDED and retry_after near 90", body)
+				require.GreaterOrEqual(t, v.RetryAfter, 85, "body %s: want code RATE_LIMIT_EXCEEDED and retry_after near 90", body)
+				assert.LessOrEqual(t, v.RetryAfter, 91, "body %s: want code RATE_LIMIT_EXCEEDED and retry_after near 90", body)
 			}},
 		{name: "malformed Retry-After", fault: Fault{Status: 429, RetryAfter: "soon"}, wantStatus: 429,
 			wantBody:   `{"error":"Rate limit exceeded","code":"RATE_LIMIT_EXCEEDED"}`,
@@ -54,9 +58,7 @@ func TestFaultAnswers(t *testing.T) {
 			srv := newTestServer(t)
 			srv.Fail(tt.fault)
 			got := post(t, srv, events(2))
-			if got.status != tt.wantStatus {
-				t.Fatalf("status = %d, want %d", got.status, tt.wantStatus)
-			}
+			require.Equal(t, tt.wantStatus, got.status)
 			if tt.wantBody != "" && got.body != tt.wantBody {
 				t.Errorf("body = %s, want %s", got.body, tt.wantBody)
 			}
@@ -72,9 +74,10 @@ func TestFaultAnswers(t *testing.T) {
 				t.Errorf("%d events accepted from a faulted request", n)
 			}
 			reqs := srv.Requests()
-			if len(reqs) != 1 || !reqs[0].Faulted || reqs[0].Status != tt.wantStatus || reqs[0].Events != 2 {
-				t.Errorf("request recorded as %+v", reqs)
-			}
+			require.Len(t, reqs, 1, "request recorded as %+v", reqs)
+			require.True(t, reqs[0].Faulted, "request recorded as %+v", reqs)
+			require.Equal(t, tt.wantStatus, reqs[0].Status, "request recorded as %+v", reqs)
+			assert.EqualValues(t, 2, reqs[0].Events, "request recorded as %+v", reqs)
 		})
 	}
 }
@@ -91,9 +94,7 @@ func TestFaultQueueAndPersistent(t *testing.T) {
 	for range 4 {
 		statuses = append(statuses, post(t, srv, events(1)).status)
 	}
-	if want := []int{503, 202, 429, 500}; !slices.Equal(statuses, want) {
-		t.Errorf("statuses = %v, want %v", statuses, want)
-	}
+	assert.True(t, slices.Equal(statuses, []int{503, 202, 429, 500}))
 	if n := srv.PendingFaults(); n != 0 {
 		t.Errorf("PendingFaults = %d after use", n)
 	}
@@ -124,9 +125,7 @@ func TestFaultsOnlyForTheEndpoint(t *testing.T) {
 	if got := do(t, srv, "", postOpts{path: "/other"}); got.status != 404 {
 		t.Errorf("other path: status %d, want 404", got.status)
 	}
-	if srv.PendingFaults() != 1 {
-		t.Error("a request outside the endpoint used a fault")
-	}
+	assert.EqualValues(t, 1, srv.PendingFaults(), "a request outside the endpoint used a fault")
 }
 
 func TestFaultDelay(t *testing.T) {
@@ -136,9 +135,8 @@ func TestFaultDelay(t *testing.T) {
 	for _, want := range []int{202, 503} {
 		start := time.Now()
 		got := post(t, srv, events(1))
-		if got.status != want || time.Since(start) < d {
-			t.Errorf("status %d after %v, want %d after at least %v", got.status, time.Since(start), want, d)
-		}
+		require.Equal(t, want, got.status, "status %d after %v, want %d after at least %v", got.status, time.Since(start), want, d)
+		assert.GreaterOrEqual(t, time.Since(start), d, "status %d after %v, want %d after at least %v", got.status, time.Since(start), want, d)
 	}
 	if n := len(srv.Events()); n != 1 {
 		t.Errorf("%d events accepted, want 1", n)
@@ -207,14 +205,10 @@ func TestCloseReleasesHangAndDelay(t *testing.T) {
 		t.Fatal("Close blocked on held requests")
 	}
 	for range 2 {
-		if err := <-errc; err == nil {
-			t.Error("a held request got an answer")
-		}
+		assert.Error(t, <-errc, "a held request got an answer")
 	}
 	for _, r := range srv.Requests() {
-		if r.Status != 0 {
-			t.Errorf("held request recorded with status %d", r.Status)
-		}
+		assert.EqualValues(t, 0, r.Status, "held request recorded with status %d", r.Status)
 	}
 }
 
@@ -227,9 +221,9 @@ func TestFaultCloseConnection(t *testing.T) {
 		}
 	}
 	reqs := srv.Requests()
-	if len(reqs) != 2 || reqs[0].Status != 0 || reqs[1].Status != 0 {
-		t.Errorf("requests recorded as %+v", reqs)
-	}
+	require.Len(t, reqs, 2, "requests recorded as %+v", reqs)
+	require.EqualValues(t, 0, reqs[0].Status, "requests recorded as %+v", reqs)
+	assert.EqualValues(t, 0, reqs[1].Status, "requests recorded as %+v", reqs)
 	if got := post(t, srv, events(1)); got.status != 202 {
 		t.Errorf("next request: status %d", got.status)
 	}
@@ -253,14 +247,10 @@ func TestInvalidFaultsPanic(t *testing.T) {
 	for name, f := range bad {
 		for _, call := range []func(){func() { srv.Fail(f) }, func() { srv.SetFault(f) }} {
 			msg := panicMessage(call)
-			if !strings.HasPrefix(msg, "errsighttest: ") {
-				t.Errorf("%s: panic %q, want one prefixed errsighttest: ", name, msg)
-			}
+			assert.True(t, strings.HasPrefix(msg, "errsighttest: "), "%s: panic %q, want one prefixed errsighttest: ", name, msg)
 		}
 	}
-	if srv.PendingFaults() != 0 {
-		t.Error("an invalid fault was queued")
-	}
+	assert.EqualValues(t, 0, srv.PendingFaults(), "an invalid fault was queued")
 }
 
 // panicMessage runs f and returns what it panicked with, as a string.

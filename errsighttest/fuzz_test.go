@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzHandler sends arbitrary bodies to the handler (in memory, without a
@@ -40,36 +42,28 @@ func FuzzHandler(f *testing.F) {
 				Status string `json:"status"`
 				Queued int    `json:"queued"`
 			}
-			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || resp.Status != "accepted" || resp.Queued != len(evs) {
-				t.Fatalf("202 body %s with %d events recorded", rec.Body, len(evs))
-			}
-			if !json.Valid(body) {
-				t.Fatalf("accepted invalid JSON %q", body)
-			}
+			require.Nil(t, json.Unmarshal(rec.Body.Bytes(), &resp), "202 body %s with %d events recorded", rec.Body, len(evs))
+			require.Equal(t, "accepted", resp.Status, "202 body %s with %d events recorded", rec.Body, len(evs))
+			require.Equal(t, len(evs), resp.Queued, "202 body %s with %d events recorded", rec.Body, len(evs))
+			require.True(t, json.Valid(body), "accepted invalid JSON %q", body)
 		case 400, 413, 422:
-			if len(evs) != 0 {
-				t.Fatalf("status %d with %d events recorded", rec.Code, len(evs))
-			}
+			require.Len(t, evs, 0, "status %d with %d events recorded", rec.Code, len(evs))
 		default:
 			t.Fatalf("undocumented status %d for %q", rec.Code, body)
 		}
-		if rec.Header().Get("Content-Length") != strconv.Itoa(rec.Body.Len()) {
-			t.Fatalf("Content-Length %q for a body of %d bytes", rec.Header().Get("Content-Length"), rec.Body.Len())
-		}
+		require.Equal(t, strconv.Itoa(rec.Body.Len()), rec.Header().Get("Content-Length"), "Content-Length %q for a body of %d bytes", rec.Header().Get("Content-Length"), rec.Body.Len())
 		for _, ev := range evs {
-			if !json.Valid(ev.Raw) || jsonKind(ev.Raw) != '{' {
-				t.Fatalf("recorded event %q is not a JSON object", ev.Raw)
-			}
+			require.True(t, json.Valid(ev.Raw), "recorded event %q is not a JSON object", ev.Raw)
+			require.EqualValues(t, '{', jsonKind(ev.Raw), "recorded event %q is not a JSON object", ev.Raw)
 			st := ev.Stored()
-			if len(st.Fingerprint) != 32 || st.Grouping == "" || !validLevels[st.Level] || st.Environment == "" {
-				t.Fatalf("stored %+v", st)
-			}
-			if len(st.MetadataKeys) > maxMetadataKeys || len(st.Tags) > maxTags || len(st.Breadcrumbs) > maxBreadcrumbs {
-				t.Fatalf("limits not applied: %+v", st)
-			}
-			if runeLen(st.Message) > maxMessageChars {
-				t.Fatalf("message of %d characters stored", runeLen(st.Message))
-			}
+			require.Len(t, st.Fingerprint, 32, "stored %+v", st)
+			require.NotEqual(t, "", st.Grouping, "stored %+v", st)
+			require.True(t, validLevels[st.Level], "stored %+v", st)
+			require.NotEqual(t, "", st.Environment, "stored %+v", st)
+			require.LessOrEqual(t, len(st.MetadataKeys), maxMetadataKeys, "limits not applied: %+v", st)
+			require.LessOrEqual(t, len(st.Tags), maxTags, "limits not applied: %+v", st)
+			require.LessOrEqual(t, len(st.Breadcrumbs), maxBreadcrumbs, "limits not applied: %+v", st)
+			require.LessOrEqual(t, runeLen(st.Message), maxMessageChars, "message of %d characters stored", runeLen(st.Message))
 			_ = ev.Problems()
 			_ = ev.ExceptionFrames()
 			_ = ev.ExceptionCauses()

@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestRules(t *testing.T) {
@@ -109,9 +112,7 @@ func TestRules(t *testing.T) {
 				o = tt.opts(srv)
 			}
 			got := do(t, srv, tt.body, o)
-			if got.status != tt.wantStatus {
-				t.Fatalf("status = %d, want %d (body %s)", got.status, tt.wantStatus, got.body)
-			}
+			require.Equal(t, tt.wantStatus, got.status, "status = %d, want %d (body %s)", got.status, tt.wantStatus, got.body)
 			if tt.wantBody != "" && got.body != tt.wantBody {
 				t.Errorf("body = %s, want %s", got.body, tt.wantBody)
 			}
@@ -122,9 +123,8 @@ func TestRules(t *testing.T) {
 				t.Errorf("accepted %d events, want %d", n, tt.wantEvents)
 			}
 			reqs := srv.Requests()
-			if len(reqs) != 1 || reqs[0].Status != tt.wantStatus {
-				t.Fatalf("requests = %+v, want one with status %d", reqs, tt.wantStatus)
-			}
+			require.Len(t, reqs, 1, "requests = %+v, want one with status %d", reqs, tt.wantStatus)
+			require.Equal(t, tt.wantStatus, reqs[0].Status, "requests = %+v, want one with status %d", reqs, tt.wantStatus)
 			if tt.wantStatus == 405 && got.header.Get("Allow") != "POST" {
 				t.Errorf("Allow = %q, want POST", got.header.Get("Allow"))
 			}
@@ -160,12 +160,9 @@ func TestPausedComesAfterDeclaredSize(t *testing.T) {
 		t.Errorf("oversized while paused: status %d, want 413", got.status)
 	}
 	got := do(t, srv, sized(MaxPayloadBytes+1), postOpts{chunked: true})
-	if got.status != 429 || !strings.Contains(got.body, `"code":"INGESTION_PAUSED"`) {
-		t.Errorf("chunked oversized while paused: %d %s, want 429 INGESTION_PAUSED", got.status, got.body)
-	}
-	if got.header.Get("Retry-After") != "" {
-		t.Errorf("paused answer has Retry-After %q", got.header.Get("Retry-After"))
-	}
+	require.EqualValues(t, 429, got.status, "chunked oversized while paused: %d %s, want 429 INGESTION_PAUSED", got.status, got.body)
+	assert.Contains(t, got.body, `"code":"INGESTION_PAUSED"`, "chunked oversized while paused: %d %s, want 429 INGESTION_PAUSED", got.status, got.body)
+	assert.Equal(t, "", got.header.Get("Retry-After"), "paused answer has Retry-After %q", got.header.Get("Retry-After"))
 	srv.SetIngestionPaused(false)
 	if got := post(t, srv, events(1)); got.status != 202 {
 		t.Errorf("after unpausing: status %d", got.status)
@@ -180,25 +177,23 @@ func TestRequestRecording(t *testing.T) {
 	do(t, srv, sized(MaxPayloadBytes+10), postOpts{})
 
 	reqs := srv.Requests()
-	if len(reqs) != 3 {
-		t.Fatalf("%d requests recorded, want 3", len(reqs))
-	}
+	require.Len(t, reqs, 3, "%d requests recorded, want 3", len(reqs))
 	r := reqs[0]
-	if r.Method != "POST" || r.Path != Path || string(r.Body) != body || r.Status != 202 || r.Events != 2 || r.Faulted {
-		t.Errorf("first request recorded as %+v", r)
-	}
-	if r.Header.Get("User-Agent") != "errsight-go/test" || r.Header.Get("X-Api-Key") != srv.APIKey() {
-		t.Errorf("headers not recorded: %v", r.Header)
-	}
-	if r.ContentLength != int64(len(body)) || r.Received.IsZero() {
-		t.Errorf("ContentLength %d, Received %v", r.ContentLength, r.Received)
-	}
-	if reqs[1].Status != 400 || reqs[1].Events != 0 {
-		t.Errorf("invalid request recorded as status %d, events %d", reqs[1].Status, reqs[1].Events)
-	}
-	if reqs[2].Status != 413 || reqs[2].Events != 0 || len(reqs[2].Body) != MaxPayloadBytes+10 {
-		t.Errorf("oversized request recorded as status %d, events %d, %d body bytes", reqs[2].Status, reqs[2].Events, len(reqs[2].Body))
-	}
+	require.Equal(t, "POST", r.Method, "first request recorded as %+v", r)
+	require.Equal(t, Path, r.Path, "first request recorded as %+v", r)
+	require.Equal(t, body, string(r.Body), "first request recorded as %+v", r)
+	require.EqualValues(t, 202, r.Status, "first request recorded as %+v", r)
+	require.EqualValues(t, 2, r.Events, "first request recorded as %+v", r)
+	assert.False(t, r.Faulted, "first request recorded as %+v", r)
+	require.Equal(t, "errsight-go/test", r.Header.Get("User-Agent"), "headers not recorded: %v", r.Header)
+	assert.Equal(t, srv.APIKey(), r.Header.Get("X-Api-Key"), "headers not recorded: %v", r.Header)
+	require.Equal(t, int64(len(body)), r.ContentLength, "ContentLength %d, Received %v", r.ContentLength, r.Received)
+	assert.False(t, r.Received.IsZero(), "ContentLength %d, Received %v", r.ContentLength, r.Received)
+	require.EqualValues(t, 400, reqs[1].Status, "invalid request recorded as status %d, events %d", reqs[1].Status, reqs[1].Events)
+	assert.EqualValues(t, 0, reqs[1].Events, "invalid request recorded as status %d, events %d", reqs[1].Status, reqs[1].Events)
+	require.EqualValues(t, 413, reqs[2].Status, "oversized request recorded as status %d, events %d, %d body bytes", reqs[2].Status, reqs[2].Events, len(reqs[2].Body))
+	require.EqualValues(t, 0, reqs[2].Events, "oversized request recorded as status %d, events %d, %d body bytes", reqs[2].Status, reqs[2].Events, len(reqs[2].Body))
+	assert.Len(t, reqs[2].Body, MaxPayloadBytes+10, "oversized request recorded as status %d, events %d, %d body bytes", reqs[2].Status, reqs[2].Events, len(reqs[2].Body))
 }
 
 func TestParsePayload(t *testing.T) {
@@ -223,13 +218,10 @@ func TestParsePayload(t *testing.T) {
 	for _, tt := range tests {
 		got, err := parsePayload([]byte(tt.body))
 		if tt.want < 0 {
-			if err == nil {
-				t.Errorf("parsePayload(%q) accepted %d events, want an error", tt.body, len(got))
-			}
+			assert.Error(t, err, "parsePayload(%q) accepted %d events, want an error", tt.body, len(got))
 			continue
 		}
-		if err != nil || len(got) != tt.want {
-			t.Errorf("parsePayload(%q) = %d events, %v; want %d", tt.body, len(got), err, tt.want)
-		}
+		require.NoError(t, err, "parsePayload(%q) = %d events, %v; want %d", tt.body, len(got), err, tt.want)
+		assert.Len(t, got, tt.want, "parsePayload(%q) = %d events, %v; want %d", tt.body, len(got), err, tt.want)
 	}
 }

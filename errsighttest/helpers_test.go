@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // response is what a test request got back.
@@ -30,9 +32,7 @@ type postOpts struct {
 func do(t *testing.T, srv *Server, body string, o postOpts) response {
 	t.Helper()
 	resp, err := send(context.Background(), srv, body, o)
-	if err != nil {
-		t.Fatalf("request failed: %v", err)
-	}
+	require.NoError(t, err, "request failed")
 	return resp
 }
 

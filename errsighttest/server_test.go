@@ -8,37 +8,28 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestNewServer(t *testing.T) {
 	srv := newTestServer(t)
-	if !regexp.MustCompile(`^http://127\.0\.0\.1:[0-9]+$`).MatchString(srv.URL) {
-		t.Errorf("URL = %q, want http://127.0.0.1:PORT", srv.URL)
-	}
-	if srv.Endpoint() != srv.URL+"/api/v1/events" {
-		t.Errorf("Endpoint = %q", srv.Endpoint())
-	}
-	if !regexp.MustCompile(`^elp_[0-9a-f]{48}$`).MatchString(srv.APIKey()) {
-		t.Errorf("APIKey = %q", srv.APIKey())
-	}
-	if !regexp.MustCompile(`^elr_[0-9a-f]{48}$`).MatchString(srv.ReadKey()) {
-		t.Errorf("ReadKey = %q", srv.ReadKey())
-	}
+	assert.True(t, regexp.MustCompile(`^http://127\.0\.0\.1:[0-9]+$`).MatchString(srv.URL), "URL = %q, want http://127.0.0.1:PORT", srv.URL)
+	assert.Equal(t, srv.URL+"/api/v1/events", srv.Endpoint(), "Endpoint = %q", srv.Endpoint())
+	assert.True(t, regexp.MustCompile(`^elp_[0-9a-f]{48}$`).MatchString(srv.APIKey()), "APIKey = %q", srv.APIKey())
+	assert.True(t, regexp.MustCompile(`^elr_[0-9a-f]{48}$`).MatchString(srv.ReadKey()), "ReadKey = %q", srv.ReadKey())
 	other := newTestServer(t)
-	if other.APIKey() == srv.APIKey() || other.URL == srv.URL {
-		t.Error("two servers share a key or a URL")
-	}
-	if len(srv.Events()) != 0 || len(srv.Requests()) != 0 {
-		t.Error("a new server has recordings")
-	}
+	require.NotEqual(t, srv.APIKey(), other.APIKey(), "two servers share a key or a URL")
+	assert.NotEqual(t, srv.URL, other.URL, "two servers share a key or a URL")
+	require.Len(t, srv.Events(), 0, "a new server has recordings")
+	assert.Len(t, srv.Requests(), 0, "a new server has recordings")
 }
 
 func TestTLSServer(t *testing.T) {
 	srv := NewTLSServer()
 	defer srv.Close()
-	if !strings.HasPrefix(srv.URL, "https://127.0.0.1:") {
-		t.Errorf("URL = %q", srv.URL)
-	}
+	assert.True(t, strings.HasPrefix(srv.URL, "https://127.0.0.1:"), "URL = %q", srv.URL)
 	if got := post(t, srv, events(2)); got.status != 202 {
 		t.Fatalf("status %d", got.status)
 	}
@@ -62,18 +53,14 @@ func TestWaitForEvents(t *testing.T) {
 		}
 	}()
 	evs, err := srv.WaitForEvents(3, 10*time.Second)
-	if err != nil || len(evs) < 3 {
-		t.Fatalf("WaitForEvents(3) = %d events, %v", len(evs), err)
-	}
+	require.NoError(t, err, "WaitForEvents(3) = %d events, %v", len(evs), err)
+	require.GreaterOrEqual(t, len(evs), 3, "WaitForEvents(3) = %d events, %v", len(evs), err)
 	<-done
 
 	evs, err = srv.WaitForEvents(5, 20*time.Millisecond)
-	if err == nil || len(evs) != 3 {
-		t.Fatalf("WaitForEvents(5) = %d events, %v; want 3 and an error", len(evs), err)
-	}
-	if want := "errsighttest: timed out after 20ms waiting for 5 events; 3 arrived"; err.Error() != want {
-		t.Errorf("error = %q, want %q", err, want)
-	}
+	require.Error(t, err, "WaitForEvents(5) = %d events, %v; want 3 and an error", len(evs), err)
+	require.Len(t, evs, 3, "WaitForEvents(5) = %d events, %v; want 3 and an error", len(evs), err)
+	assert.Equal(t, "errsighttest: timed out after 20ms waiting for 5 events; 3 arrived", err.Error())
 }
 
 func TestWaitOnClosedServer(t *testing.T) {
@@ -87,9 +74,8 @@ func TestWaitOnClosedServer(t *testing.T) {
 	srv.Close()
 	select {
 	case err := <-waiting:
-		if err == nil || !strings.Contains(err.Error(), "server closed while waiting for 2 events; 1 arrived") {
-			t.Errorf("err = %v", err)
-		}
+		require.Error(t, err, "err = %v", err)
+		assert.Contains(t, err.Error(), "server closed while waiting for 2 events; 1 arrived", "err = %v", err)
 	case <-time.After(10 * time.Second):
 		t.Fatal("WaitForEvents did not return after Close")
 	}
@@ -138,13 +124,12 @@ func TestAccessorsReturnCopies(t *testing.T) {
 	reqs[0].Header.Set("X-Api-Key", "changed")
 
 	ev := srv.Events()[0]
-	if ev.Raw[0] != '{' || ev.Tags["a"] != "1" || ev.Metadata["k"] != "v" {
-		t.Errorf("Events shares memory with the caller: %+v", ev)
-	}
+	require.EqualValues(t, '{', ev.Raw[0], "Events shares memory with the caller: %+v", ev)
+	require.Equal(t, "1", ev.Tags["a"], "Events shares memory with the caller: %+v", ev)
+	assert.Equal(t, "v", ev.Metadata["k"], "Events shares memory with the caller: %+v", ev)
 	r := srv.Requests()[0]
-	if r.Body[0] != '{' || r.Header.Get("X-Api-Key") != srv.APIKey() {
-		t.Errorf("Requests shares memory with the caller: %+v", r)
-	}
+	require.EqualValues(t, '{', r.Body[0], "Requests shares memory with the caller: %+v", r)
+	assert.Equal(t, srv.APIKey(), r.Header.Get("X-Api-Key"), "Requests shares memory with the caller: %+v", r)
 }
 
 func TestReset(t *testing.T) {
@@ -155,12 +140,9 @@ func TestReset(t *testing.T) {
 	post(t, srv, events(2))
 	srv.Fail(Fault{Status: 500})
 	srv.Reset()
-	if len(srv.Events()) != 0 || len(srv.Requests()) != 0 {
-		t.Fatal("Reset kept recordings")
-	}
-	if srv.PendingFaults() != 1 {
-		t.Error("Reset dropped the queued fault")
-	}
+	require.Len(t, srv.Events(), 0, "Reset kept recordings")
+	require.Len(t, srv.Requests(), 0, "Reset kept recordings")
+	assert.EqualValues(t, 1, srv.PendingFaults(), "Reset dropped the queued fault")
 	if got := post(t, srv, events(1)); got.status != 500 {
 		t.Errorf("status %d, want the queued 500", got.status)
 	}
@@ -216,16 +198,12 @@ func TestConcurrentUse(t *testing.T) {
 	}()
 	evs, err := srv.WaitForEvents(workers*perWorker, 20*time.Second)
 	wg.Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	seen := make(map[string]bool)
 	for _, ev := range evs {
 		seen[ev.Message] = true
 	}
-	if len(seen) != workers*perWorker {
-		t.Errorf("%d distinct events, want %d", len(seen), workers*perWorker)
-	}
+	assert.Len(t, seen, workers*perWorker, "%d distinct events, want %d", len(seen), workers*perWorker)
 }
 
 func itoa(i int) string {
@@ -240,22 +218,17 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("first batch: %d", got.status)
 	}
 	got := post(t, srv, events(3))
-	if got.status != 429 {
-		t.Fatalf("over the limit: %d %s", got.status, got.body)
-	}
+	require.EqualValues(t, 429, got.status, "over the limit: %d %s", got.status, got.body)
 	var body struct {
 		Code       string `json:"code"`
 		RetryAfter int    `json:"retry_after"`
 	}
-	if err := json.Unmarshal([]byte(got.body), &body); err != nil || body.Code != "RATE_LIMIT_EXCEEDED" {
-		t.Errorf("body %s", got.body)
-	}
+	require.Nil(t, json.Unmarshal([]byte(got.body), &body), "body %s", got.body)
+	assert.Equal(t, "RATE_LIMIT_EXCEEDED", body.Code, "body %s", got.body)
 	if ra := got.header.Get("Retry-After"); ra != itoa(body.RetryAfter) || body.RetryAfter < 1 || body.RetryAfter > 60 {
 		t.Errorf("Retry-After %q, retry_after %d", ra, body.RetryAfter)
 	}
-	if got.header.Get("X-RateLimit-Limit") != "5" {
-		t.Errorf("X-RateLimit-Limit = %q", got.header.Get("X-RateLimit-Limit"))
-	}
+	assert.Equal(t, "5", got.header.Get("X-RateLimit-Limit"), "X-RateLimit-Limit = %q", got.header.Get("X-RateLimit-Limit"))
 	if got := post(t, srv, events(2)); got.status != 202 {
 		t.Errorf("filling the window exactly: %d", got.status)
 	}
@@ -293,9 +266,8 @@ func TestRateLimitBatchOverLimit(t *testing.T) {
 	srv := newTestServer(t)
 	srv.SetRateLimit(3, time.Second)
 	got := post(t, srv, events(4))
-	if got.status != 429 || got.header.Get("Retry-After") != "1" {
-		t.Errorf("batch larger than the limit: %d, Retry-After %q", got.status, got.header.Get("Retry-After"))
-	}
+	require.EqualValues(t, 429, got.status, "batch larger than the limit: %d, Retry-After %q", got.status, got.header.Get("Retry-After"))
+	assert.Equal(t, "1", got.header.Get("Retry-After"), "batch larger than the limit: %d, Retry-After %q", got.status, got.header.Get("Retry-After"))
 	if got := post(t, srv, events(3)); got.status != 202 {
 		t.Errorf("batch at the limit: %d", got.status)
 	}

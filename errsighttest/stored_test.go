@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var received = time.Date(2025, 6, 1, 12, 0, 0, 0, time.FixedZone("CEST", 2*3600))
@@ -67,62 +70,56 @@ func TestStored(t *testing.T) {
 		{"backtrace string", `{"message":"m","backtrace":"a\nb"}`, wantField("Backtrace", "a\nb")},
 
 		{"metadata first 50 keys", `{"message":"m","metadata":` + object("k", 60) + `}`, func(t *testing.T, st StoredEvent) {
-			if len(st.MetadataKeys) != 50 || st.MetadataKeys[0] != "k00" || st.MetadataKeys[49] != "k49" || len(st.Metadata) != 50 {
-				t.Errorf("MetadataKeys = %v", st.MetadataKeys)
-			}
+			require.Len(t, st.MetadataKeys, 50, "MetadataKeys = %v", st.MetadataKeys)
+			require.Equal(t, "k00", st.MetadataKeys[0], "MetadataKeys = %v", st.MetadataKeys)
+			require.Equal(t, "k49", st.MetadataKeys[49], "MetadataKeys = %v", st.MetadataKeys)
+			assert.Len(t, st.Metadata, 50, "MetadataKeys = %v", st.MetadataKeys)
 			if _, ok := st.Metadata["k50"]; ok {
 				t.Error("key 51 kept")
 			}
 		}},
 		{"metadata not an object", `{"message":"m","metadata":[1]}`, func(t *testing.T, st StoredEvent) {
-			if len(st.Metadata) != 0 || st.Metadata == nil {
-				t.Errorf("Metadata = %#v, want empty", st.Metadata)
-			}
+			require.Len(t, st.Metadata, 0, "Metadata = %#v, want empty", st.Metadata)
+			assert.NotNil(t, st.Metadata, "Metadata = %#v, want empty", st.Metadata)
 		}},
 
 		{"tags first 30", `{"message":"m","tags":` + object("t", 35) + `}`, func(t *testing.T, st StoredEvent) {
-			if len(st.Tags) != 30 || len(st.TagKeys) != 30 || st.TagKeys[29] != "t29" {
-				t.Errorf("TagKeys = %v", st.TagKeys)
-			}
+			require.Len(t, st.Tags, 30, "TagKeys = %v", st.TagKeys)
+			require.Len(t, st.TagKeys, 30, "TagKeys = %v", st.TagKeys)
+			assert.Equal(t, "t29", st.TagKeys[29], "TagKeys = %v", st.TagKeys)
 		}},
 		{"tag limits", `{"message":"m","tags":{"` + long(61) + `":"` + long(201) + `","n":5,"b":false,"z":null}}`, func(t *testing.T, st StoredEvent) {
 			want := map[string]string{cut(60): cut(200), "n": "5", "b": "false", "z": ""}
-			if !reflect.DeepEqual(st.Tags, want) {
-				t.Errorf("Tags = %v", st.Tags)
-			}
+			assert.True(t, reflect.DeepEqual(st.Tags, want), "Tags = %v", st.Tags)
 		}},
 
 		{"user", `{"message":"m","user":{"id":7,"email":" ` + long(201) + ` ","username":"  ","ip_address":"` + long(65) + `","extra":"x"}}`,
 			func(t *testing.T, st StoredEvent) {
 				want := User{ID: "7", Email: cut(200), IPAddress: cut(64)}
-				if st.User != want || st.UserIdentifier != "7" {
-					t.Errorf("User = %+v, identifier %q", st.User, st.UserIdentifier)
-				}
+				require.Equal(t, want, st.User, "User = %+v, identifier %q", st.User, st.UserIdentifier)
+				assert.Equal(t, "7", st.UserIdentifier, "User = %+v, identifier %q", st.User, st.UserIdentifier)
 			}},
 		{"user identifier falls back", `{"message":"m","user":{"id":" ","username":"ann"}}`, wantField("UserIdentifier", "ann")},
 
 		{"breadcrumbs", `{"message":"m","breadcrumbs":[1,{"category":" ` + long(61) + ` ","level":"FATAL","message":"` + long(501) + `","timestamp":" ","data":` + object("d", 25) + `},{}]}`,
 			func(t *testing.T, st StoredEvent) {
-				if len(st.Breadcrumbs) != 2 {
-					t.Fatalf("Breadcrumbs = %+v", st.Breadcrumbs)
-				}
+				require.Len(t, st.Breadcrumbs, 2, "Breadcrumbs = %+v", st.Breadcrumbs)
 				b := st.Breadcrumbs[0]
-				if b.Category != cut(60) || b.Level != "fatal" || b.Message != cut(500) || b.Timestamp != "" || len(b.DataKeys) != 20 || len(b.Data) != 20 {
-					t.Errorf("breadcrumb = %+v", b)
-				}
+				require.Equal(t, cut(60), b.Category, "breadcrumb = %+v", b)
+				require.Equal(t, "fatal", b.Level, "breadcrumb = %+v", b)
+				require.Equal(t, cut(500), b.Message, "breadcrumb = %+v", b)
+				require.Equal(t, "", b.Timestamp, "breadcrumb = %+v", b)
+				require.Len(t, b.DataKeys, 20, "breadcrumb = %+v", b)
+				assert.Len(t, b.Data, 20, "breadcrumb = %+v", b)
 				if e := st.Breadcrumbs[1]; e.Level != "info" || e.Message != "" || e.Data == nil {
 					t.Errorf("empty breadcrumb = %+v", e)
 				}
 			}},
 		{"first 50 breadcrumbs", `{"message":"m","breadcrumbs":[` + strings.Repeat(`{"message":"b"},`, 55) + `{}]}`, func(t *testing.T, st StoredEvent) {
-			if len(st.Breadcrumbs) != 50 {
-				t.Errorf("%d breadcrumbs kept", len(st.Breadcrumbs))
-			}
+			assert.Len(t, st.Breadcrumbs, 50, "%d breadcrumbs kept", len(st.Breadcrumbs))
 		}},
 		{"non-objects count towards the 50", `{"message":"m","breadcrumbs":[` + strings.Repeat(`1,`, 50) + `{}]}`, func(t *testing.T, st StoredEvent) {
-			if len(st.Breadcrumbs) != 0 {
-				t.Errorf("%d breadcrumbs kept", len(st.Breadcrumbs))
-			}
+			assert.Len(t, st.Breadcrumbs, 0, "%d breadcrumbs kept", len(st.Breadcrumbs))
 		}},
 
 		{"occurred_at", `{"message":"m","occurred_at":"2025-06-01T09:30:00.5+01:00"}`, wantTime(time.Date(2025, 6, 1, 8, 30, 0, 5e8, time.UTC))},
@@ -158,9 +155,8 @@ func wantField(name string, want string) func(*testing.T, StoredEvent) {
 func wantTime(want time.Time) func(*testing.T, StoredEvent) {
 	return func(t *testing.T, st StoredEvent) {
 		t.Helper()
-		if !st.OccurredAt.Equal(want) || st.OccurredAt.Location() != time.UTC {
-			t.Errorf("OccurredAt = %v, want %v", st.OccurredAt, want)
-		}
+		require.True(t, st.OccurredAt.Equal(want))
+		assert.Equal(t, time.UTC, st.OccurredAt.Location())
 	}
 }
 
@@ -201,12 +197,9 @@ func TestGroupingKey(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ev := decodeEvent(json.RawMessage(tt.event), received)
 			st := ev.Stored()
-			if st.Fingerprint != tt.want || st.Grouping != tt.wantGroup {
-				t.Errorf("key %s by %s, want %s by %s", st.Fingerprint, st.Grouping, tt.want, tt.wantGroup)
-			}
-			if ev.GroupingKey() != st.Fingerprint {
-				t.Error("GroupingKey differs from Stored().Fingerprint")
-			}
+			require.Equal(t, tt.want, st.Fingerprint, "key %s by %s, want %s by %s", st.Fingerprint, st.Grouping, tt.want, tt.wantGroup)
+			assert.Equal(t, tt.wantGroup, st.Grouping, "key %s by %s, want %s by %s", st.Fingerprint, st.Grouping, tt.want, tt.wantGroup)
+			assert.Equal(t, st.Fingerprint, ev.GroupingKey(), "GroupingKey differs from Stored().Fingerprint")
 		})
 	}
 }
@@ -215,10 +208,6 @@ func TestGroupingIsStableAcrossMessages(t *testing.T) {
 	a := decodeEvent(json.RawMessage(`{"message":"user 42 not found","metadata":{"exception_class":"E",`+inAppFrames+`}}`), received)
 	b := decodeEvent(json.RawMessage(`{"message":"user 99 not found","metadata":{"exception_class":"E",`+inAppFrames+`}}`), received)
 	c := decodeEvent(json.RawMessage(`{"message":"user 42 not found","metadata":{"exception_class":"F",`+inAppFrames+`}}`), received)
-	if a.GroupingKey() != b.GroupingKey() {
-		t.Error("same class and frame, different message: different issues")
-	}
-	if a.GroupingKey() == c.GroupingKey() {
-		t.Error("different classes: same issue")
-	}
+	assert.Equal(t, b.GroupingKey(), a.GroupingKey(), "same class and frame, different message: different issues")
+	assert.NotEqual(t, c.GroupingKey(), a.GroupingKey(), "different classes: same issue")
 }

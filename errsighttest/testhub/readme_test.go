@@ -8,6 +8,9 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighttest"
 	"github.com/errsight/errsight-go/errsighttest/testhub"
@@ -31,9 +34,7 @@ func TestChargeReportsDeclinedCards(t *testing.T) {
 	_ = chargeCardReadme(ctx, "4000 0000 0000 0002") // calls errsight.CaptureError(ctx, err)
 
 	ev := rec.OneEvent(t, testhub.Match{Level: "error", Message: "card declined"})
-	if ev.Tags["provider"] != "stripe" {
-		t.Errorf("tags %v", ev.Tags)
-	}
+	assert.Equal(t, "stripe", ev.Tags["provider"], "tags %v", ev.Tags)
 }
 
 func TestChargeOKReportsNothing(t *testing.T) {
@@ -54,7 +55,6 @@ func TestReadmeServerSnippet(t *testing.T) {
 	client.Flush(ctx)
 	events := srv.Events()
 
-	if len(events) != 1 || events[0].Message != "card declined" {
-		t.Errorf("events %+v: the README's snippet reports nothing", events)
-	}
+	require.Len(t, events, 1, "events %+v: the README's snippet reports nothing", events)
+	assert.Equal(t, "card declined", events[0].Message, "events %+v: the README's snippet reports nothing", events)
 }

@@ -11,6 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 )
 
@@ -69,9 +72,7 @@ func TestNew(t *testing.T) {
 				return
 			}
 			ev := rec.OneEvent(t, Match{Level: "error", Class: "*fs.PathError", Message: "charge", Tags: map[string]string{"provider": "stripe"}})
-			if len(ev.ExceptionCauses()) == 0 {
-				t.Errorf("event %+v has no causes", ev)
-			}
+			assert.NotEqual(t, 0, len(ev.ExceptionCauses()), "event %+v has no causes", ev)
 		})
 	}
 }
@@ -97,9 +98,9 @@ func TestAssertionsFail(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := run(tt.assert)
 			msg := strings.Join(f.errors, "\n")
-			if f.fatal != tt.fatal || (tt.wantInMsg == "") != (msg == "") || !strings.Contains(msg, tt.wantInMsg) {
-				t.Errorf("fatal %v, failures %q; want fatal %v and a failure containing %q", f.fatal, msg, tt.fatal, tt.wantInMsg)
-			}
+			require.Equal(t, tt.fatal, f.fatal, "fatal %v, failures %q; want fatal %v and a failure containing %q", f.fatal, msg, tt.fatal, tt.wantInMsg)
+			require.Equal(t, (msg == ""), (tt.wantInMsg == ""), "fatal %v, failures %q; want fatal %v and a failure containing %q", f.fatal, msg, tt.fatal, tt.wantInMsg)
+			assert.Contains(t, msg, tt.wantInMsg, "fatal %v, failures %q; want fatal %v and a failure containing %q", f.fatal, msg, tt.fatal, tt.wantInMsg)
 		})
 	}
 	if got := rec.Matching(t, Match{Level: "warning"}); len(got) != 1 {
@@ -118,11 +119,8 @@ func TestNewWithOptions(t *testing.T) {
 	errsight.ConfigureScope(ctx, func(s *errsight.Scope) { s.SetTag("secret", "x") })
 	errsight.CaptureMessage(ctx, "debug is sent too", errsight.LevelDebug)
 	ev := rec.OneEvent(t, Match{Level: "debug"})
-	if ev.Release != "app@1" || ev.Tags["secret"] != "" {
-		t.Errorf("release %q, tags %v: the application's options were not kept", ev.Release, ev.Tags)
-	}
+	require.Equal(t, "app@1", ev.Release, "release %q, tags %v: the application's options were not kept", ev.Release, ev.Tags)
+	assert.Equal(t, "", ev.Tags["secret"], "release %q, tags %v: the application's options were not kept", ev.Release, ev.Tags)
 	// The global hub is untouched.
-	if errsight.CurrentHub().Client() == rec.Client {
-		t.Error("New bound its client to the global hub")
-	}
+	assert.NotEqual(t, rec.Client, errsight.CurrentHub().Client(), "New bound its client to the global hub")
 }

@@ -4,6 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/internal/logbridge"
 )
@@ -25,9 +28,10 @@ func TestLevels(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r, ok := logbridge.NewLevels(tt.event, tt.crumb).Record(tt.level, "m", time.Time{})
-			if r.Event != tt.wantEvent || r.Breadcrumb != tt.wantBC || ok != (tt.wantEvent || tt.wantBC) || r.Message != "m" {
-				t.Errorf("Record = %+v, %v", r, ok)
-			}
+			require.Equal(t, tt.wantEvent, r.Event, "Record = %+v, %v", r, ok)
+			require.Equal(t, tt.wantBC, r.Breadcrumb, "Record = %+v, %v", r, ok)
+			require.Equal(t, (tt.wantEvent || tt.wantBC), ok, "Record = %+v, %v", r, ok)
+			assert.Equal(t, "m", r.Message, "Record = %+v, %v", r, ok)
 		})
 	}
 }

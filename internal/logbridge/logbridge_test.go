@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/internal/logbridge"
 	"go.uber.org/goleak"
 )
@@ -65,9 +68,7 @@ func TestSnapshot(t *testing.T) {
 				b, _ := json.Marshal(v)
 				s = string(b)
 			}
-			if !strings.HasPrefix(s, tt.want) {
-				t.Errorf("Snapshot = %q, want prefix %q", s, tt.want)
-			}
+			assert.True(t, strings.HasPrefix(s, tt.want), "Snapshot = %q, want prefix %q", s, tt.want)
 		})
 	}
 }
@@ -107,9 +108,7 @@ func TestCallerStackStartsAtTheCaller(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, _ := runtime.CallersFrames(tt.pcs()).Next()
-			if !strings.HasSuffix(f.Function, tt.want) {
-				t.Errorf("first frame %s, want %s", f.Function, tt.want)
-			}
+			assert.True(t, strings.HasSuffix(f.Function, tt.want), "first frame %s, want %s", f.Function, tt.want)
 		})
 	}
 }
@@ -120,12 +119,8 @@ func TestNested(t *testing.T) {
 	type fields map[string]any
 	in := fields{"a": fields{"b": map[string]any{"c": 1}}, "s": panicky{}, "loop": self}
 	got, err := json.Marshal(logbridge.Nested(in))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, want := range []string{`"a":{"b":{"c":1}}`, `"s":"!PANIC in logbridge_test.panicky: boom"`, `cannot encode map[string]interface {}`} {
-		if !strings.Contains(string(got), want) {
-			t.Errorf("Nested = %s, want it to contain %s", got, want)
-		}
+		assert.Contains(t, string(got), want, "Nested = %s, want it to contain %s", got, want)
 	}
 }

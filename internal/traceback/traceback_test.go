@@ -9,6 +9,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden/*.json from the parser's output")
@@ -18,15 +21,12 @@ var update = flag.Bool("update", false, "rewrite testdata/golden/*.json from the
 func samples(t testing.TB) map[string]string {
 	t.Helper()
 	files, err := filepath.Glob("testdata/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no samples in testdata (%v): run go generate", err)
-	}
+	require.NoError(t, err, "no samples in testdata (%v): run go generate", err)
+	require.NotEqual(t, 0, len(files), "no samples in testdata (%v): run go generate", err)
 	out := make(map[string]string, len(files))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		out[strings.TrimSuffix(filepath.Base(f), ".txt")] = string(data)
 	}
 	return out
@@ -37,9 +37,7 @@ func TestGolden(t *testing.T) {
 	for name, text := range samples(t) {
 		t.Run(name, func(t *testing.T) {
 			got, err := json.MarshalIndent(Parse(text), "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			got = append(got, '\n')
 			golden := filepath.Join("testdata", "golden", name+".json")
 			if *update {
@@ -52,12 +50,8 @@ func TestGolden(t *testing.T) {
 				return
 			}
 			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("parse of %s differs from %s (go test -update rewrites it):\n%s", name, golden, got)
-			}
+			require.NoError(t, err, "%v (run go test -update)", err)
+			assert.True(t, bytes.Equal(got, want), "parse of %s differs from %s (go test -update rewrites it):\n%s", name, golden, got)
 		})
 	}
 }
@@ -77,20 +71,16 @@ func TestCrashOutputMatchesStderr(t *testing.T) {
 			if c.Kind == "" {
 				// A fatal error without any goroutine to show
 				// (goexit_deadlock) leaves the crash output empty.
-				if strings.TrimSpace(crashText) != "" || s.Kind != KindFatal || len(s.Goroutines) > 0 {
-					t.Errorf("crash output unrecognised: %q", crashText)
-				}
+				require.Equal(t, "", strings.TrimSpace(crashText), "crash output unrecognised: %q", crashText)
+				require.Equal(t, KindFatal, s.Kind, "crash output unrecognised: %q", crashText)
+				assert.LessOrEqual(t, len(s.Goroutines), 0, "crash output unrecognised: %q", crashText)
 				return
 			}
-			if !reflect.DeepEqual(c.Goroutines, s.Goroutines) || !reflect.DeepEqual(c.Panics, s.Panics) {
-				t.Errorf("stacks differ:\ncrash output: %+v\nstderr:       %+v", c.Goroutines, s.Goroutines)
-			}
-			if c.Crashing != s.Crashing || c.Class != s.Class {
-				t.Errorf("crashing/class: crash output %d %q, stderr %d %q", c.Crashing, c.Class, s.Crashing, s.Class)
-			}
-			if s.Inferred {
-				t.Errorf("stderr holds the message, yet it was inferred: %q", s.Message)
-			}
+			require.True(t, reflect.DeepEqual(c.Goroutines, s.Goroutines), "stacks differ:\ncrash output: %+v\nstderr:       %+v", c.Goroutines, s.Goroutines)
+			assert.True(t, reflect.DeepEqual(c.Panics, s.Panics), "stacks differ:\ncrash output: %+v\nstderr:       %+v", c.Goroutines, s.Goroutines)
+			require.Equal(t, s.Crashing, c.Crashing, "crashing/class: crash output %d %q, stderr %d %q", c.Crashing, c.Class, s.Crashing, s.Class)
+			assert.Equal(t, s.Class, c.Class, "crashing/class: crash output %d %q, stderr %d %q", c.Crashing, c.Class, s.Crashing, s.Class)
+			assert.False(t, s.Inferred, "stderr holds the message, yet it was inferred: %q", s.Message)
 			if !c.Inferred && c.Message != s.Message {
 				t.Errorf("message: crash output %q, stderr %q", c.Message, s.Message)
 			}
@@ -151,19 +141,15 @@ func TestReports(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.sample, func(t *testing.T) {
 			text, ok := all[tt.sample]
-			if !ok {
-				t.Fatalf("no sample %s", tt.sample)
-			}
+			require.True(t, ok, "no sample %s", tt.sample)
 			r := Parse(text)
-			if r.Kind != tt.kind || r.Class != tt.class || r.Inferred != tt.inferred {
-				t.Errorf("kind, class, inferred = %q, %q, %v; want %q, %q, %v", r.Kind, r.Class, r.Inferred, tt.kind, tt.class, tt.inferred)
-			}
+			require.Equal(t, tt.kind, r.Kind, "kind, class, inferred = %q, %q, %v; want %q, %q, %v", r.Kind, r.Class, r.Inferred, tt.kind, tt.class, tt.inferred)
+			require.Equal(t, tt.class, r.Class, "kind, class, inferred = %q, %q, %v; want %q, %q, %v", r.Kind, r.Class, r.Inferred, tt.kind, tt.class, tt.inferred)
+			assert.Equal(t, tt.inferred, r.Inferred, "kind, class, inferred = %q, %q, %v; want %q, %q, %v", r.Kind, r.Class, r.Inferred, tt.kind, tt.class, tt.inferred)
 			if tt.message != "" && r.Message != tt.message {
 				t.Errorf("message = %q, want %q", r.Message, tt.message)
 			}
-			if len(r.Panics) != tt.nPanics {
-				t.Errorf("%d panics, want %d: %+v", len(r.Panics), tt.nPanics, r.Panics)
-			}
+			assert.Len(t, r.Panics, tt.nPanics, "%d panics, want %d: %+v", len(r.Panics), tt.nPanics, r.Panics)
 			var fn, created string
 			if r.Crashing >= 0 {
 				g := r.Goroutines[r.Crashing]
@@ -174,9 +160,8 @@ func TestReports(t *testing.T) {
 					}
 				}
 			}
-			if fn != tt.function || created != tt.created {
-				t.Errorf("first frame %q created by %q; want %q created by %q", fn, created, tt.function, tt.created)
-			}
+			require.Equal(t, tt.function, fn, "first frame %q created by %q; want %q created by %q", fn, created, tt.function, tt.created)
+			assert.Equal(t, tt.created, created, "first frame %q created by %q; want %q created by %q", fn, created, tt.function, tt.created)
 		})
 	}
 }
@@ -193,9 +178,7 @@ func TestPanicChain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.sample, func(t *testing.T) {
-			if got := Parse(all[tt.sample]).Panics; !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("panics = %+v, want %+v", got, tt.want)
-			}
+			assert.True(t, reflect.DeepEqual(Parse(all[tt.sample]).Panics, tt.want))
 		})
 	}
 }
@@ -208,23 +191,20 @@ func TestGoroutineDetails(t *testing.T) {
 		states = append(states, g.State)
 	}
 	want := []string{"running", "chan receive", "select (no cases)", "sync.Mutex.Lock", "sync.WaitGroup.Wait", "sleep"}
-	if !reflect.DeepEqual(states, want) {
-		t.Errorf("states = %q, want %q", states, want)
-	}
+	assert.True(t, reflect.DeepEqual(states, want))
 	if g := r.Goroutines[1]; g.CreatorID != 1 || g.CreatedBy.Function != "main.allGoroutines" || g.CreatedBy.Line == 0 {
 		t.Errorf("created by = %+v in %d", g.CreatedBy, g.CreatorID)
 	}
 
 	deep := Parse(all["deep_recursion.crash"]).Goroutines[0]
-	if deep.FramesElided != 104 || len(deep.Frames) != 100 {
-		t.Errorf("deep recursion: %d frames, %d elided; want 100, 104", len(deep.Frames), deep.FramesElided)
-	}
+	require.EqualValues(t, 104, deep.FramesElided, "deep recursion: %d frames, %d elided; want 100, 104", len(deep.Frames), deep.FramesElided)
+	assert.Len(t, deep.Frames, 100, "deep recursion: %d frames, %d elided; want 100, 104", len(deep.Frames), deep.FramesElided)
 
 	sys := Parse(all["traceback_system.crash"])
 	f := sys.Goroutines[0].Frames[1]
-	if f.Function != "main.panicString" || !strings.HasSuffix(f.File, "gen/main.go") || f.Line == 0 {
-		t.Errorf("GOTRACEBACK=system frame = %+v", f)
-	}
+	require.Equal(t, "main.panicString", f.Function, "GOTRACEBACK=system frame = %+v", f)
+	require.True(t, strings.HasSuffix(f.File, "gen/main.go"), "GOTRACEBACK=system frame = %+v", f)
+	assert.NotEqual(t, 0, f.Line, "GOTRACEBACK=system frame = %+v", f)
 	if got := Parse(all["nil_pointer.crash"]).Signal; !strings.HasPrefix(got, "SIGSEGV: segmentation violation") {
 		t.Errorf("signal = %q", got)
 	}
@@ -307,9 +287,8 @@ func TestMalformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := Parse(tt.text)
-			if r.Kind != tt.kind || r.Crashing != tt.crashing {
-				t.Errorf("kind %q crashing %d; want %q %d (%+v)", r.Kind, r.Crashing, tt.kind, tt.crashing, r)
-			}
+			require.Equal(t, tt.kind, r.Kind, "kind %q crashing %d; want %q %d (%+v)", r.Kind, r.Crashing, tt.kind, tt.crashing, r)
+			assert.Equal(t, tt.crashing, r.Crashing, "kind %q crashing %d; want %q %d (%+v)", r.Kind, r.Crashing, tt.kind, tt.crashing, r)
 			checkInvariants(t, r)
 		})
 	}
@@ -335,21 +314,18 @@ func TestTruncated(t *testing.T) {
 
 func checkInvariants(t testing.TB, r *Report) {
 	t.Helper()
-	if r.Crashing < -1 || r.Crashing >= len(r.Goroutines) {
-		t.Fatalf("Crashing %d out of range (%d goroutines)", r.Crashing, len(r.Goroutines))
-	}
+	require.GreaterOrEqual(t, r.Crashing, -1, "Crashing %d out of range (%d goroutines)", r.Crashing, len(r.Goroutines))
+	require.Less(t, r.Crashing, len(r.Goroutines), "Crashing %d out of range (%d goroutines)", r.Crashing, len(r.Goroutines))
 	if r.Crashing >= 0 && len(r.Goroutines[r.Crashing].Frames) == 0 {
 		t.Fatalf("crashing goroutine without frames")
 	}
 	switch r.Kind {
 	case "":
-		if r.Message != "" || r.Class != "" {
-			t.Fatalf("no kind, yet message %q class %q", r.Message, r.Class)
-		}
+		require.Equal(t, "", r.Message, "no kind, yet message %q class %q", r.Message, r.Class)
+		require.Equal(t, "", r.Class, "no kind, yet message %q class %q", r.Message, r.Class)
 	case KindPanic, KindFatal, KindSignal:
-		if r.Message == "" || r.Class == "" {
-			t.Fatalf("kind %q without message (%q) or class (%q)", r.Kind, r.Message, r.Class)
-		}
+		require.NotEqual(t, "", r.Message, "kind %q without message (%q) or class (%q)", r.Kind, r.Message, r.Class)
+		require.NotEqual(t, "", r.Class, "kind %q without message (%q) or class (%q)", r.Kind, r.Message, r.Class)
 	default:
 		t.Fatalf("unknown kind %q", r.Kind)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -114,4 +115,24 @@ func TestGroupingReadsTheScrubbedMessage(t *testing.T) {
 	a := groupParts("E", Frame{}, "GET https://h/v1?token=a1b2c3 failed")
 	b := groupParts("E", Frame{}, "GET https://h/v1?token=[Filtered] failed")
 	assert.Equal(t, b, a)
+}
+
+// TestScrubbingTextWithoutURLsDoesNotAllocate: the encoder scrubs every
+// message, cause, breadcrumb and source line, so a text without "://" must
+// cost it nothing but the search.
+func TestScrubbingTextWithoutURLsDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race")
+	}
+	now := time.Now()
+	crumbs := []Breadcrumb{{Timestamp: now, Message: "cache miss for key 42"}, {Timestamp: now, Message: `Get "https://h/v1?page=2": EOF`}}
+	causes := []Cause{{Class: "*net.OpError", Message: "dial tcp 10.0.0.1:443: connect: connection refused"}}
+	frames := []Frame{{Filename: "a.go", Function: "f", PreContext: []string{"x := 1"}, ContextLine: "return err", PostContext: []string{"}"}}}
+	b := make([]byte, 0, 4096)
+	n := testing.AllocsPerRun(100, func() {
+		b = appendBreadcrumbs(b[:0], crumbs)
+		b = appendCauses(b, causes)
+		b = appendFrames(b, frames)
+	})
+	assert.Zero(t, n)
 }

@@ -123,3 +123,20 @@ func FuzzText(f *testing.F) {
 		require.NotContains(t, Text(text), secret, "in %q", text)
 	})
 }
+
+// BenchmarkText: a text without "://" costs one search; one with a URL to
+// scrub costs one pass and one allocation for the result.
+func BenchmarkText(b *testing.B) {
+	for _, bm := range []struct{ name, text string }{
+		{"no URL", "sync orders: read tcp 10.0.0.1:5432: connection reset by peer"},
+		{"URL, nothing to scrub", `Get "https://api.example.com/v1?page=2&sort=asc": dial tcp: i/o timeout`},
+		{"URL with a token", `Get "https://api.example.com/v1?token=abc123&q=x": dial tcp: i/o timeout`},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Text(bm.text)
+			}
+		})
+	}
+}

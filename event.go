@@ -1,7 +1,6 @@
 package errsight
 
 import (
-	"encoding/binary"
 	"math/rand/v2"
 	"time"
 
@@ -147,21 +146,22 @@ const eventIDLen = 36
 // come from math/rand/v2's runtime source, a per-thread ChaCha8 generator:
 // no lock and no system call per id.
 func putEventID(buf *[eventIDLen]byte) {
-	var u [16]byte
-	binary.LittleEndian.PutUint64(u[:8], rand.Uint64())
-	binary.LittleEndian.PutUint64(u[8:], rand.Uint64())
-	u[6] = (u[6] & 0x0f) | 0x40
-	u[8] = (u[8] & 0x3f) | 0x80
+	hi, lo := rand.Uint64(), rand.Uint64()
+	hi = hi&^(0xf<<12) | 0x4<<12 // version 4: the 13th hex digit
+	lo = lo&^(0x3<<62) | 0x2<<62 // variant 10: the top bits of the 17th
 	const hexDigits = "0123456789abcdef"
-	j := 0
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			buf[j] = '-'
-			j++
-		}
-		buf[j], buf[j+1] = hexDigits[c>>4], hexDigits[c&0xf]
-		j += 2
+	// Digit i of the 32 goes at uuidPos[i]; the dashes sit between.
+	for i := range 16 {
+		buf[uuidPos[i]] = hexDigits[hi>>(60-4*i)&0xf]
+		buf[uuidPos[16+i]] = hexDigits[lo>>(60-4*i)&0xf]
 	}
+	buf[8], buf[13], buf[18], buf[23] = '-', '-', '-', '-'
+}
+
+// uuidPos is where each of a UUID's 32 hex digits goes in its text.
+var uuidPos = [32]uint8{
+	0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17,
+	19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
 }
 
 // build merges the scope snapshot into the event and symbolises its stack.

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -82,16 +81,15 @@ func TestGroupLimit(t *testing.T) {
 func TestGroupCaptureErrors(t *testing.T) {
 	c, rec := newTestClient(t, Options{})
 	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
-	g, _ := NewGroup(ctx)
+	g, gctx := NewGroup(ctx)
 	g.SetCaptureErrors(true)
-	var wg sync.WaitGroup
-	wg.Add(1)
 	g.Go(func(ctx context.Context) error {
-		defer wg.Done()
 		ConfigureScope(ctx, func(s *Scope) { s.SetTag("worker", "a") })
 		return errors.New("disk full")
 	})
-	wg.Wait() // the second error comes after the first, in every run
+	// errgroup records the first error before it cancels the group's
+	// context: once it is done, "disk full" is the first error in every run.
+	<-gctx.Done()
 	g.Go(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
 	g.Go(func(context.Context) error { return fmt.Errorf("fetch: %w", context.Canceled) })
 	if err := g.Wait(); err == nil || err.Error() != "disk full" {

@@ -49,6 +49,7 @@ func Run(t *testing.T, newLogger NewLogger, file string) {
 	t.Run("Levels", func(t *testing.T) { testLevels(t, newLogger) })
 	t.Run("BreadcrumbsStayOnTheirHub", func(t *testing.T) { testConcurrentHubs(t, newLogger) })
 	t.Run("NoContext", func(t *testing.T) { testNoContext(t, newLogger) })
+	t.Run("URLsScrubbed", func(t *testing.T) { testURLsScrubbed(t, newLogger) })
 }
 
 // DeclinedError is the error type of the suite's records.
@@ -112,6 +113,34 @@ func testErrorRecord(t *testing.T, newLogger NewLogger, file string) {
 	}
 	if p := ev.Problems(); len(p) > 0 {
 		t.Errorf("the server would change the event: %v", p)
+	}
+}
+
+// A record that quotes a URL with a token — a breadcrumb's message, an
+// event's message, its error field — reaches the server without the token
+// or the password of the URL's credentials.
+func testURLsScrubbed(t *testing.T, newLogger NewLogger) {
+	s := sinktest.New(t)
+	ctx, _ := requestCtx(s, "u")
+	l := newLogger(t, nil)
+	// Made at run time, so that no source context holds them either.
+	secret := func(i int) string { return fmt.Sprintf("s%d-%d", i, i*7919) }
+	l.Log(ctx, errsight.LevelInfo, "calling https://api.example/v1?api_key="+secret(1)+"&page=2")
+	err := fmt.Errorf("sync: %w", errors.New(`Get "https://u:`+secret(2)+`@api.example/v1?token=`+secret(3)+`": EOF`))
+	l.Log(ctx, errsight.LevelError, "failed https://api.example/v1?sig="+secret(4), Field{"error", err})
+
+	ev := only(t, s)
+	if !strings.Contains(ev.Message, "?sig=[Filtered]") || !strings.Contains(ev.Message, `"https://api.example/v1?token=[Filtered]"`) {
+		t.Errorf("message = %q", ev.Message)
+	}
+	if n := len(ev.Breadcrumbs); n == 0 || ev.Breadcrumbs[n-1].Message != "calling https://api.example/v1?api_key=[Filtered]&page=2" {
+		t.Errorf("breadcrumbs = %+v", ev.Breadcrumbs)
+	}
+	bodies := s.Bodies()
+	for i := 1; i <= 4; i++ {
+		if strings.Contains(bodies, secret(i)) {
+			t.Errorf("%s sent: %s", secret(i), bodies)
+		}
 	}
 }
 

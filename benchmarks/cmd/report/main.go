@@ -447,13 +447,3 @@ func writeAccounting(w io.Writer, runs []e2e.Result) {
 	fmt.Fprintf(w, "\nEvery event delivered or counted as dropped: %d errsight runs, at most %d unaccounted; Stats().Sent ≤ the server's count in %d of %d: %s\n", n, worst, matched, n, verdict)
 
 }
-
-func delaysOf(runs []e2e.Result) []float64 {
-	var out []float64
-	for _, r := range runs {
-		if !slices.Contains(out, r.DelayMS) {
-			out = append(out, r.DelayMS)
-		}
-	}
-	return out
-}

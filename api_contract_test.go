@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighthttp"
 	"github.com/errsight/errsight-go/errsightslog"
@@ -84,9 +87,7 @@ func TestAPIContract(t *testing.T) {
 	}
 	levels := []errsight.Level{errsight.LevelDebug, errsight.LevelInfo, errsight.LevelWarning, errsight.LevelError, errsight.LevelFatal}
 	for i := 1; i < len(levels); i++ {
-		if levels[i-1] >= levels[i] {
-			t.Fatalf("levels not ordered: %v >= %v", levels[i-1], levels[i])
-		}
+		require.Less(t, levels[i-1], levels[i], "levels not ordered: %v >= %v", levels[i-1], levels[i])
 	}
 	_ = errsight.User{ID: "", Email: "", Username: "", IPAddress: ""}
 	_ = errsight.Breadcrumb{Category: "", Message: "", Level: errsight.LevelInfo, Data: map[string]any{}, Timestamp: time.Time{}}
@@ -126,7 +127,5 @@ func TestAPIContract(t *testing.T) {
 		_ slog.Handler                                               = errsightslog.NewHandler(nil)
 		_                                                            = errsightslog.HandlerOptions{Next: slog.Handler(nil)}
 	)
-	if errsighthttp.Middleware(errsighthttp.Options{}) == nil {
-		t.Error("the zero errsighthttp.Options must give a working middleware")
-	}
+	assert.NotNil(t, errsighthttp.Middleware(errsighthttp.Options{}), "the zero errsighthttp.Options must give a working middleware")
 }

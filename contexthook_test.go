@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // tenantKey carries a tenant name in a context, for tenantHook.
@@ -79,23 +81,22 @@ func TestContextHook(t *testing.T) {
 			hook.last.Store(nil)
 			id := tt.capture()
 			evs := flushed(t, c, rec)
-			if id == "" || len(evs) != before+1 {
-				t.Fatalf("id %q, %d new events", id, len(evs)-before)
-			}
+			require.NotEmpty(t, id, "id %q, %d new events", id, len(evs)-before)
+			require.Len(t, evs, before+1, "id %q, %d new events", id, len(evs)-before)
 			ev := evs[len(evs)-1]
 			if got := tagsOf(ev)["tenant"]; (got == "acme") != tt.wantTenant {
 				t.Errorf("tenant tag %v, want it: %v", got, tt.wantTenant)
 			}
 			if tt.name == "Hub method: no ctx, no hook" {
-				if hook.calls.Load() != calls {
-					t.Error("FromContext called without a context")
-				}
+				assert.Equal(t, calls, hook.calls.Load(), "FromContext called without a context")
 				return
 			}
 			info := hook.last.Load()
-			if info == nil || info.ID != id || string(info.ID) != ev["ingestion_id"] || info.Err != tt.wantErr || info.Message == "" {
-				t.Errorf("FromContext saw %+v for event %q", info, id)
-			}
+			require.NotNil(t, info, "FromContext saw %+v for event %q", info, id)
+			require.Equal(t, id, info.ID, "FromContext saw %+v for event %q", info, id)
+			require.Equal(t, ev["ingestion_id"], string(info.ID), "FromContext saw %+v for event %q", info, id)
+			require.Equal(t, tt.wantErr, info.Err, "FromContext saw %+v for event %q", info, id)
+			assert.NotEmpty(t, info.Message, "FromContext saw %+v for event %q", info, id)
 		})
 	}
 }
@@ -111,16 +112,12 @@ func TestContextHookPanics(t *testing.T) {
 			Debug:        true, DebugWriter: log,
 		})
 		ctx := ContextWithHub(context.Background(), NewHub(c, nil))
-		if id := CaptureMessage(ctx, "still sent", LevelError); id == "" {
-			t.Fatal("event not queued")
-		}
+		require.NotEmpty(t, CaptureMessage(ctx, "still sent", LevelError), "event not queued")
 		if evs := flushed(t, c, rec); len(evs) != 1 || evs[0]["message"] != "still sent" {
 			t.Errorf("events %v", evs)
 		}
 		step := map[bool]string{true: "FromContext", false: "Enrich"}[inFromContext]
-		if !strings.Contains(log.String(), "panicked in "+step) {
-			t.Errorf("debug log %q does not name the %s panic", log.String(), step)
-		}
+		assert.Contains(t, log.String(), "panicked in "+step, "debug log %q does not name the %s panic", log.String(), step)
 	}
 }
 
@@ -163,16 +160,12 @@ func TestHubContextMethods(t *testing.T) {
 		h.RecoverContext(ctx, "boom"),
 	}
 	evs := flushed(t, c, rec)
-	if len(evs) != len(ids) {
-		t.Fatalf("%d events", len(evs))
-	}
+	require.Len(t, evs, len(ids), "%d events", len(evs))
 	for i, ev := range evs {
-		if ids[i] == "" || tagsOf(ev)["tenant"] != "acme" || tagsOf(ev)["hub"] != "h" {
-			t.Errorf("event %d (%v): tags %v", i, ev["message"], tagsOf(ev))
-		}
+		require.NotEmpty(t, ids[i], "event %d (%v): tags %v", i, ev["message"], tagsOf(ev))
+		require.EqualValues(t, "acme", tagsOf(ev)["tenant"], "event %d (%v): tags %v", i, ev["message"], tagsOf(ev))
+		assert.EqualValues(t, "h", tagsOf(ev)["hub"], "event %d (%v): tags %v", i, ev["message"], tagsOf(ev))
 	}
 	//lint:ignore SA1012 a nil context on purpose: hooks skipped, no panic
-	if h.CaptureErrorContext(nil, errors.New("nil ctx")) == "" {
-		t.Error("nil ctx: nothing queued")
-	}
+	assert.NotEmpty(t, h.CaptureErrorContext(nil, errors.New("nil ctx")), "nil ctx: nothing queued")
 }

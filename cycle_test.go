@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/errsight/errsight-go/internal/childtest"
 	"github.com/errsight/errsight-go/internal/safeval"
@@ -100,19 +102,13 @@ func TestCyclicValuesNeverCrash(t *testing.T) {
 						_ = c.Flush(ctx)
 						cancel()
 						_ = c.Close()
-						if !strings.Contains(debug.String(), "panicked") {
-							t.Errorf("no debug line for the panic:\n%s", debug.String())
-						}
+						assert.Contains(t, debug.String(), "panicked", "no debug line for the panic:\n%s", debug.String())
 						return
 					}
 					events := flushed(t, c, rec)
-					if len(events) != 1 {
-						t.Fatalf("got %d events, want 1", len(events))
-					}
+					require.Len(t, events, 1, "got %d events, want 1", len(events))
 					raw, _ := json.Marshal(events[0])
-					if !strings.Contains(string(raw), safeval.CycleMarker) {
-						t.Errorf("event %.600s: no cycle marker", raw)
-					}
+					assert.Contains(t, string(raw), safeval.CycleMarker, "event %.600s: no cycle marker", raw)
 				})
 			})
 		}

@@ -85,13 +85,10 @@ func FuzzEncodeNoNULNoRepeatedKeys(f *testing.F) {
 		}
 		for level := range shrinkLevels {
 			raw := appendEvent(nil, ev, level)
-			if !json.Valid(raw) {
-				t.Fatalf("level %d: invalid JSON: %s", level, raw)
-			}
+			require.True(t, json.Valid(raw), "level %d: invalid JSON: %s", level, raw)
 			for _, p := range (errsighttest.Event{Raw: raw}).Problems() {
-				if strings.Contains(p, "NUL") || strings.Contains(p, "repeated key") {
-					t.Fatalf("level %d: %s\n%s", level, p, raw)
-				}
+				require.NotContains(t, p, "NUL", "level %d: %s\n%s", level, p, raw)
+				require.NotContains(t, p, "repeated key", "level %d: %s\n%s", level, p, raw)
 			}
 		}
 	})

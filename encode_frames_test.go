@@ -3,6 +3,9 @@ package errsight
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestFrameEncodingMatchesJSONTags: the hand-written encoders give exactly
@@ -27,18 +30,12 @@ func TestFrameEncodingMatchesJSONTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		want, err := json.Marshal(tt.v)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var g, w any
-		if err := json.Unmarshal(tt.got, &g); err != nil {
-			t.Fatalf("%s: invalid JSON %s", tt.name, tt.got)
-		}
+		require.NoError(t, json.Unmarshal(tt.got, &g), "%s: invalid JSON %s", tt.name, tt.got)
 		_ = json.Unmarshal(want, &w)
 		gj, _ := json.Marshal(g)
 		wj, _ := json.Marshal(w)
-		if string(gj) != string(wj) {
-			t.Errorf("%s:\n got %s\nwant %s", tt.name, tt.got, want)
-		}
+		assert.Equal(t, string(wj), string(gj), "%s:\n got %s\nwant %s", tt.name, tt.got, want)
 	}
 }

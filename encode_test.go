@@ -13,6 +13,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/internal/safeval"
 )
 
@@ -64,9 +67,7 @@ func TestEncodeGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			raw := appendEvent(nil, tt.ev(), shrinkNone)
 			var got bytes.Buffer
-			if err := json.Indent(&got, raw, "", "  "); err != nil {
-				t.Fatalf("invalid JSON %s: %v", raw, err)
-			}
+			require.NoError(t, json.Indent(&got, raw, "", "  "), "invalid JSON %s", raw)
 			got.WriteByte('\n')
 			path := filepath.Join("testdata", tt.name+".golden.json")
 			if *update {
@@ -75,12 +76,8 @@ func TestEncodeGolden(t *testing.T) {
 				}
 			}
 			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestEncodeGolden -update)", err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("%s differs from the golden file:\n%s", path, got.Bytes())
-			}
+			require.NoError(t, err, "%v (run go test -run TestEncodeGolden -update)", err)
+			assert.True(t, bytes.Equal(got.Bytes(), want), "%s differs from the golden file:\n%s", path, got.Bytes())
 		})
 	}
 }
@@ -90,9 +87,7 @@ func TestEncodeGolden(t *testing.T) {
 func metadataKeyOrder(t *testing.T, raw []byte) []string {
 	t.Helper()
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &top); err != nil {
-		t.Fatalf("invalid JSON: %v", err)
-	}
+	require.NoError(t, json.Unmarshal(raw, &top), "invalid JSON")
 	dec := json.NewDecoder(bytes.NewReader(top["metadata"]))
 	var keys []string
 	if _, err := dec.Token(); err != nil {
@@ -100,9 +95,7 @@ func metadataKeyOrder(t *testing.T, raw []byte) []string {
 	}
 	for dec.More() {
 		tok, err := dec.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		keys = append(keys, tok.(string))
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
@@ -154,40 +147,30 @@ func TestEncodeLimits(t *testing.T) {
 	if n := chars(got.Message); n != maxMessageChars || !strings.HasSuffix(got.Message, truncationMarker) {
 		t.Errorf("message: %d chars, marked %v", n, strings.HasSuffix(got.Message, truncationMarker))
 	}
-	if chars(got.Release) > 120 {
-		t.Errorf("release %d chars", chars(got.Release))
-	}
+	assert.LessOrEqual(t, chars(got.Release), 120, "release %d chars", chars(got.Release))
 	for k, max := range map[string]int{"id": 120, "email": 200, "username": 120, "ip_address": 64} {
-		if chars(got.User[k]) > max {
-			t.Errorf("user.%s: %d chars, max %d", k, chars(got.User[k]), max)
-		}
+		assert.LessOrEqual(t, chars(got.User[k]), max, "user.%s: %d chars, max %d", k, chars(got.User[k]), max)
 	}
-	if len(got.Tags) != maxTags {
-		t.Errorf("%d tags, want %d", len(got.Tags), maxTags)
-	}
+	assert.Len(t, got.Tags, maxTags, "%d tags, want %d", len(got.Tags), maxTags)
 	collide := appendTags(nil, "", map[string]string{strings.Repeat("c", 60) + "1": "a", strings.Repeat("c", 60) + "2": "b"})
-	if !json.Valid(collide) || bytes.Count(collide, []byte(`"c`)) != 1 {
-		t.Errorf("keys colliding once cut: %s", collide)
-	}
+	require.True(t, json.Valid(collide), "keys colliding once cut: %s", collide)
+	assert.EqualValues(t, 1, bytes.Count(collide, []byte(`"c`)), "keys colliding once cut: %s", collide)
 	for k, v := range got.Tags {
-		if chars(k) > 60 || chars(v) > 200 {
-			t.Errorf("tag %d/%d chars", chars(k), chars(v))
-		}
+		require.LessOrEqual(t, chars(k), 60, "tag %d/%d chars", chars(k), chars(v))
+		assert.LessOrEqual(t, chars(v), 200, "tag %d/%d chars", chars(k), chars(v))
 	}
-	if len(got.Metadata) != maxMetadataKeys {
-		t.Errorf("%d metadata keys, want %d", len(got.Metadata), maxMetadataKeys)
-	}
+	assert.Len(t, got.Metadata, maxMetadataKeys, "%d metadata keys, want %d", len(got.Metadata), maxMetadataKeys)
 	keys := metadataKeyOrder(t, raw)
-	if len(keys) < 4 || keys[0] != keyEventID || keys[1] != "exception_class" || keys[2] != "exception_frames" || keys[3] != "exception_causes" {
-		t.Errorf("metadata key order starts %v: the SDK's keys must come first", keys[:4])
-	}
-	if len(got.Breadcrumbs) != maxBreadcrumbs {
-		t.Errorf("%d breadcrumbs", len(got.Breadcrumbs))
-	}
+	require.GreaterOrEqual(t, len(keys), 4, "metadata key order starts %v: the SDK's keys must come first", keys[:4])
+	require.Equal(t, keyEventID, keys[0], "metadata key order starts %v: the SDK's keys must come first", keys[:4])
+	require.EqualValues(t, "exception_class", keys[1], "metadata key order starts %v: the SDK's keys must come first", keys[:4])
+	require.EqualValues(t, "exception_frames", keys[2], "metadata key order starts %v: the SDK's keys must come first", keys[:4])
+	assert.EqualValues(t, "exception_causes", keys[3], "metadata key order starts %v: the SDK's keys must come first", keys[:4])
+	assert.Len(t, got.Breadcrumbs, maxBreadcrumbs, "%d breadcrumbs", len(got.Breadcrumbs))
 	for _, b := range got.Breadcrumbs {
-		if chars(b.Category) > 60 || chars(b.Message) > 500 || len(b.Data) > 20 {
-			t.Fatalf("breadcrumb over limits: %d %d %d", chars(b.Category), chars(b.Message), len(b.Data))
-		}
+		require.LessOrEqual(t, chars(b.Category), 60, "breadcrumb over limits: %d %d %d", chars(b.Category), chars(b.Message), len(b.Data))
+		require.LessOrEqual(t, chars(b.Message), 500, "breadcrumb over limits: %d %d %d", chars(b.Category), chars(b.Message), len(b.Data))
+		require.LessOrEqual(t, len(b.Data), 20, "breadcrumb over limits: %d %d %d", chars(b.Category), chars(b.Message), len(b.Data))
 	}
 }
 
@@ -213,9 +196,8 @@ func (o opaqueStringer) String() string { return "opaque-string" }
 func wantCycleAt(key string) func(t *testing.T, got any) {
 	return func(t *testing.T, got any) {
 		m, ok := got.(map[string]any)
-		if !ok || m[key] != safeval.CycleMarker {
-			t.Errorf("got %#v, want the value with %q at %q", got, safeval.CycleMarker, key)
-		}
+		require.True(t, ok, "got %#v, want the value with %q at %q", got, safeval.CycleMarker, key)
+		assert.Equal(t, safeval.CycleMarker, m[key], "got %#v, want the value with %q at %q", got, safeval.CycleMarker, key)
 	}
 }
 
@@ -234,9 +216,8 @@ func TestEncodeBadValues(t *testing.T) {
 		{"float32 -Inf", float32(math.Inf(-1)), wantString("-Inf")},
 		{"NaN nested in a map", map[string]any{"ok": 1, "bad": math.NaN()}, func(t *testing.T, got any) {
 			m := got.(map[string]any)
-			if m["bad"] != "NaN" || m["ok"] != float64(1) {
-				t.Errorf("got %v: only the NaN should become a placeholder", m)
-			}
+			require.EqualValues(t, "NaN", m["bad"], "got %v: only the NaN should become a placeholder", m)
+			assert.Equal(t, float64(1), m["ok"], "got %v: only the NaN should become a placeholder", m)
 		}},
 		{"channel", make(chan int), wantPrefix("[errsight: cannot encode chan int")},
 		{"func", func() {}, wantPrefix("[errsight: cannot encode func()")},
@@ -247,9 +228,8 @@ func TestEncodeBadValues(t *testing.T) {
 		{"invalid UTF-8", "bad\xffbyte", wantString("bad\ufffdbyte")},
 		{"huge string", strings.Repeat("x", 1<<20), func(t *testing.T, got any) {
 			s := got.(string)
-			if len(s) > maxValueBytes || !strings.HasSuffix(s, truncationMarker) {
-				t.Errorf("huge string: %d bytes, marked %v", len(s), strings.HasSuffix(s, truncationMarker))
-			}
+			require.LessOrEqual(t, len(s), maxValueBytes, "huge string: %d bytes, marked %v", len(s), strings.HasSuffix(s, truncationMarker))
+			assert.True(t, strings.HasSuffix(s, truncationMarker), "huge string: %d bytes, marked %v", len(s), strings.HasSuffix(s, truncationMarker))
 		}},
 		{"huge structure", []int(make([]int, 200000)), wantPrefix("[errsight: []int of ")},
 		{"error value", errors.New("plain error"), wantString("plain error")},
@@ -265,9 +245,7 @@ func TestEncodeBadValues(t *testing.T) {
 			if err := json.Unmarshal(raw, &got); err != nil {
 				t.Fatalf("event JSON invalid: %v\n%.300s", err, raw)
 			}
-			if got.Metadata["good"] != "kept" {
-				t.Error("a bad value cost its neighbour")
-			}
+			assert.EqualValues(t, "kept", got.Metadata["good"], "a bad value cost its neighbour")
 			tt.check(t, got.Metadata["v"])
 		})
 	}
@@ -276,9 +254,7 @@ func TestEncodeBadValues(t *testing.T) {
 func wantString(want string) func(*testing.T, any) {
 	return func(t *testing.T, got any) {
 		t.Helper()
-		if got != want {
-			t.Errorf("got %#v, want %q", got, want)
-		}
+		assert.Equal(t, want, got, "got %#v, want %q", got, want)
 	}
 }
 
@@ -286,9 +262,8 @@ func wantPrefix(prefix string) func(*testing.T, any) {
 	return func(t *testing.T, got any) {
 		t.Helper()
 		s, ok := got.(string)
-		if !ok || !strings.HasPrefix(s, prefix) {
-			t.Errorf("got %#v, want a string starting %q", got, prefix)
-		}
+		require.True(t, ok, "got %#v, want a string starting %q", got, prefix)
+		assert.True(t, strings.HasPrefix(s, prefix), "got %#v, want a string starting %q", got, prefix)
 	}
 }
 
@@ -298,36 +273,24 @@ func TestEncodeShrinkLevels(t *testing.T) {
 	prev := len(appendEvent(nil, ev, shrinkNone))
 	for level := shrinkSourceContext; level < shrinkLevels; level++ {
 		raw := appendEvent(nil, ev, level)
-		if !json.Valid(raw) {
-			t.Fatalf("level %d: invalid JSON", level)
-		}
-		if len(raw) >= prev {
-			t.Errorf("level %d: %d bytes, not smaller than %d", level, len(raw), prev)
-		}
+		require.True(t, json.Valid(raw), "level %d: invalid JSON", level)
+		assert.Less(t, len(raw), prev, "level %d: %d bytes, not smaller than %d", level, len(raw), prev)
 		prev = len(raw)
-		if !bytes.Contains(raw, []byte(`"exception_class"`)) {
-			t.Errorf("level %d lost the exception class", level)
-		}
+		assert.Contains(t, string(raw), string([]byte(`"exception_class"`)), "level %d lost the exception class", level)
 	}
-	if ev.Exception.Frames[0].ContextLine == "" {
-		t.Error("shrinking modified the event's own frames")
-	}
+	assert.NotEmpty(t, ev.Exception.Frames[0].ContextLine, "shrinking modified the event's own frames")
 }
 
 func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 	for _, s := range []string{"", "plain", "quote\" back\\slash", "ctl\x00\x01\x1f\t\n\r", "uni é 世界 😀", "bad \xff\xfe", "sep \u2028 \u2029", "<html>&"} {
 		got := appendString(nil, s)
 		var back string
-		if err := json.Unmarshal(got, &back); err != nil {
-			t.Fatalf("appendString(%q) = %s: %v", s, got, err)
-		}
+		require.NoError(t, json.Unmarshal(got, &back), "appendString(%q) = %s", s, got)
 		stdRaw, _ := json.Marshal(s)
 		var want string
 		_ = json.Unmarshal(stdRaw, &want)
 		want = strings.ReplaceAll(want, "\x00", "\uFFFD") // the server cannot store NUL
-		if back != want {
-			t.Errorf("appendString(%q) decodes to %q; encoding/json gives %q", s, back, want)
-		}
+		assert.Equal(t, want, back, "appendString(%q) decodes to %q; encoding/json gives %q", s, back, want)
 	}
 }
 
@@ -338,12 +301,8 @@ func FuzzAppendString(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		got := appendString(nil, s)
 		var back string
-		if err := json.Unmarshal(got, &back); err != nil {
-			t.Fatalf("appendString(%q) = %s is not valid JSON: %v", s, got, err)
-		}
-		if strings.Contains(back, "\x00") {
-			t.Fatalf("appendString(%q) = %s holds NUL", s, got)
-		}
+		require.NoError(t, json.Unmarshal(got, &back), "appendString(%q) = %s is not valid JSON", s, got)
+		require.NotContains(t, back, "\x00", "appendString(%q) = %s holds NUL", s, got)
 		if utf8.ValidString(s) && back != strings.ReplaceAll(s, "\x00", "\uFFFD") {
 			t.Fatalf("round trip of %q = %q", s, back)
 		}
@@ -364,9 +323,7 @@ func FuzzEncodeEvent(f *testing.F) {
 		}
 		for level := range shrinkLevels {
 			raw := appendEvent(nil, ev, level)
-			if !json.Valid(raw) {
-				t.Fatalf("level %d: invalid JSON: %s", level, raw)
-			}
+			require.True(t, json.Valid(raw), "level %d: invalid JSON: %s", level, raw)
 		}
 	})
 }

@@ -3,6 +3,8 @@ package errsight
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/google/uuid"
 )
 
@@ -11,9 +13,10 @@ func TestNewEventIDIsUUIDv4(t *testing.T) {
 	for range 1000 {
 		id := newEventID()
 		u, err := uuid.Parse(string(id))
-		if err != nil || u.Version() != 4 || u.Variant() != uuid.RFC4122 || u.String() != string(id) {
-			t.Fatalf("%q: not a canonical v4 UUID (%v)", id, err)
-		}
+		require.NoError(t, err, "%q: not a canonical v4 UUID (%v)", id, err)
+		require.EqualValues(t, 4, u.Version(), "%q: not a canonical v4 UUID (%v)", id, err)
+		require.Equal(t, uuid.RFC4122, u.Variant(), "%q: not a canonical v4 UUID (%v)", id, err)
+		require.Equal(t, string(id), u.String(), "%q: not a canonical v4 UUID (%v)", id, err)
 		if seen[id] {
 			t.Fatalf("duplicate id %s", id)
 		}

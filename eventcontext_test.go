@@ -8,6 +8,9 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestDetectRelease(t *testing.T) {
@@ -31,9 +34,7 @@ func TestDetectRelease(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := detectRelease(tt.bi, env(tt.env)); got != tt.want {
-				t.Errorf("detectRelease = %q, want %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, detectRelease(tt.bi, env(tt.env)))
 		})
 	}
 }
@@ -44,9 +45,8 @@ func TestReleaseOrder(t *testing.T) {
 	t.Setenv("GITHUB_SHA", "from-ci")
 	t.Setenv(EnvRelease, "from-env")
 	o, err := Options{Release: "from-option"}.withDefaults()
-	if err != nil || o.Release != "from-option" {
-		t.Errorf("Release %q (%v), want the option", o.Release, err)
-	}
+	require.NoError(t, err, "Release %q (%v), want the option", o.Release, err)
+	assert.EqualValues(t, "from-option", o.Release, "Release %q (%v), want the option", o.Release, err)
 	if o, _ = (Options{}).withDefaults(); o.Release != "from-env" {
 		t.Errorf("Release %q, want ERRSIGHT_RELEASE", o.Release)
 	}
@@ -88,9 +88,7 @@ func TestEventContexts(t *testing.T) {
 	h.CaptureError(errors.New("boom"))
 	h.CaptureMessage("message", LevelError)
 	evs := flushed(t, c, rec)
-	if len(evs) != 2 {
-		t.Fatalf("%d events", len(evs))
-	}
+	require.Len(t, evs, 2, "%d events", len(evs))
 	want := map[string]any{
 		"server_name": "web-1", "go_version": runtime.Version(), "os": runtime.GOOS,
 		"arch": runtime.GOARCH, "sdk_name": "errsight-go", "sdk_version": Version,
@@ -100,13 +98,9 @@ func TestEventContexts(t *testing.T) {
 		if got := contextOf(ev); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("event %d: context %v, want %v", i, got, want)
 		}
-		if len(md) > maxMetadataKeys {
-			t.Errorf("event %d: %d metadata keys, the server keeps %d", i, len(md), maxMetadataKeys)
-		}
+		assert.LessOrEqual(t, len(md), maxMetadataKeys, "event %d: %d metadata keys, the server keeps %d", i, len(md), maxMetadataKeys)
 	}
-	if metadataOf(evs[0])[keyExceptionClass] == nil {
-		t.Error("the context pushed the exception class out")
-	}
+	assert.NotNil(t, metadataOf(evs[0])[keyExceptionClass], "the context pushed the exception class out")
 }
 
 // TestEventContextsScrubbed deletes a key in BeforeSend: that event goes

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/errsighttest"
 	"golang.org/x/sync/errgroup"
 )
@@ -34,13 +37,10 @@ func TestGroup(t *testing.T) {
 	if err := g.Wait(); err != errFirst {
 		t.Errorf("Wait = %v, want the first error", err)
 	}
-	if gctx.Err() == nil || context.Cause(gctx) != errFirst {
-		t.Errorf("group context %v (cause %v), want canceled by the first error", gctx.Err(), context.Cause(gctx))
-	}
+	require.NotNil(t, gctx.Err(), "group context %v (cause %v), want canceled by the first error", gctx.Err(), context.Cause(gctx))
+	assert.Equal(t, errFirst, context.Cause(gctx), "group context %v (cause %v), want canceled by the first error", gctx.Err(), context.Cause(gctx))
 	evs := flushed(t, c, rec)
-	if len(evs) != 3 {
-		t.Fatalf("%d events: returned errors are not captured by default", len(evs))
-	}
+	require.Len(t, evs, 3, "%d events: returned errors are not captured by default", len(evs))
 	for _, ev := range evs {
 		tags := tagsOf(ev)
 		if want := "from " + fmt.Sprint(tags["worker"]); ev["message"] != want || tags["request"] != "r-1" {
@@ -57,16 +57,12 @@ func TestGroupLimit(t *testing.T) {
 	g.SetLimit(1)
 	release := make(chan struct{})
 	g.Go(func(context.Context) error { <-release; return nil })
-	if g.TryGo(func(context.Context) error { return nil }) {
-		t.Error("TryGo started a goroutine beyond the limit")
-	}
+	assert.False(t, g.TryGo(func(context.Context) error { return nil }), "TryGo started a goroutine beyond the limit")
 	close(release)
 	if err := g.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if !g.TryGo(func(context.Context) error { return nil }) {
-		t.Error("TryGo refused below the limit")
-	}
+	assert.True(t, g.TryGo(func(context.Context) error { return nil }), "TryGo refused below the limit")
 	if err := g.Wait(); err != nil {
 		t.Fatal(err)
 	}
@@ -96,9 +92,10 @@ func TestGroupCaptureErrors(t *testing.T) {
 		t.Errorf("Wait = %v", err)
 	}
 	evs := flushed(t, c, rec)
-	if len(evs) != 1 || evs[0]["message"] != "disk full" || evs[0]["level"] != "error" || tagsOf(evs[0])["worker"] != "a" {
-		t.Errorf("events %v: want only the real error, on its goroutine's scope", evs)
-	}
+	require.Len(t, evs, 1, "events %v: want only the real error, on its goroutine's scope", evs)
+	require.EqualValues(t, "disk full", evs[0]["message"], "events %v: want only the real error, on its goroutine's scope", evs)
+	require.EqualValues(t, "error", evs[0]["level"], "events %v: want only the real error, on its goroutine's scope", evs)
+	assert.EqualValues(t, "a", tagsOf(evs[0])["worker"], "events %v: want only the real error, on its goroutine's scope", evs)
 }
 
 // TestGroupPanicReported runs a Group function's wrapper on this goroutine,
@@ -117,13 +114,12 @@ func TestGroupPanicReported(t *testing.T) {
 		t.Errorf("re-panicked with %v", got)
 	}
 	evs := flushed(t, c, rec)
-	if len(evs) != 1 {
-		t.Fatalf("%d events", len(evs))
-	}
+	require.Len(t, evs, 1, "%d events", len(evs))
 	tags := tagsOf(evs[0])
-	if evs[0]["level"] != "fatal" || evs[0]["message"] != "panic: boom" || tags["worker"] != "w-7" || tags["request"] != "r-1" {
-		t.Errorf("event %v, tags %v", evs[0]["message"], tags)
-	}
+	require.EqualValues(t, "fatal", evs[0]["level"], "event %v, tags %v", evs[0]["message"], tags)
+	require.EqualValues(t, "panic: boom", evs[0]["message"], "event %v, tags %v", evs[0]["message"], tags)
+	require.EqualValues(t, "w-7", tags["worker"], "event %v, tags %v", evs[0]["message"], tags)
+	assert.EqualValues(t, "r-1", tags["request"], "event %v, tags %v", evs[0]["message"], tags)
 }
 
 // groupChildEnv selects the child mode of TestGroupPanicChild: "errsight"
@@ -139,9 +135,7 @@ func TestGroupPanicChild(t *testing.T) {
 	}
 	ctx := context.Background()
 	c, err := NewClient(Options{Host: os.Getenv(EnvHost), APIKey: os.Getenv(EnvAPIKey)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx = ContextWithHub(ctx, NewHub(c, nil))
 	block := make(chan struct{})
 	var wait func() error
@@ -189,18 +183,15 @@ func TestGroupPanicProcess(t *testing.T) {
 		return exit, string(b)
 	}
 	wantExit, wantOut := run("errgroup")
-	if len(srv.Events()) != 0 {
-		t.Fatal("plain errgroup reported something")
-	}
+	require.Zero(t, len(srv.Events()), "plain errgroup reported something")
 	gotExit, gotOut := run("errsight")
-	if gotExit != wantExit || strings.Contains(gotOut, "Wait returned") != strings.Contains(wantOut, "Wait returned") {
-		t.Errorf("with errsight: exit %d, output:\n%s\nwith errgroup: exit %d, output:\n%s", gotExit, gotOut, wantExit, wantOut)
-	}
-	if !strings.Contains(gotOut, "panic: boom") || !strings.Contains(wantOut, "panic: boom") {
-		t.Errorf("the panic message is not the program's own:\n%s\n%s", gotOut, wantOut)
-	}
+	require.Equal(t, wantExit, gotExit, "with errsight: exit %d, output:\n%s\nwith errgroup: exit %d, output:\n%s", gotExit, gotOut, wantExit, wantOut)
+	assert.Equal(t, strings.Contains(wantOut, "Wait returned"), strings.Contains(gotOut, "Wait returned"), "with errsight: exit %d, output:\n%s\nwith errgroup: exit %d, output:\n%s", gotExit, gotOut, wantExit, wantOut)
+	require.Contains(t, gotOut, "panic: boom", "the panic message is not the program's own:\n%s\n%s", gotOut, wantOut)
+	assert.Contains(t, wantOut, "panic: boom", "the panic message is not the program's own:\n%s\n%s", gotOut, wantOut)
 	evs := srv.Events()
-	if len(evs) != 1 || evs[0].Level != "fatal" || evs[0].Message != "panic: boom" || evs[0].Tags["worker"] != "w-2" {
-		t.Errorf("events %+v: want one fatal event with the goroutine's tag", evs)
-	}
+	require.Len(t, evs, 1, "events %+v: want one fatal event with the goroutine's tag", evs)
+	require.EqualValues(t, "fatal", evs[0].Level, "events %+v: want one fatal event with the goroutine's tag", evs)
+	require.EqualValues(t, "panic: boom", evs[0].Message, "events %+v: want one fatal event with the goroutine's tag", evs)
+	assert.EqualValues(t, "w-2", evs[0].Tags["worker"], "events %+v: want one fatal event with the goroutine's tag", evs)
 }

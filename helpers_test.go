@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/transport"
 )
 
@@ -57,9 +59,7 @@ func newTestClient(t testing.TB, opts Options) (*Client, *recorder) {
 		opts.MinLevel = LevelDebug
 	}
 	c, err := NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	return c, rec
 }

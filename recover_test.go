@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // panicsWith runs f and returns the value it panicked with: Recover must
@@ -73,27 +76,21 @@ func TestRecover(t *testing.T) {
 				defer Recover(ctx)
 				tt.panic()
 			})
-			if "panic: "+fmt.Sprint(got) != tt.message {
-				t.Fatalf("re-panicked with %v, want the original value", got)
-			}
+			require.Equal(t, tt.message, "panic: "+fmt.Sprint(got), "re-panicked with %v, want the original value", got)
 			evs := rec.Events() // Recover flushed before re-panicking
-			if len(evs) != 1 {
-				t.Fatalf("%d events", len(evs))
-			}
+			require.Len(t, evs, 1, "%d events", len(evs))
 			ev := evs[0]
 			class, frames := exceptionOf(t, ev)
-			if ev["level"] != "fatal" || ev["message"] != tt.message || class != tt.class {
-				t.Errorf("level, message, class = %v, %q, %q; want fatal, %q, %q", ev["level"], ev["message"], class, tt.message, tt.class)
-			}
+			require.EqualValues(t, "fatal", ev["level"], "level, message, class = %v, %q, %q; want fatal, %q, %q", ev["level"], ev["message"], class, tt.message, tt.class)
+			require.Equal(t, tt.message, ev["message"], "level, message, class = %v, %q, %q; want fatal, %q, %q", ev["level"], ev["message"], class, tt.message, tt.class)
+			assert.Equal(t, tt.class, class, "level, message, class = %v, %q, %q; want fatal, %q, %q", ev["level"], ev["message"], class, tt.message, tt.class)
 			if len(frames) == 0 || frameFunction(frames[0]) != tt.first {
 				t.Errorf("frames %v: want %s first", frames, tt.first)
 			} else if f := frames[0].(map[string]any); f["in_app"] != true || f["context_line"] == nil {
 				t.Errorf("first frame %v: want in-app with source context", f)
 			}
 			causes, _ := metadataOf(ev)["exception_causes"].([]any)
-			if len(causes) != tt.causes {
-				t.Errorf("causes = %v, want %d", causes, tt.causes)
-			}
+			assert.Len(t, causes, tt.causes)
 		})
 	}
 }
@@ -118,9 +115,7 @@ func TestRecoverDoesNotReport(t *testing.T) {
 				defer Recover(tt.ctx)
 				panic(tt.value)
 			})
-			if got != tt.value {
-				t.Errorf("re-panicked with %v, want %v", got, tt.value)
-			}
+			assert.Equal(t, tt.value, got, "re-panicked with %v, want %v", got, tt.value)
 			if n := len(flushed(t, c, rec)); n != 0 {
 				t.Errorf("%d events", n)
 			}
@@ -138,9 +133,8 @@ func TestRecoverDoesNotReport(t *testing.T) {
 			defer func() { Recover(ctx) }()
 			panic("boom")
 		})
-		if got != "boom" || len(flushed(t, c, rec)) != 0 {
-			t.Errorf("got %v, %d events", got, len(rec.Events()))
-		}
+		require.EqualValues(t, "boom", got, "got %v, %d events", got, len(rec.Events()))
+		assert.Zero(t, len(flushed(t, c, rec)), "got %v, %d events", got, len(rec.Events()))
 	})
 }
 
@@ -154,9 +148,8 @@ func TestRecoverNilContext(t *testing.T) {
 		defer Recover(nil)
 		panic("boom")
 	})
-	if got != "boom" || len(rec.Events()) != 1 {
-		t.Errorf("re-panicked with %v, %d events", got, len(rec.Events()))
-	}
+	require.EqualValues(t, "boom", got, "re-panicked with %v, %d events", got, len(rec.Events()))
+	assert.Len(t, rec.Events(), 1, "re-panicked with %v, %d events", got, len(rec.Events()))
 }
 
 // TestRecoverReportFails checks that a failure inside the report never
@@ -171,9 +164,7 @@ func TestRecoverReportFails(t *testing.T) {
 		defer Recover(ctx)
 		panic("original")
 	})
-	if got != "original" {
-		t.Errorf("re-panicked with %v, want the original value", got)
-	}
+	assert.EqualValues(t, "original", got, "re-panicked with %v, want the original value", got)
 	if n := len(flushed(t, c, rec)); n != 0 {
 		t.Errorf("%d events", n)
 	}
@@ -189,15 +180,11 @@ func TestRecoverHostileError(t *testing.T) {
 		defer Recover(ctx)
 		panic(original)
 	})
-	if got != original {
-		t.Errorf("re-panicked with %v, want the original value", got)
-	}
+	assert.Equal(t, original, got, "re-panicked with %v, want the original value", got)
 	if evs := flushed(t, c, rec); len(evs) != 1 || evs[0]["message"] != "panic: broken" {
 		t.Errorf("events %v", evs)
 	}
-	if id := NewHub(c, nil).Recover(original); id == "" {
-		t.Error("Hub.Recover did not report it")
-	}
+	assert.NotEmpty(t, NewHub(c, nil).Recover(original), "Hub.Recover did not report it")
 }
 
 // brokenUnwrap's Unwrap method panics.
@@ -215,15 +202,14 @@ func TestHubRecover(t *testing.T) {
 		panicString()
 	}()
 	evs := flushed(t, c, rec)
-	if id == "" || len(evs) != 1 || evs[0]["ingestion_id"] != string(id) {
-		t.Fatalf("id %q, events %v", id, evs)
-	}
+	require.NotEmpty(t, id, "id %q, events %v", id, evs)
+	require.Len(t, evs, 1, "id %q, events %v", id, evs)
+	require.Equal(t, string(id), evs[0]["ingestion_id"], "id %q, events %v", id, evs)
 	if _, frames := exceptionOf(t, evs[0]); len(frames) == 0 || frameFunction(frames[0]) != "panicString" {
 		t.Errorf("frames %v", frames)
 	}
-	if h.Recover(nil) != "" || h.Recover(http.ErrAbortHandler) != "" {
-		t.Error("nil or http.ErrAbortHandler reported")
-	}
+	require.Empty(t, h.Recover(nil), "nil or http.ErrAbortHandler reported")
+	assert.Empty(t, h.Recover(http.ErrAbortHandler), "nil or http.ErrAbortHandler reported")
 }
 
 func TestGo(t *testing.T) {
@@ -238,13 +224,10 @@ func TestGo(t *testing.T) {
 	})
 	<-done
 	evs := flushed(t, c, rec)
-	if len(evs) != 1 {
-		t.Fatalf("%d events", len(evs))
-	}
+	require.Len(t, evs, 1, "%d events", len(evs))
 	tags := tagsOf(evs[0])
-	if tags["request"] != "r-1" || tags["job"] != "reindex" {
-		t.Errorf("tags = %v: want the parent's and the goroutine's", tags)
-	}
+	require.EqualValues(t, "r-1", tags["request"], "tags = %v: want the parent's and the goroutine's", tags)
+	assert.EqualValues(t, "reindex", tags["job"], "tags = %v: want the parent's and the goroutine's", tags)
 	if _, leaked := HubFromContext(ctx).Scope().Tags()["job"]; leaked {
 		t.Error("the goroutine's tag leaked into the parent's scope")
 	}

@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestSafe(t *testing.T) {
@@ -41,15 +44,14 @@ func TestSafe(t *testing.T) {
 			}
 			evs := flushed(t, c, rec)[before:]
 			if !tt.wantEvent {
-				if len(evs) != 0 {
-					t.Errorf("%d events", len(evs))
-				}
+				assert.Zero(t, len(evs), "%d events", len(evs))
 				return
 			}
 			var pe *PanicError
-			if !errors.As(err, &pe) || len(evs) != 1 || evs[0]["ingestion_id"] != string(pe.EventID) || evs[0]["level"] != "fatal" {
-				t.Fatalf("error %#v, events %v", err, evs)
-			}
+			require.True(t, errors.As(err, &pe), "error %#v, events %v", err, evs)
+			require.Len(t, evs, 1, "error %#v, events %v", err, evs)
+			require.Equal(t, string(pe.EventID), evs[0]["ingestion_id"], "error %#v, events %v", err, evs)
+			require.EqualValues(t, "fatal", evs[0]["level"], "error %#v, events %v", err, evs)
 		})
 	}
 	// The panic's frame comes first, and the tag set inside f stayed on
@@ -58,9 +60,7 @@ func TestSafe(t *testing.T) {
 	if _, frames := exceptionOf(t, evs[0]); len(frames) == 0 || frameFunction(frames[0]) != "panicString" {
 		t.Errorf("frames %v", frames)
 	}
-	if tagsOf(evs[0])["job"] != "j-1" {
-		t.Errorf("tags %v", tagsOf(evs[0]))
-	}
+	assert.EqualValues(t, "j-1", tagsOf(evs[0])["job"], "tags %v", tagsOf(evs[0]))
 	if _, leaked := HubFromContext(ctx).Scope().Tags()["job"]; leaked {
 		t.Error("f's tag leaked into the caller's scope")
 	}
@@ -80,13 +80,10 @@ func TestSafeWorkerLoop(t *testing.T) {
 			done = append(done, job)
 			return nil
 		})
-		if (err != nil) != (job == 1) {
-			t.Errorf("job %d: %v", job, err)
-		}
+		assert.Equal(t, (job == 1), (err != nil), "job %d", job)
 	}
-	if fmt.Sprint(done) != "[0 2]" || len(flushed(t, c, rec)) != 1 {
-		t.Errorf("done %v, %d events", done, len(rec.Events()))
-	}
+	require.EqualValues(t, "[0 2]", fmt.Sprint(done), "done %v, %d events", done, len(rec.Events()))
+	assert.Len(t, flushed(t, c, rec), 1, "done %v, %d events", done, len(rec.Events()))
 }
 
 func TestSafeEdges(t *testing.T) {

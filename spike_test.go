@@ -24,23 +24,13 @@ func TestSpikeGuard(t *testing.T) {
 			sent++
 		}
 	}
-	if sent != 3 {
-		t.Fatalf("sent %d of 10 in one window, want 3", sent)
-	}
-	if g.suppress(&Event{Level: LevelError, Message: "other"}, "other", now) {
-		t.Fatal("a different event was suppressed")
-	}
+	require.EqualValues(t, 3, sent, "sent %d of 10 in one window, want 3", sent)
+	require.False(t, g.suppress(&Event{Level: LevelError, Message: "other"}, "other", now), "a different event was suppressed")
 	next := hot()
-	if g.suppress(next, "hot", now.Add(spikeWindow)) {
-		t.Fatal("the budget did not renew after a minute")
-	}
-	if next.suppressed != 7 {
-		t.Errorf("the next event carries %d suppressed, want 7", next.suppressed)
-	}
+	require.False(t, g.suppress(next, "hot", now.Add(spikeWindow)), "the budget did not renew after a minute")
+	assert.EqualValues(t, 7, next.suppressed, "the next event carries %d suppressed, want 7", next.suppressed)
 	var disabled *spikeGuard
-	if disabled.suppress(hot(), "hot", now) {
-		t.Error("a nil guard suppressed")
-	}
+	assert.False(t, disabled.suppress(hot(), "hot", now), "a nil guard suppressed")
 }
 
 // TestGroupKeyIsTheServersKey: the guard's key, computed before the event
@@ -132,12 +122,8 @@ func TestSpikeProtectionEndToEnd(t *testing.T) {
 			hot++
 		}
 	}
-	if other != 1 {
-		t.Errorf("the different error arrived %d times", other)
-	}
-	if hot != 5 {
-		t.Errorf("the hot loop sent %d events, want SpikeLimit 5", hot)
-	}
+	assert.EqualValues(t, 1, other, "the different error arrived %d times", other)
+	assert.EqualValues(t, 5, hot, "the hot loop sent %d events, want SpikeLimit 5", hot)
 	if got := c.Stats().Dropped.Suppressed; got != 195 {
 		t.Errorf("Stats().Dropped.Suppressed = %d, want 195", got)
 	}

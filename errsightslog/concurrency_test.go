@@ -39,7 +39,7 @@ func TestConcurrentLogging(t *testing.T) {
 					l.ErrorContext(ctx, "failed", "err", errors.New("x"), slog.Group("grp", "a", i))
 				}
 			}
-			assert.NotEqual(t, 0, len(own.Scope().Breadcrumbs()), "no breadcrumbs on the goroutine's own hub")
+			assert.NotZero(t, len(own.Scope().Breadcrumbs()), "no breadcrumbs on the goroutine's own hub")
 		}()
 	}
 	wg.Add(1)

@@ -412,7 +412,7 @@ func FuzzCauses(f *testing.F) {
 			}
 			cs := s.Causes(e, 5)
 			require.LessOrEqual(t, len(cs), 5, "%d causes", len(cs))
-			require.NotEqual(t, "", ErrorClass(e), "empty class")
+			require.NotEmpty(t, ErrorClass(e), "empty class")
 			ErrorMessage(e)
 			OriginPCs(e)
 		}

@@ -12,7 +12,7 @@ import (
 
 func firstFunction(t *testing.T, pcs []uintptr) string {
 	t.Helper()
-	require.NotEqual(t, 0, len(pcs), "no program counters")
+	require.NotEmpty(t, pcs, "no program counters")
 	f, _ := runtime.CallersFrames(pcs).Next()
 	return f.Function
 }
@@ -173,8 +173,8 @@ func TestFramesEmpty(t *testing.T) {
 	frames, _ = s.Frames([]uintptr{1})
 	assert.LessOrEqual(t, len(frames), 1, "Frames of a bogus pc = %+v", frames)
 	for _, f := range frames {
-		require.NotEqual(t, "", f.Filename, "empty filename or function in %+v", f)
-		assert.NotEqual(t, "", f.Function, "empty filename or function in %+v", f)
+		require.NotEmpty(t, f.Filename, "empty filename or function in %+v", f)
+		assert.NotEmpty(t, f.Function, "empty filename or function in %+v", f)
 	}
 }
 

@@ -80,7 +80,7 @@ func TestOriginPCsIsACopy(t *testing.T) {
 	err := fakeGoWrap(errors.New("x"), 0)
 	pcs := OriginPCs(err)
 	pcs[0] = 0
-	assert.NotEqual(t, 0, err.Callers()[0], "OriginPCs returned the error's own slice")
+	assert.NotZero(t, err.Callers()[0], "OriginPCs returned the error's own slice")
 }
 
 func TestOriginFramesAreUsersCode(t *testing.T) {
@@ -89,7 +89,7 @@ func TestOriginFramesAreUsersCode(t *testing.T) {
 	err := fakePkgNew("x")
 	line := currentLine() - 1
 	frames, _ := NewSymbolizer(Options{}).Frames(OriginPCs(err))
-	require.NotEqual(t, 0, len(frames), "origin frame %+v, want line %d", frames[0], line)
+	require.NotEmpty(t, frames, "origin frame %+v, want line %d", frames[0], line)
 	require.Equal(t, "TestOriginFramesAreUsersCode", frames[0].Function, "origin frame %+v, want line %d", frames[0], line)
 	assert.Equal(t, line, frames[0].Lineno, "origin frame %+v, want line %d", frames[0], line)
 }

@@ -72,7 +72,7 @@ func TestNew(t *testing.T) {
 				return
 			}
 			ev := rec.OneEvent(t, Match{Level: "error", Class: "*fs.PathError", Message: "charge", Tags: map[string]string{"provider": "stripe"}})
-			assert.NotEqual(t, 0, len(ev.ExceptionCauses()), "event %+v has no causes", ev)
+			assert.NotEmpty(t, ev.ExceptionCauses(), "event %+v has no causes", ev)
 		})
 	}
 }

@@ -22,7 +22,7 @@ func samples(t testing.TB) map[string]string {
 	t.Helper()
 	files, err := filepath.Glob("testdata/*.txt")
 	require.NoError(t, err, "no samples in testdata (%v): run go generate", err)
-	require.NotEqual(t, 0, len(files), "no samples in testdata (%v): run go generate", err)
+	require.NotEmpty(t, files, "no samples in testdata (%v): run go generate", err)
 	out := make(map[string]string, len(files))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -204,7 +204,7 @@ func TestGoroutineDetails(t *testing.T) {
 	f := sys.Goroutines[0].Frames[1]
 	require.Equal(t, "main.panicString", f.Function, "GOTRACEBACK=system frame = %+v", f)
 	require.True(t, strings.HasSuffix(f.File, "gen/main.go"), "GOTRACEBACK=system frame = %+v", f)
-	assert.NotEqual(t, 0, f.Line, "GOTRACEBACK=system frame = %+v", f)
+	assert.NotZero(t, f.Line, "GOTRACEBACK=system frame = %+v", f)
 	if got := Parse(all["nil_pointer.crash"]).Signal; !strings.HasPrefix(got, "SIGSEGV: segmentation violation") {
 		t.Errorf("signal = %q", got)
 	}
@@ -324,8 +324,8 @@ func checkInvariants(t testing.TB, r *Report) {
 		require.Equal(t, "", r.Message, "no kind, yet message %q class %q", r.Message, r.Class)
 		require.Equal(t, "", r.Class, "no kind, yet message %q class %q", r.Message, r.Class)
 	case KindPanic, KindFatal, KindSignal:
-		require.NotEqual(t, "", r.Message, "kind %q without message (%q) or class (%q)", r.Kind, r.Message, r.Class)
-		require.NotEqual(t, "", r.Class, "kind %q without message (%q) or class (%q)", r.Kind, r.Message, r.Class)
+		require.NotEmpty(t, r.Message, "kind %q without message (%q) or class (%q)", r.Kind, r.Message, r.Class)
+		require.NotEmpty(t, r.Class, "kind %q without message (%q) or class (%q)", r.Kind, r.Message, r.Class)
 	default:
 		t.Fatalf("unknown kind %q", r.Kind)
 	}

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestBatchesBySize(t *testing.T) {
@@ -37,12 +40,8 @@ func TestBatchesBySize(t *testing.T) {
 				})
 				defer mustClose(t, b)
 				enqueueAll(t, b, items(1, tt.n))
-				if err := b.Flush(context.Background()); err != nil {
-					t.Fatalf("Flush: %v", err)
-				}
-				if got := tr.batchSizes(); !slices.Equal(got, tt.want) {
-					t.Errorf("batch sizes = %v, want %v", got, tt.want)
-				}
+				require.NoError(t, b.Flush(context.Background()), "Flush")
+				assert.True(t, slices.Equal(tr.batchSizes(), tt.want))
 				if got := tr.delivered(); !slices.Equal(got, seq(1, tt.n)) {
 					t.Errorf("delivered %v, want ids 1..%d in order, once each", got, tt.n)
 				}
@@ -68,9 +67,8 @@ func TestFlushInterval(t *testing.T) {
 		time.Sleep(time.Millisecond)
 		synctest.Wait()
 		calls := tr.Calls()
-		if len(calls) != 1 || !slices.Equal(calls[0].ids, []int{1, 2, 3}) {
-			t.Fatalf("calls = %+v, want one batch of 1,2,3", calls)
-		}
+		require.Len(t, calls, 1, "calls = %+v, want one batch of 1,2,3", calls)
+		require.True(t, slices.Equal(calls[0].ids, []int{1, 2, 3}), "calls = %+v, want one batch of 1,2,3", calls)
 		if d := calls[0].at.Sub(start); d != 2*time.Second {
 			t.Errorf("batch left after %v, want exactly the FlushInterval", d)
 		}
@@ -87,13 +85,9 @@ func TestBatchesByBytes(t *testing.T) {
 			it.sizes = []int{100_000}
 		}
 		enqueueAll(t, b, its)
-		if err := b.Flush(context.Background()); err != nil {
-			t.Fatalf("Flush: %v", err)
-		}
+		require.NoError(t, b.Flush(context.Background()), "Flush")
 		for i, c := range tr.Calls() {
-			if len(c.body) > MaxBatchBytes {
-				t.Errorf("request %d is %d bytes, over %d", i, len(c.body), MaxBatchBytes)
-			}
+			assert.LessOrEqual(t, len(c.body), MaxBatchBytes, "request %d is %d bytes, over %d", i, len(c.body), MaxBatchBytes)
 		}
 		// 5 events of 100,000 bytes fit in 512 KiB, 6 do not.
 		if got, want := tr.batchSizes(), []int{5, 5, 5, 5, 5, 5}; !slices.Equal(got, want) {
@@ -115,9 +109,7 @@ func TestMaxBatchBytesOption(t *testing.T) {
 			it.sizes = []int{300}
 		}
 		enqueueAll(t, b, its)
-		if err := b.Flush(context.Background()); err != nil {
-			t.Fatalf("Flush: %v", err)
-		}
+		require.NoError(t, b.Flush(context.Background()), "Flush")
 		// "[" + 3*300 + 2 commas + "]" = 904 bytes; a fourth would make 1205.
 		if got, want := tr.batchSizes(), []int{3, 3}; !slices.Equal(got, want) {
 			t.Errorf("batch sizes = %v, want %v", got, want)
@@ -155,17 +147,13 @@ func TestOversizeItems(t *testing.T) {
 				its := append(items(1, 3), tt.odd)
 				its = append(its, items(4, 3)...)
 				enqueueAll(t, b, its)
-				if err := b.Flush(context.Background()); err != nil {
-					t.Fatalf("Flush: %v", err)
-				}
+				require.NoError(t, b.Flush(context.Background()), "Flush")
 				want := []int{1, 2, 3, 4, 5, 6}
 				if tt.wantSent {
 					want = []int{1, 2, 3, 99, 4, 5, 6}
 				}
 				got := tr.delivered()
-				if !slices.Equal(got, want) {
-					t.Errorf("delivered %v, want %v", got, want)
-				}
+				assert.True(t, slices.Equal(got, want), "delivered %v, want %v", got, want)
 				s := b.Stats()
 				var drops uint64
 				for _, n := range s.Dropped {
@@ -178,9 +166,7 @@ func TestOversizeItems(t *testing.T) {
 					t.Errorf("drops = %v, want exactly one %v", s.Dropped, tt.wantReason)
 				}
 				for _, c := range tr.Calls() {
-					if len(c.body) > MaxBatchBytes {
-						t.Errorf("a request of %d bytes went out", len(c.body))
-					}
+					assert.LessOrEqual(t, len(c.body), MaxBatchBytes, "a request of %d bytes went out", len(c.body))
 					if tt.wantSent && slices.Contains(c.ids, 99) && len(c.body) < tt.wantSize {
 						t.Errorf("the shrunk event's request is %d bytes, smaller than the event (%d)", len(c.body), tt.wantSize)
 					}

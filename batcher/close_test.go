@@ -17,6 +17,9 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/transport"
 )
 
@@ -44,14 +47,11 @@ func TestHangingTransport(t *testing.T) {
 		synctest.Wait()
 
 		s := b.Stats()
-		if s.Enqueued != accepted.Load() || s.Enqueued+s.Dropped[DropQueueFull] != goroutines*perG {
-			t.Errorf("Enqueued %d + QueueFull %d != %d attempts (accepted %d)", s.Enqueued, s.Dropped[DropQueueFull], goroutines*perG, accepted.Load())
-		}
+		require.Equal(t, accepted.Load(), s.Enqueued, "Enqueued %d + QueueFull %d != %d attempts (accepted %d)", s.Enqueued, s.Dropped[DropQueueFull], goroutines*perG, accepted.Load())
+		assert.EqualValues(t, goroutines*perG, s.Enqueued+s.Dropped[DropQueueFull], "Enqueued %d + QueueFull %d != %d attempts (accepted %d)", s.Enqueued, s.Dropped[DropQueueFull], goroutines*perG, accepted.Load())
 		// The worker holds one batch in the hanging Send and takes nothing
 		// more from the queue.
-		if s.Enqueued > queueSize+batchSize {
-			t.Errorf("Enqueued = %d, more than the queue (%d) plus one batch (%d)", s.Enqueued, queueSize, batchSize)
-		}
+		assert.LessOrEqual(t, s.Enqueued, uint64(queueSize+batchSize), "Enqueued = %d, more than the queue (%d) plus one batch (%d)", s.Enqueued, queueSize, batchSize)
 
 		const timeout = 3 * time.Second
 		start := time.Now()
@@ -60,16 +60,14 @@ func TestHangingTransport(t *testing.T) {
 			t.Errorf("Close took %v, want at most %v", elapsed, timeout)
 		}
 		s = b.Stats()
-		if err == nil || !strings.Contains(err.Error(), "batcher: close: ") ||
-			!strings.Contains(err.Error(), fmt.Sprintf("%d events not delivered (%[1]d closed)", s.Enqueued)) {
-			t.Errorf("Close = %v, want %d events not delivered, all closed", err, s.Enqueued)
-		}
-		if s.Sent != 0 || s.Dropped[DropClosed] != s.Enqueued || s.Pending != 0 {
-			t.Errorf("after Close: %+v, want every accepted event dropped as closed", s)
-		}
-		if b.Enqueue(&item{id: -1}) || b.Stats().Dropped[DropClosed] != s.Enqueued+1 {
-			t.Errorf("Enqueue after Close was accepted or not counted")
-		}
+		require.Error(t, err, "Close = %v, want %d events not delivered, all closed", err, s.Enqueued)
+		require.Contains(t, err.Error(), "batcher: close: ", "Close = %v, want %d events not delivered, all closed", err, s.Enqueued)
+		assert.Contains(t, err.Error(), fmt.Sprintf("%d events not delivered (%[1]d closed)", s.Enqueued), "Close = %v, want %d events not delivered, all closed", err, s.Enqueued)
+		require.Zero(t, s.Sent, "after Close: %+v, want every accepted event dropped as closed", s)
+		require.Equal(t, s.Enqueued, s.Dropped[DropClosed], "after Close: %+v, want every accepted event dropped as closed", s)
+		assert.Zero(t, s.Pending, "after Close: %+v, want every accepted event dropped as closed", s)
+		require.False(t, b.Enqueue(&item{id: -1}), "Enqueue after Close was accepted or not counted")
+		assert.Equal(t, s.Enqueued+1, b.Stats().Dropped[DropClosed], "Enqueue after Close was accepted or not counted")
 	})
 }
 
@@ -144,9 +142,8 @@ func TestClose(t *testing.T) {
 					t.Errorf("Close = %v, want it to contain %q", err, tt.wantErr)
 				}
 				s := b.Stats()
-				if s.Sent != tt.wantSent || s.Pending != 0 {
-					t.Errorf("Sent = %d, Pending = %d; want %d and 0", s.Sent, s.Pending, tt.wantSent)
-				}
+				require.Equal(t, tt.wantSent, s.Sent, "Sent = %d, Pending = %d; want %d and 0", s.Sent, s.Pending, tt.wantSent)
+				assert.Zero(t, s.Pending, "Sent = %d, Pending = %d; want %d and 0", s.Sent, s.Pending, tt.wantSent)
 				if tt.wantErr != "" && s.Dropped[tt.wantReason] == 0 {
 					t.Errorf("Dropped = %v, want some %v", s.Dropped, tt.wantReason)
 				}
@@ -175,9 +172,8 @@ func TestCloseCancelsSendInFlight(t *testing.T) {
 		if elapsed := time.Since(start); elapsed != time.Second {
 			t.Errorf("Close took %v, want 1s", elapsed)
 		}
-		if err == nil || !strings.Contains(err.Error(), "10 events not delivered (10 closed)") {
-			t.Errorf("Close = %v", err)
-		}
+		require.Error(t, err, "Close = %v", err)
+		assert.Contains(t, err.Error(), "10 events not delivered (10 closed)", "Close = %v", err)
 	})
 }
 
@@ -189,9 +185,7 @@ func TestFlush(t *testing.T) {
 			defer mustClose(t, b)
 			enqueueAll(t, b, items(1, 3))
 			start := time.Now()
-			if err := b.Flush(context.Background()); err != nil {
-				t.Fatalf("Flush: %v", err)
-			}
+			require.NoError(t, b.Flush(context.Background()), "Flush")
 			if d := time.Since(start); d != 0 {
 				t.Errorf("Flush waited %v for the FlushInterval, want 0", d)
 			}
@@ -204,9 +198,7 @@ func TestFlush(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			b := newTest(&fakeTransport{}, nil)
 			defer mustClose(t, b)
-			if err := b.Flush(context.Background()); err != nil {
-				t.Fatalf("Flush: %v", err)
-			}
+			require.NoError(t, b.Flush(context.Background()), "Flush")
 		})
 	})
 	t.Run("deadline against a hanging transport", func(t *testing.T) {
@@ -218,19 +210,15 @@ func TestFlush(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 			err := b.Flush(ctx)
-			if !errors.Is(err, context.DeadlineExceeded) ||
-				err.Error() != "batcher: flush: 3 events still pending: context deadline exceeded" {
-				t.Errorf("Flush = %v, want the pending count and context.DeadlineExceeded", err)
-			}
+			require.ErrorIs(t, err, context.DeadlineExceeded, "Flush = %v, want the pending count and context.DeadlineExceeded", err)
+			assert.EqualValues(t, "batcher: flush: 3 events still pending: context deadline exceeded", err.Error(), "Flush = %v, want the pending count and context.DeadlineExceeded", err)
 			// Flush while the worker is stuck in Send: same answer.
 			ctx2, cancel2 := context.WithTimeout(context.Background(), time.Second)
 			defer cancel2()
 			if err := b.Flush(ctx2); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "3 events still pending") {
 				t.Errorf("second Flush = %v", err)
 			}
-			if err := b.Close(time.Second); err == nil {
-				t.Errorf("Close = nil, want 3 undelivered")
-			}
+			assert.Error(t, b.Close(time.Second), "Close = nil, want 3 undelivered")
 			if err := b.Flush(context.Background()); err != nil {
 				t.Errorf("Flush after Close = %v, want nil", err)
 			}
@@ -248,9 +236,7 @@ func TestFlush(t *testing.T) {
 			if err := b.Flush(ctx); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "4 events still pending") {
 				t.Errorf("Flush during the pause = %v", err)
 			}
-			if err := b.Flush(context.Background()); err != nil {
-				t.Fatalf("Flush: %v", err)
-			}
+			require.NoError(t, b.Flush(context.Background()), "Flush")
 			if d := time.Since(start); d != 5*time.Second {
 				t.Errorf("delivered after %v, want at the end of the 5s pause", d)
 			}
@@ -302,18 +288,14 @@ func TestCloseConcurrent(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		if err != nil {
-			t.Errorf("Close = %v, want nil (the transport delivers at once)", err)
-		}
+		assert.NoError(t, err, "Close = %v, want nil (the transport delivers at once)", err)
 	}
 	s := b.Stats()
 	t.Logf("accepted %d, queue full %d, closed %d", s.Enqueued, s.Dropped[DropQueueFull], s.Dropped[DropClosed])
-	if s.Enqueued != accepted.Load() || s.Sent != s.Enqueued || s.Pending != 0 {
-		t.Errorf("Enqueued %d, Sent %d, Pending %d; %d accepted", s.Enqueued, s.Sent, s.Pending, accepted.Load())
-	}
-	if s.Dropped[DropQueueFull]+s.Dropped[DropClosed] != refused.Load() {
-		t.Errorf("QueueFull %d + Closed %d != %d refused", s.Dropped[DropQueueFull], s.Dropped[DropClosed], refused.Load())
-	}
+	require.Equal(t, accepted.Load(), s.Enqueued, "Enqueued %d, Sent %d, Pending %d; %d accepted", s.Enqueued, s.Sent, s.Pending, accepted.Load())
+	require.Equal(t, s.Enqueued, s.Sent, "Enqueued %d, Sent %d, Pending %d; %d accepted", s.Enqueued, s.Sent, s.Pending, accepted.Load())
+	assert.Zero(t, s.Pending, "Enqueued %d, Sent %d, Pending %d; %d accepted", s.Enqueued, s.Sent, s.Pending, accepted.Load())
+	assert.Equal(t, refused.Load(), s.Dropped[DropQueueFull]+s.Dropped[DropClosed], "QueueFull %d + Closed %d != %d refused", s.Dropped[DropQueueFull], s.Dropped[DropClosed], refused.Load())
 	if got := uint64(len(tr.delivered())); got != s.Sent {
 		t.Errorf("transport received %d events, Stats.Sent = %d", got, s.Sent)
 	}
@@ -377,9 +359,7 @@ func TestFlushUnderFlood(t *testing.T) {
 			if n == 5 {
 				go func() { // ends when Flush returns
 					err := b.Flush(context.Background())
-					if err != nil {
-						t.Errorf("Flush: %v", err)
-					}
+					assert.NoError(t, err, "Flush")
 					flushed <- calls.Load()
 				}()
 			}
@@ -446,9 +426,10 @@ func TestCloseStuckWorker(t *testing.T) {
 					t.Errorf("Close took %v, want at most %v", elapsed, timeout+stuckGrace)
 				}
 				var ce *CloseError
-				if !errors.As(err, &ce) || !ce.Stuck || ce.Unresolved != 5 || !strings.Contains(err.Error(), "5 held by a stuck worker") {
-					t.Fatalf("Close = %v, want a stuck worker holding 5 events", err)
-				}
+				require.True(t, errors.As(err, &ce), "Close = %v, want a stuck worker holding 5 events", err)
+				require.True(t, ce.Stuck, "Close = %v, want a stuck worker holding 5 events", err)
+				require.EqualValues(t, 5, ce.Unresolved, "Close = %v, want a stuck worker holding 5 events", err)
+				require.Contains(t, err.Error(), "5 held by a stuck worker", "Close = %v, want a stuck worker holding 5 events", err)
 				if err := b.Flush(context.Background()); err != nil {
 					t.Errorf("Flush after Close = %v, want nil at once", err)
 				}

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/transport"
 )
 
@@ -152,9 +155,7 @@ func newTest(tr transport.Transport, tweak func(*Config[*item])) *Batcher[*item]
 func enqueueAll(t *testing.T, b *Batcher[*item], its []*item) {
 	t.Helper()
 	for _, it := range its {
-		if !b.Enqueue(it) {
-			t.Fatalf("Enqueue(%d) dropped the item", it.id)
-		}
+		require.True(t, b.Enqueue(it), "Enqueue(%d) dropped the item", it.id)
 	}
 }
 
@@ -170,9 +171,7 @@ func seq(first, n int) []int {
 // mustClose closes b and fails the test on an error.
 func mustClose(t *testing.T, b *Batcher[*item]) {
 	t.Helper()
-	if err := b.Close(5 * time.Second); err != nil {
-		t.Errorf("Close: %v", err)
-	}
+	assert.NoError(t, b.Close(5*time.Second), "Close")
 }
 
 // checkAccounting verifies the invariant: every accepted event is
@@ -188,9 +187,7 @@ func checkAccounting(t *testing.T, b *Batcher[*item], tr *fakeTransport) {
 	// DropClosed mixes Enqueue-side and worker-side drops; the tests that
 	// call this never enqueue after Close.
 	lost += s.Dropped[DropClosed]
-	if s.Enqueued != s.Sent+lost+uint64(s.Pending) {
-		t.Errorf("Enqueued %d != Sent %d + dropped after enqueue %d + Pending %d", s.Enqueued, s.Sent, lost, s.Pending)
-	}
+	assert.Equal(t, s.Sent+lost+uint64(s.Pending), s.Enqueued, "Enqueued %d != Sent %d + dropped after enqueue %d + Pending %d", s.Enqueued, s.Sent, lost, s.Pending)
 	if got := uint64(len(tr.delivered())); got != s.Sent {
 		t.Errorf("transport received %d delivered events, Stats.Sent = %d", got, s.Sent)
 	}

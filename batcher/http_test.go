@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/transport"
 )
 
@@ -72,9 +75,7 @@ func (s *apiServer) snapshot() (sizes, bytes, ids []int) {
 func newHTTPBatcher(t *testing.T, host string, tweak func(*Config[*item])) *Batcher[*item] {
 	t.Helper()
 	h, err := transport.NewHTTP(transport.HTTPOptions{Host: host, APIKey: "elp_test", Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(h.CloseIdleConnections) // runs after the Close below: cleanups are LIFO
 	b := newTest(h, tweak)
 	t.Cleanup(func() { _ = b.Close(5 * time.Second) })
@@ -116,36 +117,26 @@ func TestHTTPDelivery(t *testing.T) {
 			enqueueAll(t, b, tt.items)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			if err := b.Flush(ctx); err != nil {
-				t.Fatalf("Flush: %v", err)
-			}
+			require.NoError(t, b.Flush(ctx), "Flush")
 			sizes, bytes, ids := srv.snapshot()
-			if !slices.Equal(ids, tt.wantIDs) {
-				t.Errorf("server received %v, want %v", ids, tt.wantIDs)
-			}
+			assert.True(t, slices.Equal(ids, tt.wantIDs), "server received %v, want %v", ids, tt.wantIDs)
 			for i, n := range sizes {
-				if n > tt.maxEvents {
-					t.Errorf("request %d carried %d events, over %d", i, n, tt.maxEvents)
-				}
+				assert.LessOrEqual(t, n, tt.maxEvents, "request %d carried %d events, over %d", i, n, tt.maxEvents)
 			}
 			for i, n := range bytes {
-				if n > MaxBatchBytes {
-					t.Errorf("request %d was %d bytes, over %d", i, n, MaxBatchBytes)
-				}
+				assert.LessOrEqual(t, n, MaxBatchBytes, "request %d was %d bytes, over %d", i, n, MaxBatchBytes)
 			}
 			s := b.Stats()
-			if s.Dropped != tt.wantDrop || s.Sent != uint64(len(tt.wantIDs)) || s.Retries != 0 {
-				t.Errorf("stats = %+v, want drops %v, %d sent, no retry", s, tt.wantDrop, len(tt.wantIDs))
-			}
+			require.Equal(t, tt.wantDrop, s.Dropped, "stats = %+v, want drops %v, %d sent, no retry", s, tt.wantDrop, len(tt.wantIDs))
+			require.Equal(t, uint64(len(tt.wantIDs)), s.Sent, "stats = %+v, want drops %v, %d sent, no retry", s, tt.wantDrop, len(tt.wantIDs))
+			assert.Zero(t, s.Retries, "stats = %+v, want drops %v, %d sent, no retry", s, tt.wantDrop, len(tt.wantIDs))
 		})
 	}
 }
 
 func TestHTTPConnectionRefused(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	host := "http://" + ln.Addr().String()
 	ln.Close() // nothing listens there any more
 
@@ -160,12 +151,9 @@ func TestHTTPConnectionRefused(t *testing.T) {
 	})
 	enqueueAll(t, b, items(1, 10))
 	err = b.Close(300 * time.Millisecond)
-	if err == nil || !strings.Contains(err.Error(), "10 events not delivered (10 closed)") {
-		t.Errorf("Close = %v, want 10 undelivered", err)
-	}
+	require.Error(t, err, "Close = %v, want 10 undelivered", err)
+	assert.Contains(t, err.Error(), "10 events not delivered (10 closed)", "Close = %v, want 10 undelivered", err)
 	mu.Lock()
 	defer mu.Unlock()
-	if !slices.ContainsFunc(debug, func(s string) bool { return strings.Contains(s, "retrying") }) {
-		t.Errorf("debug lines %q, want one about the retry", debug)
-	}
+	assert.True(t, slices.ContainsFunc(debug, func(s string) bool { return strings.Contains(s, "retrying") }), "debug lines %q, want one about the retry", debug)
 }

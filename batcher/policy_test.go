@@ -17,6 +17,9 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/transport"
 )
 
@@ -50,9 +53,8 @@ func TestRetryAfterZero(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := tr.Calls()
-		if len(calls) != 5 || !slices.Equal(tr.delivered(), seq(1, 10)) {
-			t.Fatalf("%d sends, delivered %v; want 5 sends delivering 1..10", len(calls), tr.delivered())
-		}
+		require.Len(t, calls, 5, "%d sends, delivered %v; want 5 sends delivering 1..10", len(calls), tr.delivered())
+		require.True(t, slices.Equal(tr.delivered(), seq(1, 10)), "%d sends, delivered %v; want 5 sends delivering 1..10", len(calls), tr.delivered())
 		if d := calls[1].at.Sub(start); d != 0 {
 			t.Errorf("first retry after %v, want at once", d)
 		}
@@ -164,10 +166,8 @@ func TestRateLimitPause(t *testing.T) {
 						dropped++
 					}
 				}
-				if dropped == 0 || b.Stats().Dropped[DropQueueFull] != uint64(dropped) {
-					t.Errorf("during the pause %d of 100 extra items dropped (counted %d), want the queue to bound them",
-						dropped, b.Stats().Dropped[DropQueueFull])
-				}
+				require.NotZero(t, dropped, "during the pause %d of 100 extra items dropped (counted %d), want the queue to bound them", dropped, b.Stats().Dropped[DropQueueFull])
+				assert.Equal(t, uint64(dropped), b.Stats().Dropped[DropQueueFull], "during the pause %d of 100 extra items dropped (counted %d), want the queue to bound them", dropped, b.Stats().Dropped[DropQueueFull])
 
 				time.Sleep(tt.wantPause - time.Millisecond)
 				synctest.Wait()
@@ -177,15 +177,10 @@ func TestRateLimitPause(t *testing.T) {
 				time.Sleep(time.Millisecond)
 				synctest.Wait()
 				calls := tr.Calls()
-				if len(calls) < 3 {
-					t.Fatalf("%d sends after the pause, want at least 3", len(calls))
-				}
-				if !slices.Equal(calls[1].ids, seq(1, 10)) || calls[1].body != calls[0].body {
-					t.Errorf("first send after the pause = %v, want the held batch 1..10, byte for byte", calls[1].ids)
-				}
-				if !slices.Equal(calls[2].ids, seq(11, 10)) {
-					t.Errorf("second send after the pause = %v, want 11..20", calls[2].ids)
-				}
+				require.GreaterOrEqual(t, len(calls), 3, "%d sends after the pause, want at least 3", len(calls))
+				require.True(t, slices.Equal(calls[1].ids, seq(1, 10)), "first send after the pause = %v, want the held batch 1..10, byte for byte", calls[1].ids)
+				assert.Equal(t, calls[0].body, calls[1].body, "first send after the pause = %v, want the held batch 1..10, byte for byte", calls[1].ids)
+				assert.True(t, slices.Equal(calls[2].ids, seq(11, 10)), "second send after the pause = %v, want 11..20", calls[2].ids)
 				if d := calls[1].at.Sub(start); d != tt.wantPause {
 					t.Errorf("resumed after %v, want %v", d, tt.wantPause)
 				}
@@ -193,9 +188,8 @@ func TestRateLimitPause(t *testing.T) {
 					t.Fatal(err)
 				}
 				s := b.Stats()
-				if s.Retries != 1 || !s.PausedUntil.IsZero() {
-					t.Errorf("Retries = %d, PausedUntil = %v; want 1 and zero", s.Retries, s.PausedUntil)
-				}
+				require.EqualValues(t, 1, s.Retries, "Retries = %d, PausedUntil = %v; want 1 and zero", s.Retries, s.PausedUntil)
+				assert.True(t, s.PausedUntil.IsZero(), "Retries = %d, PausedUntil = %v; want 1 and zero", s.Retries, s.PausedUntil)
 				checkAccounting(t, b, tr)
 			})
 		})
@@ -208,16 +202,14 @@ func TestRetryBackoff(t *testing.T) {
 		b := newTest(tr, nil)
 		defer mustClose(t, b)
 		enqueueAll(t, b, items(1, 25))
-		if err := b.Flush(context.Background()); err != nil {
-			t.Fatalf("Flush: %v", err)
-		}
+		require.NoError(t, b.Flush(context.Background()), "Flush")
 		calls := tr.Calls()
 		if got := tr.delivered(); !slices.Equal(got, seq(1, 25)) {
 			t.Errorf("delivered %v, want 1..25 exactly once, in order", got)
 		}
-		if len(calls) != 5 || calls[1].body != calls[0].body || calls[2].body != calls[0].body {
-			t.Fatalf("calls = %v, want the first batch three times, byte for byte, then two more", tr.batchSizes())
-		}
+		require.Len(t, calls, 5, "calls = %v, want the first batch three times, byte for byte, then two more", tr.batchSizes())
+		require.Equal(t, calls[0].body, calls[1].body, "calls = %v, want the first batch three times, byte for byte, then two more", tr.batchSizes())
+		require.Equal(t, calls[0].body, calls[2].body, "calls = %v, want the first batch three times, byte for byte, then two more", tr.batchSizes())
 		// Full jitter: the n-th retry waits less than MinBackoff << (n-1).
 		if d := calls[1].at.Sub(calls[0].at); d >= MinBackoff {
 			t.Errorf("first retry after %v, want < %v", d, MinBackoff)
@@ -291,12 +283,8 @@ func TestTooLargeSplits(t *testing.T) {
 				b := newTest(tr, nil)
 				defer mustClose(t, b)
 				enqueueAll(t, b, items(1, 10))
-				if err := b.Flush(context.Background()); err != nil {
-					t.Fatalf("Flush: %v", err)
-				}
-				if got := tr.batchSizes(); !slices.Equal(got, tt.wantSizes) {
-					t.Errorf("batch sizes = %v, want %v", got, tt.wantSizes)
-				}
+				require.NoError(t, b.Flush(context.Background()), "Flush")
+				assert.True(t, slices.Equal(tr.batchSizes(), tt.wantSizes))
 				if got := tr.delivered(); !slices.Equal(got, tt.wantSent) {
 					t.Errorf("delivered %v, want %v", got, tt.wantSent)
 				}
@@ -322,9 +310,7 @@ func TestRejectedDropsOnlyItsBatch(t *testing.T) {
 			c.Debugf = func(format string, args ...any) { debug = append(debug, format) }
 		})
 		enqueueAll(t, b, items(1, 30))
-		if err := b.Flush(context.Background()); err != nil {
-			t.Fatalf("Flush: %v", err)
-		}
+		require.NoError(t, b.Flush(context.Background()), "Flush")
 		want := append(seq(1, 10), seq(21, 10)...)
 		if got := tr.delivered(); !slices.Equal(got, want) {
 			t.Errorf("delivered %v, want %v", got, want)
@@ -334,9 +320,7 @@ func TestRejectedDropsOnlyItsBatch(t *testing.T) {
 		}
 		checkAccounting(t, b, tr)
 		mustClose(t, b)
-		if !slices.ContainsFunc(debug, func(s string) bool { return strings.Contains(s, "rejected") }) {
-			t.Errorf("debug lines %q, want one about the rejected batch", debug)
-		}
+		assert.True(t, slices.ContainsFunc(debug, func(s string) bool { return strings.Contains(s, "rejected") }), "debug lines %q, want one about the rejected batch", debug)
 	})
 }
 
@@ -350,9 +334,7 @@ func TestMixedOutcomes(t *testing.T) {
 		b := newTest(tr, func(c *Config[*item]) { c.BatchSize = 7; c.MaxQueueSize = 500 })
 		defer mustClose(t, b)
 		enqueueAll(t, b, items(1, 400))
-		if err := b.Flush(context.Background()); err != nil {
-			t.Fatalf("Flush: %v", err)
-		}
+		require.NoError(t, b.Flush(context.Background()), "Flush")
 		var rejectedIDs, tooLargeDrops int
 		seen := map[int]bool{}
 		for _, c := range tr.Calls() {
@@ -373,12 +355,10 @@ func TestMixedOutcomes(t *testing.T) {
 			}
 		}
 		s := b.Stats()
-		if s.Dropped[DropRejected] != uint64(rejectedIDs) || s.Dropped[DropTooLarge] != uint64(tooLargeDrops) {
-			t.Errorf("Dropped = %v, transport saw %d rejected and %d too large", s.Dropped, rejectedIDs, tooLargeDrops)
-		}
-		if s.Sent+uint64(rejectedIDs+tooLargeDrops) != 400 || s.Pending != 0 {
-			t.Errorf("Sent %d + dropped %d != 400 (Pending %d)", s.Sent, rejectedIDs+tooLargeDrops, s.Pending)
-		}
+		require.Equal(t, uint64(rejectedIDs), s.Dropped[DropRejected], "Dropped = %v, transport saw %d rejected and %d too large", s.Dropped, rejectedIDs, tooLargeDrops)
+		assert.Equal(t, uint64(tooLargeDrops), s.Dropped[DropTooLarge], "Dropped = %v, transport saw %d rejected and %d too large", s.Dropped, rejectedIDs, tooLargeDrops)
+		require.EqualValues(t, 400, s.Sent+uint64(rejectedIDs+tooLargeDrops), "Sent %d + dropped %d != 400 (Pending %d)", s.Sent, rejectedIDs+tooLargeDrops, s.Pending)
+		assert.Zero(t, s.Pending, "Sent %d + dropped %d != 400 (Pending %d)", s.Sent, rejectedIDs+tooLargeDrops, s.Pending)
 		checkAccounting(t, b, tr)
 	})
 }
@@ -399,9 +379,8 @@ func TestRejectedKeyWarnsOnce(t *testing.T) {
 					t.Fatal(err)
 				}
 				mustClose(t, b)
-				if len(warnings) != 1 || !strings.Contains(warnings[0], "rejected the API key") {
-					t.Errorf("warnings = %q, want one about the key", warnings)
-				}
+				require.Len(t, warnings, 1, "warnings = %q, want one about the key", warnings)
+				assert.Contains(t, warnings[0], "rejected the API key", "warnings = %q, want one about the key", warnings)
 				if s := b.Stats(); s.Dropped[DropUnauthorized] != 25 || s.Dropped[DropRejected] != 0 {
 					t.Errorf("Dropped = %v, want 25 unauthorized", s.Dropped)
 				}
@@ -482,9 +461,7 @@ func TestConcurrentSends(t *testing.T) {
 			if d := time.Since(start); d != 400*time.Millisecond {
 				t.Errorf("80 events took %v, want 400ms", d)
 			}
-			if peak != 4 {
-				t.Errorf("at most %d requests in flight, want 4", peak)
-			}
+			assert.EqualValues(t, 4, peak, "at most %d requests in flight, want 4", peak)
 			if s := b.Stats(); s.Sent != 80 || s.Pending != 0 {
 				t.Errorf("Stats = %+v, want 80 sent", s)
 			}
@@ -528,9 +505,9 @@ func TestConcurrentSends(t *testing.T) {
 			}
 			err := b.Close(time.Second)
 			var ce *CloseError
-			if !errors.As(err, &ce) || ce.GaveUp[DropClosed] != 60 || ce.Stuck {
-				t.Errorf("Close = %v, want 60 closed", err)
-			}
+			require.True(t, errors.As(err, &ce), "Close = %v, want 60 closed", err)
+			require.EqualValues(t, 60, ce.GaveUp[DropClosed], "Close = %v, want 60 closed", err)
+			assert.False(t, ce.Stuck, "Close = %v, want 60 closed", err)
 			if n := len(tr.Calls()); n != 4 {
 				t.Errorf("%d sends, want 4 in flight, all cancelled", n)
 			}

@@ -51,6 +51,11 @@ func TestSentTextIsScrubbed(t *testing.T) {
 			_ = "https://bob:hunter2@api.example.com/v1?token=abc123" // in the context lines
 			h.CaptureError(wrapped)
 		}},
+		{"credentials cut off by the trim at capture", Options{}, func(h *Hub) {
+			// The message is trimmed to the server's 10,000 characters
+			// before it is queued, here between the password and its "@".
+			h.CaptureMessage(strings.Repeat("x", 9960)+" https://bob:"+password+strings.Repeat("-", 40)+"@h/?token="+token, LevelError)
+		}},
 		{"CaptureMessage", Options{}, func(h *Hub) { h.CaptureMessage(line, LevelError) }},
 		{"breadcrumb message and url", Options{}, func(h *Hub) {
 			h.AddBreadcrumb(Breadcrumb{Category: "log", Message: err.Error(),

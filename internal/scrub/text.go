@@ -5,9 +5,11 @@ import "strings"
 // Text returns s with the URLs written in it scrubbed: in every
 // "scheme://..." (http, https, ws, wss, postgres, any scheme), the
 // credentials (user:password@) are dropped and the values of the query and
-// fragment parameters whose names are sensitive become [Filtered]. Error
-// messages and log lines quote the URLs they failed on ("Get
-// \"https://h/v1?token=t\": dial tcp ..."), and they are sent as they are.
+// fragment parameters whose names are sensitive become [Filtered]; an
+// authority that reads as neither user@host nor host:port ("user:pass" whose
+// "@" a cut removed) becomes [Filtered] too. Error messages and log lines
+// quote the URLs they failed on ("Get \"https://h/v1?token=t\": dial tcp
+// ..."), and they are sent as they are.
 //
 // A URL ends at a space or control character, at a quote, at < or >, at a
 // ) ] or } that closes nothing opened inside it, or where a URL nested in it
@@ -123,6 +125,12 @@ func urlText(u string, sep int) string {
 		authEnd = len(rest)
 	}
 	at := strings.LastIndexByte(rest[:authEnd], '@')
+	if at < 0 && !hostPort(rest[:authEnd]) {
+		// "user:pass" whose "@" was cut off with the rest of a long text:
+		// what is not a host and port may be a password. Once: "[Filtered]"
+		// reads as a host.
+		return urlText(u[:auth]+Filtered+rest[authEnd:], sep)
+	}
 	q := strings.IndexByte(rest, '?')
 	h := strings.IndexByte(rest, '#')
 	if at < 0 && q < 0 && h < 0 {
@@ -163,4 +171,27 @@ func urlText(u string, sep int) string {
 		b.WriteString(cleanFragment)
 	}
 	return b.String()
+}
+
+// hostPort reports whether an authority without credentials reads as a
+// host with an optional port: after a colon outside brackets ("[::1]:80"),
+// digits only.
+func hostPort(authority string) bool {
+	if strings.HasPrefix(authority, "[") {
+		end := strings.IndexByte(authority, ']')
+		if end < 0 {
+			return true // nothing after an unclosed bracket to judge
+		}
+		authority = authority[end+1:]
+	}
+	colon := strings.IndexByte(authority, ':')
+	if colon < 0 {
+		return true
+	}
+	for i := colon + 1; i < len(authority); i++ {
+		if authority[i] < '0' || authority[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

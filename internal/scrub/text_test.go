@@ -34,6 +34,10 @@ func TestText(t *testing.T) {
 		{"generic scheme with credentials",
 			"dial postgres://app:s3cret@db:5432/shop?sslmode=disable&password=p2: refused",
 			"dial postgres://db:5432/shop?sslmode=disable&password=[Filtered] refused"}, // ":" belongs to the value
+		{"credentials cut before their @", "sync: https://bob:hunter2…[truncated]", "sync: https://[Filtered]"},
+		{"host and port", "dial http://localhost:8080 refused", "dial http://localhost:8080 refused"},
+		{"IPv6 host and port", "http://[fe80::1%25en0]:8080/x", "http://[fe80::1%25en0]:8080/x"},
+		{"colon without a port", "see http://host:port/path?token=1", "see http://[Filtered]/path?token=[Filtered]"},
 		{"credentials only", "redis://:pw@cache:6379/0 down", "redis://cache:6379/0 down"},
 		{"user without password", "ftp://anonymous@h/pub", "ftp://h/pub"},
 		{"at sign in the path is kept", "https://h/@user?x=1", "https://h/@user?x=1"},

@@ -1,6 +1,10 @@
 package stacktrace
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/errsight/errsight-go/internal/text"
+)
 
 // sdkPackages are this SDK's own packages, relative to its module path.
 // Their frames are never in-app, even when the SDK is the main module (its
@@ -19,7 +23,7 @@ func isSDKPackage(pkg string) bool {
 		return true
 	}
 	for _, sub := range sdkPackages[1:] {
-		if within(pkg, sdkModule+sub) {
+		if text.HasPathPrefix(pkg, sdkModule+sub) {
 			return true
 		}
 	}
@@ -50,17 +54,10 @@ func matchAny(prefixes []string, values ...string) bool {
 			continue
 		}
 		for _, v := range values {
-			if hasPathPrefix(v, p) {
+			if text.HasPathPrefix(v, p) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-func hasPathPrefix(s, prefix string) bool {
-	if !strings.HasPrefix(s, prefix) {
-		return false
-	}
-	return len(s) == len(prefix) || prefix[len(prefix)-1] == '/' || s[len(prefix)] == '/'
 }

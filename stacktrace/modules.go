@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/errsight/errsight-go/internal/text"
 )
 
 // codeKind says whose code a file is.
@@ -134,11 +136,11 @@ func (m *modules) moduleOf(pkg string) (mod string, kind codeKind) {
 	if pkg == "main" {
 		return m.main, kindMain
 	}
-	if within(pkg, m.main) {
+	if text.HasPathPrefix(pkg, m.main) {
 		mod, kind = m.main, kindMain
 	}
 	for _, d := range m.deps {
-		if len(d.path) > len(mod) && within(pkg, d.path) {
+		if len(d.path) > len(mod) && text.HasPathPrefix(pkg, d.path) {
 			mod, kind = d.path, kindDep
 		}
 	}
@@ -191,13 +193,13 @@ func (m *modules) rootKnown() bool {
 // module root.
 func (m *modules) mainRel(pkg string) (string, bool) {
 	if pkg == "main" {
-		if m.mainPkg == "" || !within(m.mainPkg, m.main) {
+		if m.mainPkg == "" || !text.HasPathPrefix(m.mainPkg, m.main) {
 			return "", false
 		}
 		pkg = m.mainPkg
 	}
 	pkg = strings.TrimSuffix(pkg, "_test") // external test packages
-	if m.main == "" || !within(pkg, m.main) {
+	if m.main == "" || !text.HasPathPrefix(pkg, m.main) {
 		return "", false
 	}
 	mod, _ := m.moduleOf(pkg)
@@ -453,11 +455,6 @@ func trimDirSuffix(dir, rel string) (string, bool) {
 		return "", false
 	}
 	return dir[:len(dir)-len(rel)-1], true
-}
-
-// within reports whether pkg is mod or a package inside it.
-func within(pkg, mod string) bool {
-	return mod != "" && (pkg == mod || strings.HasPrefix(pkg, mod) && pkg[len(mod)] == '/')
 }
 
 // isStdPath reports whether pkg looks like a standard library package: no

@@ -3,8 +3,8 @@ package logbridge
 import (
 	"runtime"
 	"slices"
-	"strings"
 
+	"github.com/errsight/errsight-go/internal/text"
 	"github.com/errsight/errsight-go/stacktrace"
 )
 
@@ -44,14 +44,9 @@ func skipped(function string, pkgs []string) bool {
 		return true
 	}
 	for _, p := range pkgs {
-		if under(pkg, p) {
+		if text.HasPathPrefix(pkg, p) {
 			return true
 		}
 	}
 	return false
-}
-
-// under reports whether pkg is p or a package below it.
-func under(pkg, p string) bool {
-	return pkg == p || strings.HasPrefix(pkg, p) && pkg[len(p)] == '/'
 }

@@ -4,7 +4,10 @@
 // made and each rule is written once.
 package text
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Marker ends every string the SDK cuts, so that a reader of an event knows
 // the text goes on; it counts against the limit it was cut to.
@@ -67,4 +70,16 @@ func IsDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// HasPathPrefix reports whether s starts with prefix on whole path
+// elements: "github.com/acme" matches "github.com/acme" and
+// "github.com/acme/app" but not "github.com/acmecorp". A prefix ending in
+// "/" matches any s it starts; an empty prefix matches nothing. Package
+// paths, module paths and file paths are all matched by it.
+func HasPathPrefix(s, prefix string) bool {
+	if prefix == "" || !strings.HasPrefix(s, prefix) {
+		return false
+	}
+	return len(s) == len(prefix) || prefix[len(prefix)-1] == '/' || s[len(prefix)] == '/'
 }

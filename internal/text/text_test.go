@@ -55,3 +55,21 @@ func TestIsDigits(t *testing.T) {
 		assert.Equal(t, want, IsDigits(s), "IsDigits(%q)", s)
 	}
 }
+
+func TestHasPathPrefix(t *testing.T) {
+	tests := []struct {
+		s, prefix string
+		want      bool
+	}{
+		{"github.com/acme", "github.com/acme", true},
+		{"github.com/acme/app", "github.com/acme", true},
+		{"github.com/acmecorp", "github.com/acme", false},
+		{"/srv/app/main.go", "/srv/", true},
+		{"go.uber.org/zap/zapcore", "go.uber.org/zap", true},
+		{"anything", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, HasPathPrefix(tt.s, tt.prefix), "HasPathPrefix(%q, %q)", tt.s, tt.prefix)
+	}
+}

@@ -60,6 +60,37 @@ func keyOf(v reflect.Value) (ptrKey, bool) {
 	return ptrKey{}, false
 }
 
+// Why a walk stops at a value.
+const (
+	goOn       = iota
+	overBudget // the walk has visited maxNodes values
+	inCycle    // the value is one of its own ancestors
+)
+
+// enter counts v against the walk's work bound and, for a value that can
+// be part of a cycle, marks it on the current path (the caller deletes the
+// mark, keyed k, once v's children are walked when marked is true). Safe
+// and Tree share it so that what counts as a cycle and as too much work is
+// decided once.
+func (w *walker) enter(v reflect.Value) (k ptrKey, marked bool, stop int) {
+	w.nodes++
+	if w.nodes > maxNodes {
+		return k, false, overBudget
+	}
+	k, ok := keyOf(v)
+	if !ok {
+		return k, false, goOn
+	}
+	if w.path[k] {
+		return k, false, inCycle
+	}
+	if w.path == nil {
+		w.path = map[ptrKey]bool{}
+	}
+	w.path[k] = true
+	return k, true, goOn
+}
+
 // scalar reports whether values of kind k contain nothing to walk.
 func scalar(k reflect.Kind) bool {
 	switch k {
@@ -88,18 +119,11 @@ func (w *walker) safe(v reflect.Value, depth int) bool {
 	if depth > MaxDepth {
 		return false
 	}
-	w.nodes++
-	if w.nodes > maxNodes {
+	k, marked, stop := w.enter(v)
+	if stop != goOn {
 		return false
 	}
-	if k, ok := keyOf(v); ok {
-		if w.path[k] {
-			return false
-		}
-		if w.path == nil {
-			w.path = map[ptrKey]bool{}
-		}
-		w.path[k] = true
+	if marked {
 		defer delete(w.path, k)
 	}
 	switch v.Kind() {
@@ -161,18 +185,14 @@ func (w *walker) tree(v reflect.Value, depth int) (out any) {
 	if scalar(v.Kind()) {
 		return scalarValue(v)
 	}
-	w.nodes++
-	if w.nodes > maxNodes {
+	k, marked, stop := w.enter(v)
+	switch stop {
+	case overBudget:
 		return TruncatedMarker
+	case inCycle:
+		return CycleMarker
 	}
-	if k, ok := keyOf(v); ok {
-		if w.path[k] {
-			return CycleMarker
-		}
-		if w.path == nil {
-			w.path = map[ptrKey]bool{}
-		}
-		w.path[k] = true
+	if marked {
 		defer delete(w.path, k)
 	}
 	switch v.Kind() {

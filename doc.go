@@ -80,6 +80,12 @@
 // [Options.BeforeSendFailOpen] is set. [Options.BeforeBreadcrumb] changes
 // or drops each breadcrumb as it is added.
 //
+// After BeforeSend, on the worker, the URLs written in the text the SDK sends
+// (messages, breadcrumbs, string values, source context) lose their
+// user:password@ and the values of sensitive query parameters, by
+// errsighthttp's rules: an error's `Get "https://h/v1?token=..."` is sent
+// as `Get "https://h/v1?token=[Filtered]"`.
+//
 // # Delivery
 //
 // Events are sent in batches of [Options.BatchSize] every

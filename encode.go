@@ -283,7 +283,7 @@ func appendTags(b []byte, id EventID, tags map[string]string) []byte {
 		n++
 		b = appendString(b, k.out)
 		b = append(b, ':')
-		b = appendString(b, truncate(tags[k.raw], maxTagValueChars))
+		b = appendString(b, truncate(scrub.Text(tags[k.raw]), maxTagValueChars))
 	}
 	return append(b, '}')
 }
@@ -298,7 +298,7 @@ func appendStringMap(b []byte, m map[string]string, max int) []byte {
 		}
 		b = appendString(b, k.out)
 		b = append(b, ':')
-		b = appendString(b, truncate(m[k.raw], max))
+		b = appendString(b, truncate(scrub.Text(m[k.raw]), max))
 	}
 	return append(b, '}')
 }

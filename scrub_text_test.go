@@ -66,6 +66,10 @@ func TestSentTextIsScrubbed(t *testing.T) {
 			h.CaptureEvent(&Event{Level: LevelError, Message: "m", Metadata: map[string]any{
 				"err": err.Error(), "attrs": map[string]any{"err": []any{err.Error()}}}})
 		}},
+		{"tag and context values", Options{}, func(h *Hub) {
+			h.Scope().SetTag("upstream", "wss://bob:"+password+"@h/")
+			h.CaptureEvent(&Event{Level: LevelError, Message: "m", Contexts: map[string]string{"upstream": "https://h/?key=" + token}})
+		}},
 		{"event returned by BeforeSend", Options{BeforeSend: func(ev *Event) *Event {
 			return &Event{Level: LevelError, Message: line, Exception: ev.Exception}
 		}}, func(h *Hub) { h.CaptureError(wrapped) }},

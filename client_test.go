@@ -8,11 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"go.uber.org/goleak"
 )
@@ -41,9 +43,8 @@ func TestBeforeSend(t *testing.T) {
 				if _, ok := metadataOf(ev)["credit_card"]; ok {
 					t.Error("metadata credit_card was sent")
 				}
-				if tagsOf(ev)["kept"] != "yes" || metadataOf(ev)["order"] == nil {
-					t.Error("scrubbing removed more than asked")
-				}
+				require.EqualValues(t, "yes", tagsOf(ev)["kept"], "scrubbing removed more than asked")
+				assert.NotNil(t, metadataOf(ev)["order"], "scrubbing removed more than asked")
 			},
 		},
 		{
@@ -72,9 +73,8 @@ func TestBeforeSend(t *testing.T) {
 			failOpen: true,
 			wantSent: true,
 			checkEvent: func(t *testing.T, ev map[string]any) {
-				if tagsOf(ev)["internal"] != "x" || fmt.Sprint(metadataOf(ev)["order"]) != "42" {
-					t.Errorf("tags %v, metadata %v: not the original", tagsOf(ev), metadataOf(ev))
-				}
+				require.EqualValues(t, "x", tagsOf(ev)["internal"], "tags %v, metadata %v: not the original", tagsOf(ev), metadataOf(ev))
+				assert.EqualValues(t, "42", fmt.Sprint(metadataOf(ev)["order"]), "tags %v, metadata %v: not the original", tagsOf(ev), metadataOf(ev))
 			},
 		},
 		{
@@ -103,17 +103,11 @@ func TestBeforeSend(t *testing.T) {
 			h.Scope().SetMetadata("order", 42)
 			id := h.CaptureError(&testError{"boom"})
 			events := flushed(t, c, rec)
-			if tt.wantSent != (len(events) == 1) {
-				t.Fatalf("sent %d events, want sent=%v", len(events), tt.wantSent)
-			}
+			require.Equal(t, tt.wantSent, (len(events) == 1), "sent %d events, want sent=%v", len(events), tt.wantSent)
 			// BeforeSend runs on the worker: the capture returns the id
 			// it queued, whatever the hook decides later.
-			if id == "" {
-				t.Error("no id returned for a queued event")
-			}
-			if got := c.Stats().Dropped.BeforeSend; got != tt.wantDrops {
-				t.Errorf("Stats().Dropped.BeforeSend = %d, want %d", got, tt.wantDrops)
-			}
+			assert.NotEmpty(t, id, "no id returned for a queued event")
+			assert.Equal(t, tt.wantDrops, c.Stats().Dropped.BeforeSend)
 			if tt.checkEvent != nil && len(events) == 1 {
 				tt.checkEvent(t, events[0])
 			}
@@ -134,15 +128,9 @@ func TestCaptureBasics(t *testing.T) {
 	h := NewHub(c, nil)
 
 	var nilPtr *testError
-	if id := h.CaptureError(nil); id != "" {
-		t.Error("nil error captured")
-	}
-	if id := h.CaptureError(nilPtr); id != "" {
-		t.Error("typed nil error captured")
-	}
-	if id := h.CaptureMessage("below", LevelInfo); id != "" {
-		t.Error("message below MinLevel captured")
-	}
+	assert.Empty(t, h.CaptureError(nil), "nil error captured")
+	assert.Empty(t, h.CaptureError(nilPtr), "typed nil error captured")
+	assert.Empty(t, h.CaptureMessage("below", LevelInfo), "message below MinLevel captured")
 	errID := h.CaptureError(fmt.Errorf("outer: %w", &testError{"inner"}))
 	warnID := h.CaptureErrorAtLevel(errors.New("soft"), LevelWarning)
 	msgID := h.CaptureMessage("hello", LevelFatal)
@@ -154,18 +142,15 @@ func TestCaptureBasics(t *testing.T) {
 	for _, ev := range events {
 		byID[ev["ingestion_id"].(string)] = ev
 	}
-	if len(byID) != 5 {
-		t.Fatalf("got %d distinct events, want 5", len(byID))
-	}
+	require.Len(t, byID, 5, "got %d distinct events, want 5", len(byID))
 	check := func(id EventID, level, msg string) map[string]any {
 		t.Helper()
 		ev := byID[string(id)]
-		if ev == nil {
-			t.Fatalf("event %q not received", id)
-		}
-		if ev["level"] != level || ev["message"] != msg || ev["release"] != "r9" || ev["environment"] != "qa" {
-			t.Errorf("event = level %v message %v release %v env %v; want %s %q", ev["level"], ev["message"], ev["release"], ev["environment"], level, msg)
-		}
+		require.NotNil(t, ev, "event %q not received", id)
+		require.Equal(t, level, ev["level"], "event = level %v message %v release %v env %v; want %s %q", ev["level"], ev["message"], ev["release"], ev["environment"], level, msg)
+		require.Equal(t, msg, ev["message"], "event = level %v message %v release %v env %v; want %s %q", ev["level"], ev["message"], ev["release"], ev["environment"], level, msg)
+		require.EqualValues(t, "r9", ev["release"], "event = level %v message %v release %v env %v; want %s %q", ev["level"], ev["message"], ev["release"], ev["environment"], level, msg)
+		assert.EqualValues(t, "qa", ev["environment"], "event = level %v message %v release %v env %v; want %s %q", ev["level"], ev["message"], ev["release"], ev["environment"], level, msg)
 		if _, err := time.Parse("2006-01-02T15:04:05.000Z", ev["occurred_at"].(string)); err != nil {
 			t.Errorf("occurred_at %v: %v", ev["occurred_at"], err)
 		}
@@ -181,18 +166,16 @@ func TestCaptureBasics(t *testing.T) {
 		t.Errorf("CaptureEvent tags = %v", tagsOf(ev))
 	}
 	ev = byID[string(panicID)]
-	if ev == nil || !strings.Contains(ev["message"].(string), "Error() exploded") {
-		t.Errorf("panicking Error(): event %v", ev)
-	}
+	require.NotNil(t, ev, "panicking Error(): event %v", ev)
+	assert.Contains(t, ev["message"].(string), "Error() exploded", "panicking Error(): event %v", ev)
 }
 
 func TestAttachStacktrace(t *testing.T) {
 	c, rec := newTestClient(t, Options{AttachStacktrace: true})
 	NewHub(c, nil).CaptureMessage("with stack", LevelError)
 	events := flushed(t, c, rec)
-	if len(events) != 1 || metadataOf(events[0])["exception_frames"] == nil {
-		t.Fatalf("message without its stack: %v", events)
-	}
+	require.Len(t, events, 1, "message without its stack: %v", events)
+	require.NotNil(t, metadataOf(events[0])["exception_frames"], "message without its stack: %v", events)
 }
 
 func TestDisabledClient(t *testing.T) {
@@ -203,12 +186,8 @@ func TestDisabledClient(t *testing.T) {
 	defer srv.Close()
 
 	c, err := NewClient(Options{Host: srv.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Enabled() {
-		t.Fatal("a blank key must disable the client")
-	}
+	require.NoError(t, err)
+	require.False(t, c.Enabled(), "a blank key must disable the client")
 	h := NewHub(c, nil)
 	ctx := ContextWithHub(context.Background(), h)
 	h.AddBreadcrumb(Breadcrumb{Message: "x"})
@@ -218,29 +197,21 @@ func TestDisabledClient(t *testing.T) {
 		h.CaptureError(errors.New("x")),
 		h.CaptureEvent(&Event{Message: "x"}),
 	} {
-		if id != "" {
-			t.Errorf("disabled client returned id %q", id)
-		}
+		assert.Empty(t, id, "disabled client returned id %q", id)
 	}
-	if len(h.Scope().Breadcrumbs()) != 0 {
-		t.Error("a disabled client kept a breadcrumb")
-	}
+	assert.Zero(t, len(h.Scope().Breadcrumbs()), "a disabled client kept a breadcrumb")
 	if err := c.Flush(context.Background()); err != nil {
 		t.Error(err)
 	}
 	if err := c.Close(); err != nil {
 		t.Error(err)
 	}
-	if requests.Load() != 0 {
-		t.Errorf("disabled client made %d requests", requests.Load())
-	}
-	if c.Stats() != (Stats{}) {
-		t.Errorf("disabled client has stats %+v", c.Stats())
-	}
+	assert.Zero(t, requests.Load(), "disabled client made %d requests", requests.Load())
+	assert.Equal(t, (Stats{}), c.Stats(), "disabled client has stats %+v", c.Stats())
 	var nilClient *Client
-	if nilClient.Enabled() || nilClient.Close() != nil || nilClient.Flush(context.Background()) != nil {
-		t.Error("nil client is not a no-op")
-	}
+	require.False(t, nilClient.Enabled(), "nil client is not a no-op")
+	require.Nil(t, nilClient.Close(), "nil client is not a no-op")
+	assert.Nil(t, nilClient.Flush(context.Background()), "nil client is not a no-op")
 }
 
 func TestCloseIdempotentAndCapturesAfterClose(t *testing.T) {
@@ -250,9 +221,7 @@ func TestCloseIdempotentAndCapturesAfterClose(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Close(); err != nil {
-		t.Fatalf("second Close: %v", err)
-	}
+	require.NoError(t, c.Close(), "second Close")
 	if id := h.CaptureMessage("after", LevelError); id != "" {
 		t.Error("capture after Close returned an id")
 	}
@@ -267,28 +236,18 @@ func TestCloseIdempotentAndCapturesAfterClose(t *testing.T) {
 func TestInitBindsGlobalHubAndReplaces(t *testing.T) {
 	rec1, rec2 := &recorder{}, &recorder{}
 	first, err := Init(Options{APIKey: testKey, Transport: rec1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if CurrentHub().Client() != first {
-		t.Fatal("Init did not bind the global hub")
-	}
+	require.NoError(t, err)
+	require.Equal(t, first, CurrentHub().Client(), "Init did not bind the global hub")
 	CaptureMessage(context.Background(), "to first", LevelError)
 	second, err := Init(Options{APIKey: testKey, Transport: rec2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer CurrentHub().BindClient(nil)
-	if len(rec1.Events()) != 1 {
-		t.Errorf("replacing a client must close (and drain) it: first got %d events", len(rec1.Events()))
-	}
+	assert.Len(t, rec1.Events(), 1, "replacing a client must close (and drain) it: first got %d events", len(rec1.Events()))
 	CaptureMessage(context.Background(), "to second", LevelError)
 	if err := Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if len(rec2.Events()) != 1 {
-		t.Errorf("second client got %d events", len(rec2.Events()))
-	}
+	assert.Len(t, rec2.Events(), 1, "second client got %d events", len(rec2.Events()))
 	if err := Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -324,9 +283,7 @@ func TestAPIKeyNeverInDiagnostics(t *testing.T) {
 	var out bytes.Buffer
 	w := &lockedWriter{w: &out}
 	c, err := NewClient(Options{APIKey: testKey, Host: srv.URL, Debug: true, DebugWriter: w, BatchSize: 1, ShutdownTimeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h := NewHub(c, nil)
 	for i := range 3 {
 		h.CaptureError(fmt.Errorf("failure %d with key %s", i, "not-the-key"))
@@ -337,12 +294,9 @@ func TestAPIKeyNeverInDiagnostics(t *testing.T) {
 	if closeErr != nil {
 		all += closeErr.Error()
 	}
-	if strings.Contains(all, testKey) || strings.Contains(all, testKey[4:]) {
-		t.Fatalf("the API key appears in the diagnostics:\n%s", all)
-	}
-	if !strings.Contains(all, "errsight: ") {
-		t.Fatalf("no diagnostics were printed at all; the test proves nothing:\n%s", all)
-	}
+	require.NotContains(t, all, testKey, "the API key appears in the diagnostics:\n%s", all)
+	require.NotContains(t, all, testKey[4:], "the API key appears in the diagnostics:\n%s", all)
+	require.Contains(t, all, "errsight: ", "no diagnostics were printed at all; the test proves nothing:\n%s", all)
 	if st := c.Stats(); st.Dropped.Rejected+st.Dropped.APIKey != 3 {
 		t.Errorf("stats %+v, want 3 rejected", st)
 	}

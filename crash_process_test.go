@@ -40,9 +40,7 @@ func buildCrashy(t *testing.T, dir string) string {
 	}
 	bin := filepath.Join(dir, "crashy")
 	out, err := exec.Command(goTool, "build", "-o", bin, "./internal/crashtest/cmd/crashy").CombinedOutput()
-	if err != nil {
-		t.Fatalf("building the crash test program: %v\n%s", err, out)
-	}
+	require.NoError(t, err, "building the crash test program: %v\n%s", err, out)
 	return bin
 }
 
@@ -380,13 +378,9 @@ func buildUserApp(t *testing.T) string {
 		t.Skip("no go command")
 	}
 	root, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dir := t.TempDir()
 	gomod := "module example.com/app\n\ngo 1.24\n\nrequire github.com/errsight/errsight-go v0.0.0\n\n" +
 		"replace github.com/errsight/errsight-go => " + root + "\n"

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/errsighttest"
 )
 
@@ -27,9 +30,7 @@ func serverClient(t *testing.T, srv *errsighttest.Server, opts Options) *Client 
 		opts.SpikeLimit = -1
 	}
 	c, err := NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	return c
 }
@@ -54,9 +55,8 @@ func TestDeliveryBatchesOfBatchSize(t *testing.T) {
 		t.Fatalf("server accepted %d events, want 95", n)
 	}
 	for _, r := range srv.Requests() {
-		if r.Events > 10 || r.Status != 202 {
-			t.Errorf("request with %d events answered %d", r.Events, r.Status)
-		}
+		require.LessOrEqual(t, r.Events, 10, "request with %d events answered %d", r.Events, r.Status)
+		assert.EqualValues(t, 202, r.Status, "request with %d events answered %d", r.Events, r.Status)
 	}
 	assertStatsMatch(t, c, srv)
 }
@@ -76,9 +76,8 @@ func TestDeliveryLargeEventsNever413(t *testing.T) {
 		t.Fatalf("server accepted %d events, want 30", n)
 	}
 	for _, r := range srv.Requests() {
-		if r.Status == 413 || len(r.Body) > 512*1024 {
-			t.Errorf("request of %d bytes answered %d", len(r.Body), r.Status)
-		}
+		require.NotEqualValues(t, 413, r.Status, "request of %d bytes answered %d", len(r.Body), r.Status)
+		assert.LessOrEqual(t, len(r.Body), 512*1024, "request of %d bytes answered %d", len(r.Body), r.Status)
 	}
 }
 
@@ -100,12 +99,10 @@ func TestDeliveryOversizeEventIsShrunk(t *testing.T) {
 	for _, ev := range srv.Events() {
 		got[ev.Message] = len(ev.Raw)
 	}
-	if got["before"] == 0 || got["after"] == 0 || got["huge"] == 0 {
-		t.Fatalf("events received: %v", got)
-	}
-	if got["huge"] > 512*1024 {
-		t.Errorf("the huge event arrived with %d bytes", got["huge"])
-	}
+	require.NotZero(t, got["before"], "events received: %v", got)
+	require.NotZero(t, got["after"], "events received: %v", got)
+	require.NotZero(t, got["huge"], "events received: %v", got)
+	assert.LessOrEqual(t, got["huge"], 512*1024, "the huge event arrived with %d bytes", got["huge"])
 }
 
 func TestDeliveryRateLimitedThenDelivered(t *testing.T) {
@@ -118,13 +115,10 @@ func TestDeliveryRateLimitedThenDelivered(t *testing.T) {
 	if err := c.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if time.Since(start) < 900*time.Millisecond {
-		t.Error("the client did not wait for Retry-After")
-	}
+	assert.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "the client did not wait for Retry-After")
 	evs := srv.Events()
-	if len(evs) != 1 || evs[0].Message != "held back" {
-		t.Fatalf("events %v", evs)
-	}
+	require.Len(t, evs, 1, "events %v", evs)
+	require.EqualValues(t, "held back", evs[0].Message, "events %v", evs)
 	if st := c.Stats(); st.Retries != 1 || st.Sent != 1 {
 		t.Errorf("stats %+v", st)
 	}
@@ -146,21 +140,15 @@ func TestDeliveryRetriesServerErrorsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	evs := srv.Events()
-	if len(evs) != 3 {
-		t.Fatalf("got %d events, want each of the 3 exactly once", len(evs))
-	}
+	require.Len(t, evs, 3, "got %d events, want each of the 3 exactly once", len(evs))
 	for _, ev := range evs {
-		if !ids[EventID(ev.IngestionID)] {
-			t.Errorf("unexpected ingestion_id %s", ev.IngestionID)
-		}
+		assert.True(t, ids[EventID(ev.IngestionID)], "unexpected ingestion_id %s", ev.IngestionID)
 		delete(ids, EventID(ev.IngestionID))
 	}
 	// The retried requests carried the same ids: idempotent on the server.
 	for _, r := range srv.Requests() {
 		for id := range ids {
-			if strings.Contains(string(r.Body), string(id)) {
-				t.Errorf("id %s sent but never accepted", id)
-			}
+			assert.NotContains(t, string(r.Body), string(id), "id %s sent but never accepted", id)
 		}
 	}
 	if st := c.Stats(); st.Retries != 2 || st.Sent != 3 {
@@ -185,9 +173,8 @@ func TestDeliveryRejectedDropsOnlyItsBatch(t *testing.T) {
 				t.Fatal(err)
 			}
 			evs := srv.Events()
-			if len(evs) != 1 || evs[0].Message != "accepted" {
-				t.Fatalf("events %v", evs)
-			}
+			require.Len(t, evs, 1, "events %v", evs)
+			require.EqualValues(t, "accepted", evs[0].Message, "events %v", evs)
 			if st := c.Stats(); st.Dropped.Rejected+st.Dropped.APIKey != 1 || (st.Dropped.APIKey == 1) != keyRejected || st.Sent != 1 {
 				t.Errorf("stats %+v", st)
 			}
@@ -215,45 +202,33 @@ func TestDeliveryHangingServerNeverBlocksCapture(t *testing.T) {
 	st := c.Stats()
 	// The worker holds a batch per request in flight, and takes nothing
 	// more from the queue.
-	if st.Pending > c.opts.MaxQueueSize+c.opts.BatchSize*c.opts.MaxConcurrentSends {
-		t.Errorf("%d events pending: the queue is not bounded", st.Pending)
-	}
-	if st.Dropped.QueueFull == 0 {
-		t.Error("no event was dropped as queue-full, yet nothing can be delivered")
-	}
+	assert.LessOrEqual(t, st.Pending, c.opts.MaxQueueSize+c.opts.BatchSize*c.opts.MaxConcurrentSends, "%d events pending: the queue is not bounded", st.Pending)
+	assert.NotZero(t, st.Dropped.QueueFull, "no event was dropped as queue-full, yet nothing can be delivered")
 	start := time.Now()
 	err := c.Close()
 	if took := time.Since(start); took > c.opts.ShutdownTimeout+time.Second {
 		t.Errorf("Close took %v with ShutdownTimeout %v", took, c.opts.ShutdownTimeout)
 	}
-	if err == nil || !strings.Contains(err.Error(), "not delivered") {
-		t.Errorf("Close() = %v, want an error saying what was not delivered", err)
-	}
+	require.Error(t, err, "Close() = %v, want an error saying what was not delivered", err)
+	assert.Contains(t, err.Error(), "not delivered", "Close() = %v, want an error saying what was not delivered", err)
 	st = c.Stats()
-	if st.Captured+st.Dropped.QueueFull != 50_000 || st.Pending != 0 {
-		t.Errorf("stats %+v: every one of 50,000 events must be accounted for", st)
-	}
+	require.EqualValues(t, 50_000, st.Captured+st.Dropped.QueueFull, "stats %+v: every one of 50,000 events must be accounted for", st)
+	assert.Zero(t, st.Pending, "stats %+v: every one of 50,000 events must be accounted for", st)
 }
 
 func TestDeliveryConnectionRefused(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	addr := l.Addr().String()
 	l.Close()
 	c, err := NewClient(Options{APIKey: testKey, Host: "http://" + addr, ShutdownTimeout: 300 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h := NewHub(c, nil)
 	for range 5 {
 		h.CaptureError(errors.New("nowhere to go"))
 	}
 	err = c.Close()
-	if err == nil {
-		t.Fatal("Close() = nil, yet nothing could be delivered")
-	}
+	require.Error(t, err, "Close() = nil, yet nothing could be delivered")
 	if st := c.Stats(); st.Sent != 0 || st.Dropped.Total() != 5 {
 		t.Errorf("stats %+v: want all 5 counted as dropped", st)
 	}
@@ -267,12 +242,8 @@ func TestFlushDeadlineAgainstHangingServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	err := c.Flush(ctx)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Flush() = %v, want a deadline error", err)
-	}
-	if !strings.Contains(err.Error(), "1 ") {
-		t.Errorf("Flush() error %q does not say how many are pending", err)
-	}
+	require.ErrorIs(t, err, context.DeadlineExceeded, "Flush() = %v, want a deadline error", err)
+	assert.Contains(t, err.Error(), "1 ", "Flush() error %q does not say how many are pending", err)
 }
 
 // assertStatsMatch checks the client's counters against what the server
@@ -280,12 +251,8 @@ func TestFlushDeadlineAgainstHangingServer(t *testing.T) {
 func assertStatsMatch(t *testing.T, c *Client, srv *errsighttest.Server) {
 	t.Helper()
 	st := c.Stats()
-	if int(st.Sent) != len(srv.Events()) {
-		t.Errorf("Stats().Sent = %d, server accepted %d", st.Sent, len(srv.Events()))
-	}
-	if st.Captured != st.Sent+st.Dropped.Total()-st.Dropped.QueueFull+uint64(st.Pending) {
-		t.Errorf("stats do not add up: %+v", st)
-	}
+	assert.Equal(t, len(srv.Events()), int(st.Sent), "Stats().Sent = %d, server accepted %d", st.Sent, len(srv.Events()))
+	assert.Equal(t, st.Sent+st.Dropped.Total()-st.Dropped.QueueFull+uint64(st.Pending), st.Captured, "stats do not add up: %+v", st)
 }
 
 // TestDeliveryWithinTheProjectRateLimit: the server counts a whole request
@@ -328,9 +295,7 @@ func TestDeliveryWithinTheProjectRateLimit(t *testing.T) {
 					over++
 				}
 			}
-			if over > 1 {
-				t.Errorf("%d requests carried more than 60 events; only the first may", over)
-			}
+			assert.LessOrEqual(t, over, 1, "%d requests carried more than 60 events; only the first may", over)
 			assertStatsMatch(t, c, srv)
 		})
 	}
@@ -352,9 +317,7 @@ func TestDeliveryConcurrentSendsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := c.Close()
-	if !errors.Is(err, ErrShutdownTimeout) {
-		t.Fatalf("Close = %v, want ErrShutdownTimeout", err)
-	}
+	require.ErrorIs(t, err, ErrShutdownTimeout, "Close = %v, want ErrShutdownTimeout", err)
 	if n := len(srv.Requests()); n != DefaultMaxConcurrentSends {
 		t.Errorf("%d requests, want %d in flight and no more", n, DefaultMaxConcurrentSends)
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/stretchr/testify/assert"
 )
 
@@ -40,9 +42,7 @@ func TestScopeCopyOnWrite(t *testing.T) {
 	if got := messages(child.Breadcrumbs()); !slices.Equal(got, []string{"p1", "c1"}) {
 		t.Errorf("child breadcrumbs = %v", got)
 	}
-	if parent.User() != (User{}) {
-		t.Errorf("parent user = %+v", parent.User())
-	}
+	assert.Equal(t, (User{}), parent.User(), "parent user = %+v", parent.User())
 }
 
 func TestScopeSnapshotIsolation(t *testing.T) {
@@ -51,9 +51,7 @@ func TestScopeSnapshotIsolation(t *testing.T) {
 	snap := s.snapshot()
 	s.SetTag("k", "after")
 	s.RemoveTag("k")
-	if snap.tags["k"] != "before" {
-		t.Errorf("snapshot changed: %v", snap.tags)
-	}
+	assert.EqualValues(t, "before", snap.tags["k"], "snapshot changed: %v", snap.tags)
 }
 
 func TestScopeMutators(t *testing.T) {
@@ -69,27 +67,21 @@ func TestScopeMutators(t *testing.T) {
 	if got := s.Tags(); !maps.Equal(got, map[string]string{"b": "2"}) {
 		t.Errorf("tags = %v", got)
 	}
-	if len(s.Metadata()) != 0 {
-		t.Errorf("SetMetadata(nil) did not remove: %v", s.Metadata())
-	}
+	assert.Zero(t, len(s.Metadata()), "SetMetadata(nil) did not remove: %v", s.Metadata())
 	if got := s.Fingerprint(); !slices.Equal(got, []string{"one", "two"}) {
 		t.Errorf("fingerprint = %v (the caller's slice must be copied)", got)
 	}
 	s.AddBreadcrumb(Breadcrumb{Message: "x"})
 	s.ClearBreadcrumbs()
-	if len(s.Breadcrumbs()) != 0 {
-		t.Error("ClearBreadcrumbs left some")
-	}
+	assert.Zero(t, len(s.Breadcrumbs()), "ClearBreadcrumbs left some")
 	s.SetUser(User{ID: "u"})
 	s.Clear()
-	if s.User() != (User{}) || len(s.Tags()) != 0 || len(s.Fingerprint()) != 0 {
-		t.Error("Clear left data")
-	}
+	require.Equal(t, (User{}), s.User(), "Clear left data")
+	require.Zero(t, len(s.Tags()), "Clear left data")
+	assert.Zero(t, len(s.Fingerprint()), "Clear left data")
 	var zero Scope
 	zero.SetTag("works", "yes")
-	if zero.Tags()["works"] != "yes" {
-		t.Error("the zero Scope is not usable")
-	}
+	assert.EqualValues(t, "yes", zero.Tags()["works"], "the zero Scope is not usable")
 }
 
 func TestBreadcrumbRingKeepsNewest(t *testing.T) {
@@ -98,46 +90,33 @@ func TestBreadcrumbRingKeepsNewest(t *testing.T) {
 		s.AddBreadcrumb(Breadcrumb{Message: fmt.Sprint(i)})
 	}
 	got := messages(s.Breadcrumbs())
-	if len(got) != maxBreadcrumbs || got[0] != "950" || got[49] != "999" {
-		t.Fatalf("breadcrumbs = %d, first %q last %q; want the newest 50", len(got), got[0], got[len(got)-1])
-	}
+	require.Len(t, got, maxBreadcrumbs, "breadcrumbs = %d, first %q last %q; want the newest 50", len(got), got[0], got[len(got)-1])
+	require.EqualValues(t, "950", got[0], "breadcrumbs = %d, first %q last %q; want the newest 50", len(got), got[0], got[len(got)-1])
+	require.EqualValues(t, "999", got[49], "breadcrumbs = %d, first %q last %q; want the newest 50", len(got), got[0], got[len(got)-1])
 	if n := s.d.crumbs.n; n >= crumbCompactAt*maxBreadcrumbs {
 		t.Errorf("list length %d: compaction did not bound memory", n)
 	}
 	crumb := s.Breadcrumbs()[0]
-	if crumb.Level != LevelInfo || crumb.Timestamp.IsZero() {
-		t.Errorf("defaults not applied: %+v", crumb)
-	}
+	require.Equal(t, LevelInfo, crumb.Level, "defaults not applied: %+v", crumb)
+	assert.False(t, crumb.Timestamp.IsZero(), "defaults not applied: %+v", crumb)
 }
 
 func TestContextHelpers(t *testing.T) {
-	if HubFromContext(context.Background()) != CurrentHub() {
-		t.Error("no hub in ctx must give the global hub")
-	}
+	assert.Equal(t, CurrentHub(), HubFromContext(context.Background()), "no hub in ctx must give the global hub")
 	//lint:ignore SA1012 a nil context must be tolerated
-	if HubFromContext(nil) != CurrentHub() {
-		t.Error("nil ctx must give the global hub")
-	}
+	assert.Equal(t, CurrentHub(), HubFromContext(nil), "nil ctx must give the global hub")
 	h := NewHub(nil, nil)
 	ctx := ContextWithHub(context.Background(), h)
-	if HubFromContext(ctx) != h {
-		t.Error("ContextWithHub/HubFromContext round trip failed")
-	}
-	if ContextWithHub(ctx, nil) != ctx {
-		t.Error("ContextWithHub(ctx, nil) must return ctx")
-	}
+	assert.Equal(t, h, HubFromContext(ctx), "ContextWithHub/HubFromContext round trip failed")
+	assert.Equal(t, ctx, ContextWithHub(ctx, nil), "ContextWithHub(ctx, nil) must return ctx")
 	forked := WithScope(ctx)
-	if HubFromContext(forked) == h {
-		t.Error("WithScope did not fork the hub")
-	}
+	assert.NotEqual(t, h, HubFromContext(forked), "WithScope did not fork the hub")
 	ConfigureScope(forked, func(s *Scope) { s.SetTag("only", "forked") })
 	if _, ok := h.Scope().Tags()["only"]; ok {
 		t.Error("forked scope change reached the parent")
 	}
 	s := NewScope()
-	if NewHub(nil, s).Scope() != s {
-		t.Error("NewHub must use the given scope")
-	}
+	assert.Equal(t, s, NewHub(nil, s).Scope(), "NewHub must use the given scope")
 }
 
 // TestConcurrentScopesDoNotLeak: 1,000 goroutines, each with its own forked
@@ -169,30 +148,24 @@ func TestConcurrentScopesDoNotLeak(t *testing.T) {
 	}
 	wg.Wait()
 	events := flushed(t, c, rec)
-	if len(events) != n {
-		t.Fatalf("got %d events, want %d", len(events), n)
-	}
+	require.Len(t, events, n, "got %d events, want %d", len(events), n)
 	for _, ev := range events {
 		id := ev["message"].(string)[len("msg-"):]
 		user := ev["user"].(map[string]any)
-		if user["id"] != id {
-			t.Fatalf("event %s has user %v", id, user["id"])
-		}
+		require.Equal(t, id, user["id"], "event %s has user %v", id, user["id"])
 		tags := tagsOf(ev)
-		if tags["worker"] != id || tags["global"] != "yes" || len(tags) != 2 {
-			t.Fatalf("event %s has tags %v", id, tags)
-		}
+		require.Equal(t, id, tags["worker"], "event %s has tags %v", id, tags)
+		require.EqualValues(t, "yes", tags["global"], "event %s has tags %v", id, tags)
+		require.Len(t, tags, 2, "event %s has tags %v", id, tags)
 		crumbs := ev["breadcrumbs"].([]any)
-		if len(crumbs) != 1 || crumbs[0].(map[string]any)["message"] != "crumb-"+id {
-			t.Fatalf("event %s has breadcrumbs %v", id, crumbs)
-		}
+		require.Len(t, crumbs, 1, "event %s has breadcrumbs %v", id, crumbs)
+		require.Equal(t, "crumb-"+id, crumbs[0].(map[string]any)["message"], "event %s has breadcrumbs %v", id, crumbs)
 	}
 	if got := root.Scope().Tags(); !maps.Equal(got, map[string]string{"global": "yes"}) {
 		t.Errorf("root scope changed: %v", got)
 	}
-	if len(root.Scope().Breadcrumbs()) != 0 || root.Scope().User() != (User{}) {
-		t.Error("root scope gained a user or breadcrumbs")
-	}
+	require.Zero(t, len(root.Scope().Breadcrumbs()), "root scope gained a user or breadcrumbs")
+	assert.Equal(t, (User{}), root.Scope().User(), "root scope gained a user or breadcrumbs")
 }
 
 func messages(bs []Breadcrumb) []string {

@@ -237,7 +237,7 @@ func TestInitBindsGlobalHubAndReplaces(t *testing.T) {
 	rec1, rec2 := &recorder{}, &recorder{}
 	first, err := Init(Options{APIKey: testKey, Transport: rec1})
 	require.NoError(t, err)
-	require.Equal(t, first, CurrentHub().Client(), "Init did not bind the global hub")
+	require.Same(t, first, CurrentHub().Client(), "Init did not bind the global hub")
 	CaptureMessage(context.Background(), "to first", LevelError)
 	second, err := Init(Options{APIKey: testKey, Transport: rec2})
 	require.NoError(t, err)

@@ -102,21 +102,21 @@ func TestBreadcrumbRingKeepsNewest(t *testing.T) {
 }
 
 func TestContextHelpers(t *testing.T) {
-	assert.Equal(t, CurrentHub(), HubFromContext(context.Background()), "no hub in ctx must give the global hub")
+	assert.Same(t, CurrentHub(), HubFromContext(context.Background()), "no hub in ctx must give the global hub")
 	//lint:ignore SA1012 a nil context must be tolerated
-	assert.Equal(t, CurrentHub(), HubFromContext(nil), "nil ctx must give the global hub")
+	assert.Same(t, CurrentHub(), HubFromContext(nil), "nil ctx must give the global hub")
 	h := NewHub(nil, nil)
 	ctx := ContextWithHub(context.Background(), h)
-	assert.Equal(t, h, HubFromContext(ctx), "ContextWithHub/HubFromContext round trip failed")
+	assert.Same(t, h, HubFromContext(ctx), "ContextWithHub/HubFromContext round trip failed")
 	assert.Equal(t, ctx, ContextWithHub(ctx, nil), "ContextWithHub(ctx, nil) must return ctx")
 	forked := WithScope(ctx)
-	assert.NotEqual(t, h, HubFromContext(forked), "WithScope did not fork the hub")
+	assert.NotSame(t, h, HubFromContext(forked), "WithScope did not fork the hub")
 	ConfigureScope(forked, func(s *Scope) { s.SetTag("only", "forked") })
 	if _, ok := h.Scope().Tags()["only"]; ok {
 		t.Error("forked scope change reached the parent")
 	}
 	s := NewScope()
-	assert.Equal(t, s, NewHub(nil, s).Scope(), "NewHub must use the given scope")
+	assert.Same(t, s, NewHub(nil, s).Scope(), "NewHub must use the given scope")
 }
 
 // TestConcurrentScopesDoNotLeak: 1,000 goroutines, each with its own forked

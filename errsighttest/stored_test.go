@@ -156,7 +156,7 @@ func wantTime(want time.Time) func(*testing.T, StoredEvent) {
 	return func(t *testing.T, st StoredEvent) {
 		t.Helper()
 		require.True(t, st.OccurredAt.Equal(want))
-		assert.Equal(t, time.UTC, st.OccurredAt.Location())
+		assert.Same(t, time.UTC, st.OccurredAt.Location())
 	}
 }
 

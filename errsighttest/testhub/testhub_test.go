@@ -122,5 +122,5 @@ func TestNewWithOptions(t *testing.T) {
 	require.Equal(t, "app@1", ev.Release, "release %q, tags %v: the application's options were not kept", ev.Release, ev.Tags)
 	assert.Equal(t, "", ev.Tags["secret"], "release %q, tags %v: the application's options were not kept", ev.Release, ev.Tags)
 	// The global hub is untouched.
-	assert.NotEqual(t, rec.Client, errsight.CurrentHub().Client(), "New bound its client to the global hub")
+	assert.NotSame(t, rec.Client, errsight.CurrentHub().Client(), "New bound its client to the global hub")
 }

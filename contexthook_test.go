@@ -95,7 +95,7 @@ func TestContextHook(t *testing.T) {
 			require.NotNil(t, info, "FromContext saw %+v for event %q", info, id)
 			require.Equal(t, id, info.ID, "FromContext saw %+v for event %q", info, id)
 			require.Equal(t, ev["ingestion_id"], string(info.ID), "FromContext saw %+v for event %q", info, id)
-			require.Equal(t, tt.wantErr, info.Err, "FromContext saw %+v for event %q", info, id)
+			require.ErrorIs(t, info.Err, tt.wantErr, "FromContext saw %+v for event %q", info, id)
 			assert.NotEmpty(t, info.Message, "FromContext saw %+v for event %q", info, id)
 		})
 	}

@@ -38,7 +38,7 @@ func TestGroup(t *testing.T) {
 		t.Errorf("Wait = %v, want the first error", err)
 	}
 	require.NotNil(t, gctx.Err(), "group context %v (cause %v), want canceled by the first error", gctx.Err(), context.Cause(gctx))
-	assert.Equal(t, errFirst, context.Cause(gctx), "group context %v (cause %v), want canceled by the first error", gctx.Err(), context.Cause(gctx))
+	assert.ErrorIs(t, context.Cause(gctx), errFirst, "group context %v (cause %v), want canceled by the first error", gctx.Err(), context.Cause(gctx))
 	evs := flushed(t, c, rec)
 	require.Len(t, evs, 3, "%d events: returned errors are not captured by default", len(evs))
 	for _, ev := range evs {

@@ -22,6 +22,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/errsighttest"
 )
 
@@ -66,22 +69,16 @@ func TestCoreModuleDependencies(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 }
 
 // TestReadmeOptionsTable holds the README's options table to the Options
 // struct: every field has a row, and every row names a field.
 func TestReadmeOptionsTable(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, after, ok := strings.Cut(string(readme), "| Option | Default | Environment |")
-	if !ok {
-		t.Fatal("README.md has no options table")
-	}
+	require.True(t, ok, "README.md has no options table")
 	var rows []string
 	for _, line := range strings.Split(after, "\n")[1:] {
 		if !strings.HasPrefix(line, "|") {
@@ -111,12 +108,9 @@ func TestReadmeOptionsTable(t *testing.T) {
 // that TestOptionsDefaults does not check.
 func TestReadmeDefaults(t *testing.T) {
 	o, err := Options{}.withDefaults()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o.MaxQueueBytes != 16<<20 || o.MaxConcurrentSends != 5 {
-		t.Errorf("MaxQueueBytes %d MaxConcurrentSends %d, want 16 MiB and 5", o.MaxQueueBytes, o.MaxConcurrentSends)
-	}
+	require.NoError(t, err)
+	require.Equal(t, 16<<20, o.MaxQueueBytes, "MaxQueueBytes %d MaxConcurrentSends %d, want 16 MiB and 5", o.MaxQueueBytes, o.MaxConcurrentSends)
+	assert.EqualValues(t, 5, o.MaxConcurrentSends, "MaxQueueBytes %d MaxConcurrentSends %d, want 16 MiB and 5", o.MaxQueueBytes, o.MaxConcurrentSends)
 	if o, _ = (Options{MaxConcurrentSends: 100}).withDefaults(); o.MaxConcurrentSends != 32 {
 		t.Errorf("MaxConcurrentSends 100 became %d, want the documented maximum 32", o.MaxConcurrentSends)
 	}
@@ -138,17 +132,16 @@ func TestHTTPTransportWithHTTPClient(t *testing.T) {
 	theirs, ours := &countingRoundTripper{}, &countingRoundTripper{}
 	hc := &http.Client{Transport: theirs}
 	c, err := NewClient(Options{APIKey: testKey, Host: "https://errsight.example", HTTPClient: hc, HTTPTransport: ours})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer c.Close()
 	NewHub(c, nil).CaptureMessage("hello", LevelError)
 	if err := c.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if ours.n.Load() != 1 || theirs.n.Load() != 0 || hc.Transport != theirs || hc.CheckRedirect != nil {
-		t.Errorf("HTTPTransport sent %d, HTTPClient's transport %d; want 1 and 0, the client unchanged", ours.n.Load(), theirs.n.Load())
-	}
+	require.EqualValues(t, 1, ours.n.Load(), "HTTPTransport sent %d, HTTPClient's transport %d; want 1 and 0, the client unchanged", ours.n.Load(), theirs.n.Load())
+	require.Zero(t, theirs.n.Load(), "HTTPTransport sent %d, HTTPClient's transport %d; want 1 and 0, the client unchanged", ours.n.Load(), theirs.n.Load())
+	require.Same(t, theirs, hc.Transport, "HTTPTransport sent %d, HTTPClient's transport %d; want 1 and 0, the client unchanged", ours.n.Load(), theirs.n.Load())
+	assert.Nil(t, hc.CheckRedirect, "HTTPTransport sent %d, HTTPClient's transport %d; want 1 and 0, the client unchanged", ours.n.Load(), theirs.n.Load())
 }
 
 // BenchmarkCaptureKeylessClient measures doc.go's "a capture costs a few
@@ -178,9 +171,8 @@ func TestSDKMetadataKeysSurviveLargeMaps(t *testing.T) {
 	}
 	st := errsighttest.Event{Raw: appendEvent(nil, ev, shrinkNone), Received: ev.Timestamp}.Stored()
 	want := []string{keyEventID, keyExceptionClass, keyExceptionFrames, keyExceptionCauses, keyContext}
-	if len(st.MetadataKeys) < len(want) || !slices.Equal(st.MetadataKeys[:len(want)], want) {
-		t.Errorf("stored metadata keys start %v, want %v", st.MetadataKeys[:min(len(want), len(st.MetadataKeys))], want)
-	}
+	require.GreaterOrEqual(t, len(st.MetadataKeys), len(want), "stored metadata keys start %v, want %v", st.MetadataKeys[:min(len(want), len(st.MetadataKeys))], want)
+	assert.True(t, slices.Equal(st.MetadataKeys[:len(want)], want), "stored metadata keys start %v, want %v", st.MetadataKeys[:min(len(want), len(st.MetadataKeys))], want)
 }
 
 // TestReadmeNamesRealTests holds the README's references to tests and
@@ -199,18 +191,12 @@ func TestReadmeNamesRealTests(t *testing.T) {
 		}
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, doc := range []string{"README.md", "docs/panics.md"} {
 		b, err := os.ReadFile(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for _, m := range regexp.MustCompile("`((Test|Benchmark|Fuzz)[A-Z]\\w*)[/`]").FindAllStringSubmatch(string(b), -1) {
-			if !defined[m[1]] {
-				t.Errorf("%s names %s, which no test file of the repository defines", doc, m[1])
-			}
+			assert.True(t, defined[m[1]], "%s names %s, which no test file of the repository defines", doc, m[1])
 		}
 	}
 }

@@ -136,8 +136,8 @@ func TestContextHookAllocations(t *testing.T) {
 		t.Skip("allocation counts are meaningless under -race")
 	}
 	err := wrappedTwice()
-	plain := ContextWithHub(context.Background(), populatedHub(callerSideClient(t, Options{})))
-	hooked := ContextWithHub(context.Background(), populatedHub(callerSideClient(t, Options{ContextHooks: []ContextHook{keyHook{}, keyHook{}}})))
+	plain := ContextWithHub(context.Background(), populatedHub(stalledClient(t, Options{})))
+	hooked := ContextWithHub(context.Background(), populatedHub(stalledClient(t, Options{ContextHooks: []ContextHook{keyHook{}, keyHook{}}})))
 	want := testing.AllocsPerRun(200, func() { CaptureError(plain, err) })
 	if got := testing.AllocsPerRun(200, func() { CaptureError(hooked, err) }); got != want {
 		t.Errorf("CaptureError with two hooks finding nothing: %.1f allocations, without hooks %.1f", got, want)

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighthttp"
 	"github.com/errsight/errsight-go/errsighttest"
@@ -44,9 +47,7 @@ func TestBeforeSendEditsRequestDataAndCrumbs(t *testing.T) {
 				return ev
 			},
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer client.Close()
 
 		upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
@@ -80,9 +81,8 @@ func TestBeforeSendEditsRequestDataAndCrumbs(t *testing.T) {
 			wg.Wait()
 			// The scrub stays in the events: the scope keeps what it had.
 			rd, _ := errsight.HubFromContext(ctx).Scope().Metadata()[errsighthttp.MetadataKey].(errsighthttp.RequestData)
-			if rd.Headers["User-Agent"] == "" || rd.Headers["X-Scrubbed"] != "" {
-				t.Errorf("BeforeSend changed the request's scope: %v", rd.Headers)
-			}
+			require.NotEmpty(t, rd.Headers["User-Agent"], "BeforeSend changed the request's scope: %v", rd.Headers)
+			assert.Empty(t, rd.Headers["X-Scrubbed"], "BeforeSend changed the request's scope: %v", rd.Headers)
 		})
 		ts := httptest.NewUnstartedServer(errsighthttp.Middleware(errsighthttp.Options{})(handler))
 		ts.Config.BaseContext = func(net.Listener) context.Context {
@@ -93,9 +93,7 @@ func TestBeforeSendEditsRequestDataAndCrumbs(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/", nil)
 		req.Header.Set("User-Agent", "secret-agent/1.0")
 		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		resp.Body.Close()
 		if err := client.Flush(context.Background()); err != nil {
 			t.Fatal(err)
@@ -105,9 +103,7 @@ func TestBeforeSendEditsRequestDataAndCrumbs(t *testing.T) {
 		}
 		for _, r := range srv.Requests() {
 			for _, secret := range []string{"secret-agent", "private-path"} {
-				if bytes.Contains(r.Body, []byte(secret)) {
-					t.Fatalf("%q sent although BeforeSend removed it", secret)
-				}
+				require.False(t, bytes.Contains(r.Body, []byte(secret)), "%q sent although BeforeSend removed it", secret)
 			}
 		}
 	})

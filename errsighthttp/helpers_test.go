@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighttest"
 	"github.com/errsight/errsight-go/internal/sinktest"
@@ -82,9 +84,7 @@ func freshClient(ts *httptest.Server) *http.Client {
 func get(t testing.TB, client *http.Client, url string, header http.Header) (int, string, error) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for k, vs := range header {
 		req.Header[k] = vs
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighthttp"
 	"github.com/stretchr/testify/assert"
@@ -58,20 +60,15 @@ func TestConcurrentRequestsKeepTheirOwnUser(t *testing.T) {
 	wg.Wait()
 
 	events := s.events(t)
-	if len(events) != n {
-		t.Fatalf("got %d events, want %d", len(events), n)
-	}
+	require.Len(t, events, n, "got %d events, want %d", len(events), n)
 	seen := map[string]bool{}
 	for _, ev := range events {
 		user := strings.TrimPrefix(ev.Message, "hello from ")
-		if ev.User.ID != user || ev.Tags["user_tag"] != user {
-			t.Errorf("event %q has user %q and tag %q", ev.Message, ev.User.ID, ev.Tags["user_tag"])
-		}
+		require.Equal(t, user, ev.User.ID, "event %q has user %q and tag %q", ev.Message, ev.User.ID, ev.Tags["user_tag"])
+		assert.Equal(t, user, ev.Tags["user_tag"], "event %q has user %q and tag %q", ev.Message, ev.User.ID, ev.Tags["user_tag"])
 		seen[user] = true
 	}
-	if len(seen) != n {
-		t.Errorf("saw %d distinct users, want %d", len(seen), n)
-	}
+	assert.Len(t, seen, n, "saw %d distinct users, want %d", len(seen), n)
 	if u := s.hub.Scope().User(); !u.IsZero() {
 		t.Errorf("the parent hub's scope got user %+v", u)
 	}
@@ -109,13 +106,10 @@ func TestRequestDataAndRoute(t *testing.T) {
 				t.Fatal(err)
 			}
 			events := s.events(t)
-			if len(events) != 1 {
-				t.Fatalf("got %d events, want 1", len(events))
-			}
+			require.Len(t, events, 1, "got %d events, want 1", len(events))
 			ev := events[0]
-			if ev.Tags["http.method"] != "GET" || ev.Tags["route"] != "GET /orders/{id}" {
-				t.Errorf("tags = %v", ev.Tags)
-			}
+			require.EqualValues(t, "GET", ev.Tags["http.method"], "tags = %v", ev.Tags)
+			assert.EqualValues(t, "GET /orders/{id}", ev.Tags["route"], "tags = %v", ev.Tags)
 			rd := requestData(ev)
 			want := map[string]any{
 				"method": "GET",
@@ -125,14 +119,12 @@ func TestRequestDataAndRoute(t *testing.T) {
 				"route":  "GET /orders/{id}",
 			}
 			for k, v := range want {
-				if rd[k] != v {
-					t.Errorf("request.%s = %v, want %v", k, rd[k], v)
-				}
+				assert.Equal(t, v, rd[k], "request.%s = %v, want %v", k, rd[k], v)
 			}
 			headers, _ := rd["headers"].(map[string]any)
-			if headers["User-Agent"] != "test-agent" || headers["X-Request-Id"] != "req-1" || headers["Accept"] != "application/json" {
-				t.Errorf("request.headers = %v", headers)
-			}
+			require.EqualValues(t, "test-agent", headers["User-Agent"], "request.headers = %v", headers)
+			require.EqualValues(t, "req-1", headers["X-Request-Id"], "request.headers = %v", headers)
+			assert.EqualValues(t, "application/json", headers["Accept"], "request.headers = %v", headers)
 			if _, ok := rd["client_ip"]; ok || ev.User.IPAddress != "" {
 				t.Errorf("client IP sent without SendClientIP: %v, %q", rd["client_ip"], ev.User.IPAddress)
 			}
@@ -157,9 +149,7 @@ func TestRouteBehindAnotherLayer(t *testing.T) {
 	_, _, _ = get(t, freshClient(ts), ts.URL+"/items/7", nil)
 
 	events := s.events(t)
-	if len(events) != 2 {
-		t.Fatalf("got %d events, want 2", len(events))
-	}
+	require.Len(t, events, 2, "got %d events, want 2", len(events))
 	byLevel := map[string]map[string]string{}
 	for _, ev := range events {
 		byLevel[ev.Level] = ev.Tags
@@ -182,9 +172,7 @@ func TestPatternVisibleToOuterLayers(t *testing.T) {
 	for path, want := range map[string]string{"/users/1": "GET /users/{id}", "/boom/1": "GET /boom/{id}"} {
 		r := httptest.NewRequest(http.MethodGet, path, nil)
 		h.ServeHTTP(httptest.NewRecorder(), r)
-		if r.Pattern != want {
-			t.Errorf("%s: outer request's Pattern = %q, want %q", path, r.Pattern, want)
-		}
+		assert.Equal(t, want, r.Pattern, "%s: outer request's Pattern = %q, want %q", path, r.Pattern, want)
 	}
 }
 
@@ -225,28 +213,18 @@ func TestSecretsNeverSent(t *testing.T) {
 		_, _, _ = get(t, freshClient(ts), ts.URL+path+query, header)
 	}
 	events := s.events(t)
-	if len(events) != 3 {
-		t.Fatalf("got %d events, want 3", len(events))
-	}
+	require.Len(t, events, 3, "got %d events, want 3", len(events))
 	raw := string(s.bodies())
 	for _, secret := range secrets {
-		if strings.Contains(raw, secret) {
-			t.Errorf("%q was sent to ErrSight", secret)
-		}
+		assert.NotContains(t, raw, secret, "%q was sent to ErrSight", secret)
 	}
 	for _, name := range []string{"Authorization", "Cookie", "X-Api-Key", "Proxy-Authorization", "Set-Cookie"} {
-		if strings.Contains(raw, `"`+name+`"`) {
-			t.Errorf("header %s was sent", name)
-		}
+		assert.NotContains(t, raw, `"`+name+`"`, "header %s was sent", name)
 	}
 	for _, ev := range events {
 		headers, _ := requestData(ev)["headers"].(map[string]any)
-		if headers["Referer"] != "https://app.example/reset?code=[Filtered]&step=2" {
-			t.Errorf("Referer = %v", headers["Referer"])
-		}
-		if ev.User.IPAddress != "127.0.0.1" {
-			t.Errorf("user IP = %q, want 127.0.0.1 (SendClientIP)", ev.User.IPAddress)
-		}
+		assert.EqualValues(t, "https://app.example/reset?code=[Filtered]&step=2", headers["Referer"], "Referer = %v", headers["Referer"])
+		assert.EqualValues(t, "127.0.0.1", ev.User.IPAddress, "user IP = %q, want 127.0.0.1 (SendClientIP)", ev.User.IPAddress)
 	}
 }
 
@@ -269,21 +247,15 @@ func TestCaptureServerErrors(t *testing.T) {
 			}
 			events := s.events(t)
 			if !enabled {
-				if len(events) != 0 {
-					t.Fatalf("got %d events with CaptureServerErrors off", len(events))
-				}
+				require.Zero(t, len(events), "got %d events with CaptureServerErrors off", len(events))
 				return
 			}
-			if len(events) != 1 {
-				t.Fatalf("got %d events, want 1", len(events))
-			}
+			require.Len(t, events, 1, "got %d events, want 1", len(events))
 			ev := events[0]
-			if ev.Level != "error" || ev.Message != "502 Bad Gateway: GET /upstream/9" {
-				t.Errorf("event = %s %q", ev.Level, ev.Message)
-			}
-			if ev.Tags["http.status_code"] != "502" || ev.Tags["route"] != "GET /upstream/{id}" {
-				t.Errorf("tags = %v", ev.Tags)
-			}
+			require.EqualValues(t, "error", ev.Level, "event = %s %q", ev.Level, ev.Message)
+			assert.EqualValues(t, "502 Bad Gateway: GET /upstream/9", ev.Message, "event = %s %q", ev.Level, ev.Message)
+			require.EqualValues(t, "502", ev.Tags["http.status_code"], "tags = %v", ev.Tags)
+			assert.EqualValues(t, "GET /upstream/{id}", ev.Tags["route"], "tags = %v", ev.Tags)
 		})
 	}
 }
@@ -320,9 +292,7 @@ func TestClientIPThroughTrustedProxy(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), r)
 
 	events := s.events(t)
-	if len(events) != 1 {
-		t.Fatalf("got %d events, want 1", len(events))
-	}
+	require.Len(t, events, 1, "got %d events, want 1", len(events))
 	if got := events[0].User.IPAddress; got != "203.0.113.9" {
 		t.Errorf("client IP = %q, want 203.0.113.9", got)
 	}

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighthttp"
 )
@@ -61,33 +64,26 @@ func TestPanicIsReportedThenRepanicked(t *testing.T) {
 	wrapped := run(t, s, errsighthttp.Middleware(errsighthttp.Options{})(mux), "/panic/1")
 
 	// net/http's own behaviour is unchanged: same client error, same log.
-	if bare.err == "" || wrapped.err != bare.err {
-		t.Errorf("client error with middleware %q, without %q", wrapped.err, bare.err)
-	}
+	require.NotEmpty(t, bare.err, "client error with middleware %q, without %q", wrapped.err, bare.err)
+	assert.Equal(t, bare.err, wrapped.err, "client error with middleware %q, without %q", wrapped.err, bare.err)
 	if want := "http: panic serving ADDR: boom"; firstLine(bare.log) != want || firstLine(wrapped.log) != want {
 		t.Errorf("server log first line with middleware %q, without %q, want %q", firstLine(wrapped.log), firstLine(bare.log), want)
 	}
 	// The re-panic happens on top of the original panic's frames, so the
 	// logged stack still shows where it came from.
-	if !strings.Contains(wrapped.log, "panickingHandler") {
-		t.Errorf("server log lost the panicking frame:\n%s", wrapped.log)
-	}
+	assert.Contains(t, wrapped.log, "panickingHandler", "server log lost the panicking frame:\n%s", wrapped.log)
 
 	events := s.events(t)
-	if len(events) != 1 {
-		t.Fatalf("got %d events, want 1 (only the wrapped server reports)", len(events))
-	}
+	require.Len(t, events, 1, "got %d events, want 1 (only the wrapped server reports)", len(events))
 	ev := events[0]
-	if ev.Level != "fatal" || ev.Message != "panic: boom" {
-		t.Errorf("event = %s %q", ev.Level, ev.Message)
-	}
+	require.EqualValues(t, "fatal", ev.Level, "event = %s %q", ev.Level, ev.Message)
+	assert.EqualValues(t, "panic: boom", ev.Message, "event = %s %q", ev.Level, ev.Message)
 	if rd := requestData(ev); rd["path"] != "/panic/1" || rd["route"] != "GET /panic/{n}" {
 		t.Errorf("request data = %v", rd)
 	}
 	frames := ev.ExceptionFrames()
-	if len(frames) == 0 || !strings.Contains(frames[0].Function, "panickingHandler") {
-		t.Errorf("first frame = %+v, want the panicking handler", frames)
-	}
+	require.NotZero(t, len(frames), "first frame = %+v, want the panicking handler", frames)
+	assert.Contains(t, frames[0].Function, "panickingHandler", "first frame = %+v, want the panicking handler", frames)
 }
 
 func TestErrAbortHandlerIsNeverReported(t *testing.T) {
@@ -96,12 +92,11 @@ func TestErrAbortHandlerIsNeverReported(t *testing.T) {
 		s := newSink(t)
 		bare := run(t, s, abort, "/")
 		wrapped := run(t, s, errsighthttp.Middleware(opts)(abort), "/")
-		if bare.err == "" || wrapped.err != bare.err || wrapped.status != 0 {
-			t.Errorf("%+v: client saw %d %q with middleware, %q without", opts, wrapped.status, wrapped.err, bare.err)
-		}
-		if bare.log != "" || wrapped.log != "" {
-			t.Errorf("%+v: server logged %q with middleware, %q without", opts, wrapped.log, bare.log)
-		}
+		require.NotEmpty(t, bare.err, "%+v: client saw %d %q with middleware, %q without", opts, wrapped.status, wrapped.err, bare.err)
+		require.Equal(t, bare.err, wrapped.err, "%+v: client saw %d %q with middleware, %q without", opts, wrapped.status, wrapped.err, bare.err)
+		assert.Zero(t, wrapped.status, "%+v: client saw %d %q with middleware, %q without", opts, wrapped.status, wrapped.err, bare.err)
+		require.Empty(t, bare.log, "%+v: server logged %q with middleware, %q without", opts, wrapped.log, bare.log)
+		assert.Empty(t, wrapped.log, "%+v: server logged %q with middleware, %q without", opts, wrapped.log, bare.log)
 		if events := s.events(t); len(events) != 0 {
 			t.Errorf("%+v: ErrAbortHandler reported: %q", opts, events[0].Message)
 		}
@@ -113,12 +108,10 @@ func TestRecoverWith500(t *testing.T) {
 		s := newSink(t)
 		h := errsighthttp.Middleware(errsighthttp.Options{RecoverWith500: true})(http.HandlerFunc(panickingHandler))
 		o := run(t, s, h, "/")
-		if o.err != "" || o.status != http.StatusInternalServerError || o.body != "Internal Server Error\n" {
-			t.Errorf("client saw %d %q %q", o.status, o.body, o.err)
-		}
-		if o.log != "" {
-			t.Errorf("server logged %q", o.log)
-		}
+		require.Empty(t, o.err, "client saw %d %q %q", o.status, o.body, o.err)
+		require.Equal(t, http.StatusInternalServerError, o.status, "client saw %d %q %q", o.status, o.body, o.err)
+		assert.EqualValues(t, "Internal Server Error\n", o.body, "client saw %d %q %q", o.status, o.body, o.err)
+		assert.Empty(t, o.log, "server logged %q", o.log)
 		if events := s.events(t); len(events) != 1 || events[0].Level != "fatal" {
 			t.Errorf("got %d events, want one fatal", len(events))
 		}
@@ -133,12 +126,10 @@ func TestRecoverWith500(t *testing.T) {
 		o := run(t, s, h, "/")
 		// The status is gone: the connection is cut so the client sees a
 		// truncated body, not a complete 200, and net/http logs nothing.
-		if o.status != http.StatusOK || o.body != "partial" || !strings.Contains(o.err, "unexpected EOF") {
-			t.Errorf("client saw %d %q %q", o.status, o.body, o.err)
-		}
-		if o.log != "" {
-			t.Errorf("server logged %q", o.log)
-		}
+		require.Equal(t, http.StatusOK, o.status, "client saw %d %q %q", o.status, o.body, o.err)
+		require.EqualValues(t, "partial", o.body, "client saw %d %q %q", o.status, o.body, o.err)
+		assert.Contains(t, o.err, "unexpected EOF", "client saw %d %q %q", o.status, o.body, o.err)
+		assert.Empty(t, o.log, "server logged %q", o.log)
 		if events := s.events(t); len(events) != 1 || events[0].Message != "panic: midway" {
 			t.Errorf("got %d events, want the panic", len(events))
 		}
@@ -171,9 +162,8 @@ func TestGoexitIsNotAPanic(t *testing.T) {
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil).WithContext(errsight.ContextWithHub(context.Background(), s.hub)))
 	}()
 	wg.Wait()
-	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
-		t.Errorf("Goexit answered %d %q", rec.Code, rec.Body)
-	}
+	require.Equal(t, http.StatusOK, rec.Code, "Goexit answered %d %q", rec.Code, rec.Body)
+	assert.Zero(t, rec.Body.Len(), "Goexit answered %d %q", rec.Code, rec.Body)
 	if events := s.events(t); len(events) != 0 {
 		t.Errorf("Goexit reported: %q", events[0].Message)
 	}
@@ -186,13 +176,9 @@ func TestWrappedWriterKeepsInterfaces(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /stream", func(w http.ResponseWriter, r *http.Request) {
 		rc := http.NewResponseController(w)
-		if err := rc.SetWriteDeadline(time.Now().Add(time.Minute)); err != nil {
-			t.Errorf("SetWriteDeadline through the wrapper: %v", err)
-		}
+		assert.NoError(t, rc.SetWriteDeadline(time.Now().Add(time.Minute)), "SetWriteDeadline through the wrapper")
 		_, _ = io.Copy(w, strings.NewReader("copied;")) // ReadFrom
-		if err := rc.Flush(); err != nil {
-			t.Errorf("Flush: %v", err)
-		}
+		assert.NoError(t, rc.Flush(), "Flush")
 		w.(http.Flusher).Flush()
 	})
 	mux.HandleFunc("GET /hijack", func(w http.ResponseWriter, r *http.Request) {
@@ -223,9 +209,7 @@ func TestWrappedWriterKeepsInterfaces(t *testing.T) {
 	}
 	<-hijackDone
 	ts.Close()
-	if strings.Contains(errLog.String(), "hijacked connection") {
-		t.Errorf("wrote to a hijacked connection: %s", errLog)
-	}
+	assert.NotContains(t, errLog.String(), "hijacked connection", "wrote to a hijacked connection: %s", errLog)
 	if events := s.events(t); len(events) != 1 || events[0].Message != "panic: after hijack" {
 		t.Errorf("got %d events, want the hijack panic", len(events))
 	}

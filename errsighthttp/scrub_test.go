@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/errsight/errsight-go/internal/scrub"
 )
 
@@ -54,9 +57,7 @@ func TestScrubURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		u, err := url.Parse(tt.in)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if got := scrubURL(u, nil); got != tt.want {
 			t.Errorf("scrubURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
@@ -75,15 +76,11 @@ func FuzzScrubQuery(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
 		got := scrubQuery(raw, nil)
 		in, out := strings.Split(raw, "&"), strings.Split(got, "&")
-		if len(in) != len(out) {
-			t.Fatalf("scrubQuery(%q) = %q: %d parameters became %d", raw, got, len(in), len(out))
-		}
+		require.Len(t, in, len(out), "scrubQuery(%q) = %q: %d parameters became %d", raw, got, len(in), len(out))
 		for i := range in {
 			name, value, _ := strings.Cut(in[i], "=")
 			if IsSensitiveName(scrub.ParamName(name)) && value != "" {
-				if out[i] != name+"="+Filtered {
-					t.Fatalf("scrubQuery(%q): %q became %q", raw, in[i], out[i])
-				}
+				require.Equal(t, name+"="+Filtered, out[i], "scrubQuery(%q): %q became %q", raw, in[i], out[i])
 			} else if out[i] != in[i] {
 				t.Fatalf("scrubQuery(%q): harmless %q became %q", raw, in[i], out[i])
 			}
@@ -126,9 +123,7 @@ func TestClientIP(t *testing.T) {
 			if tt.realIP != "" {
 				r.Header.Set("X-Real-IP", tt.realIP)
 			}
-			if got := clientIP(r, tt.trusted); got != tt.want {
-				t.Errorf("clientIP = %q, want %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, clientIP(r, tt.trusted))
 		})
 	}
 }
@@ -142,15 +137,11 @@ func TestRequestDataHeaders(t *testing.T) {
 	r.Header.Set("X-Custom-Token", "nope")
 	rd := NewRequestData(r, nil)
 	want := map[string]string{"Content-Type": "application/json", "Accept": "text/html, application/json", "Content-Length": "2"}
-	if len(rd.Headers) != len(want) {
-		t.Errorf("headers = %v, want %v", rd.Headers, want)
-	}
+	assert.Len(t, rd.Headers, len(want))
 	for k, v := range want {
-		if rd.Headers[k] != v {
-			t.Errorf("%s = %q, want %q", k, rd.Headers[k], v)
-		}
+		assert.Equal(t, v, rd.Headers[k], "%s = %q, want %q", k, rd.Headers[k], v)
 	}
-	if rd.URL != "https://shop.example/cart" || rd.Query != "coupon=X&session_id=[Filtered]" || rd.Method != "POST" {
-		t.Errorf("request data = %+v", rd)
-	}
+	require.EqualValues(t, "https://shop.example/cart", rd.URL, "request data = %+v", rd)
+	require.EqualValues(t, "coupon=X&session_id=[Filtered]", rd.Query, "request data = %+v", rd)
+	assert.EqualValues(t, "POST", rd.Method, "request data = %+v", rd)
 }

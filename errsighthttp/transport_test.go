@@ -57,37 +57,28 @@ func TestTransportBreadcrumbOnTheRequestsEvent(t *testing.T) {
 	}
 
 	events := s.events(t)
-	if len(events) != 2 {
-		t.Fatalf("got %d events, want 2", len(events))
-	}
+	require.Len(t, events, 2, "got %d events, want 2", len(events))
 	for _, ev := range events {
 		if ev.Message == "no calls here" {
-			if len(ev.Breadcrumbs) != 0 {
-				t.Errorf("another request's calls leaked: %+v", ev.Breadcrumbs)
-			}
+			assert.Zero(t, len(ev.Breadcrumbs), "another request's calls leaked: %+v", ev.Breadcrumbs)
 			continue
 		}
-		if len(ev.Breadcrumbs) != 2 {
-			t.Fatalf("got %d breadcrumbs, want 2: %+v", len(ev.Breadcrumbs), ev.Breadcrumbs)
-		}
+		require.Len(t, ev.Breadcrumbs, 2, "got %d breadcrumbs, want 2: %+v", len(ev.Breadcrumbs), ev.Breadcrumbs)
 		ok, missing := ev.Breadcrumbs[0], ev.Breadcrumbs[1]
 		wantURL := upstream.URL + "/stock?sku=1&api_key=[Filtered]"
-		if ok.Category != "http" || ok.Level != "info" || ok.Message != "GET "+wantURL {
-			t.Errorf("breadcrumb = %+v", ok)
-		}
-		if ok.Data["method"] != "GET" || ok.Data["url"] != wantURL || fmt.Sprint(ok.Data["status_code"]) != "200" {
-			t.Errorf("breadcrumb data = %v", ok.Data)
-		}
+		require.EqualValues(t, "http", ok.Category, "breadcrumb = %+v", ok)
+		require.EqualValues(t, "info", ok.Level, "breadcrumb = %+v", ok)
+		assert.Equal(t, "GET "+wantURL, ok.Message, "breadcrumb = %+v", ok)
+		require.EqualValues(t, "GET", ok.Data["method"], "breadcrumb data = %v", ok.Data)
+		require.Equal(t, wantURL, ok.Data["url"], "breadcrumb data = %v", ok.Data)
+		assert.EqualValues(t, "200", fmt.Sprint(ok.Data["status_code"]), "breadcrumb data = %v", ok.Data)
 		if _, has := ok.Data["duration_ms"]; !has {
 			t.Errorf("no duration_ms in %v", ok.Data)
 		}
-		if missing.Level != "warning" || fmt.Sprint(missing.Data["status_code"]) != "404" {
-			t.Errorf("404 breadcrumb = %+v", missing)
-		}
+		require.EqualValues(t, "warning", missing.Level, "404 breadcrumb = %+v", missing)
+		assert.EqualValues(t, "404", fmt.Sprint(missing.Data["status_code"]), "404 breadcrumb = %+v", missing)
 	}
-	if raw := string(s.bodies()); strings.Contains(raw, "upstream-secret") {
-		t.Error("a query secret of an outbound URL was sent")
-	}
+	assert.NotContains(t, string(s.bodies()), "upstream-secret", "a query secret of an outbound URL was sent")
 }
 
 type failingTransport struct{}
@@ -105,13 +96,10 @@ func TestTransportErrorBreadcrumb(t *testing.T) {
 		t.Fatal("want an error")
 	}
 	crumbs := s.hub.Scope().Breadcrumbs()
-	if len(crumbs) != 1 {
-		t.Fatalf("got %d breadcrumbs", len(crumbs))
-	}
+	require.Len(t, crumbs, 1, "got %d breadcrumbs", len(crumbs))
 	b := crumbs[0]
-	if b.Level != errsight.LevelError || b.Message != "POST https://api.example/v1?token=[Filtered]" {
-		t.Errorf("breadcrumb = %+v", b)
-	}
+	require.Equal(t, errsight.LevelError, b.Level, "breadcrumb = %+v", b)
+	assert.EqualValues(t, "POST https://api.example/v1?token=[Filtered]", b.Message, "breadcrumb = %+v", b)
 	if msg, _ := b.Data["error"].(string); strings.Contains(msg, "t0k3n") || strings.Contains(msg, "pw@") || msg == "" {
 		t.Errorf("error = %q", msg)
 	}
@@ -133,9 +121,9 @@ func TestTransportWithDisabledClientOnlyForwards(t *testing.T) {
 	ctx := errsight.ContextWithHub(context.Background(), hub)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://example.test/", nil)
 	resp, err := errsighthttp.NewTransport(base).RoundTrip(req)
-	if err != nil || resp.StatusCode != 204 || calls != 1 {
-		t.Fatalf("got %v, %v after %d calls", resp, err, calls)
-	}
+	require.NoError(t, err, "got %v, %v after %d calls", resp, err, calls)
+	require.EqualValues(t, 204, resp.StatusCode, "got %v, %v after %d calls", resp, err, calls)
+	require.EqualValues(t, 1, calls, "got %v, %v after %d calls", resp, err, calls)
 	if n := len(hub.Scope().Breadcrumbs()); n != 0 {
 		t.Errorf("%d breadcrumbs on a disabled hub", n)
 	}
@@ -147,9 +135,7 @@ func TestTransportNilBaseUsesDefaultTransport(t *testing.T) {
 	client := &http.Client{Transport: errsighthttp.NewTransport(nil)}
 	defer client.CloseIdleConnections()
 	resp, err := client.Get(srv.URL + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
 }
 

@@ -3,6 +3,8 @@ package batcher
 import (
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // TestEnqueueAllocs guards the capture hot path: handing a pointer to the
@@ -27,9 +29,8 @@ func TestEnqueueAllocs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		tt.setup()
-		if n := testing.AllocsPerRun(1000, func() { b.Enqueue(it) }); n != 0 {
-			t.Errorf("%s: Enqueue allocates %v times per call, want 0", tt.name, n)
-		}
+		n := testing.AllocsPerRun(1000, func() { b.Enqueue(it) })
+		assert.Zero(t, n, "%s: Enqueue allocates %v times per call, want 0", tt.name, n)
 	}
 	_ = b.Close(time.Second)
 }

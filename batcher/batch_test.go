@@ -42,9 +42,8 @@ func TestBatchesBySize(t *testing.T) {
 				enqueueAll(t, b, items(1, tt.n))
 				require.NoError(t, b.Flush(context.Background()), "Flush")
 				assert.True(t, slices.Equal(tr.batchSizes(), tt.want))
-				if got := tr.delivered(); !slices.Equal(got, seq(1, tt.n)) {
-					t.Errorf("delivered %v, want ids 1..%d in order, once each", got, tt.n)
-				}
+				got := tr.delivered()
+				assert.True(t, slices.Equal(got, seq(1, tt.n)), "delivered %v, want ids 1..%d in order, once each", got, tt.n)
 				checkAccounting(t, b, tr)
 			})
 		})
@@ -61,17 +60,15 @@ func TestFlushInterval(t *testing.T) {
 
 		time.Sleep(2*time.Second - time.Millisecond)
 		synctest.Wait()
-		if n := len(tr.Calls()); n != 0 {
-			t.Fatalf("%d sends before the FlushInterval elapsed, want 0", n)
-		}
+		n := len(tr.Calls())
+		require.Zero(t, n, "%d sends before the FlushInterval elapsed, want 0", n)
 		time.Sleep(time.Millisecond)
 		synctest.Wait()
 		calls := tr.Calls()
 		require.Len(t, calls, 1, "calls = %+v, want one batch of 1,2,3", calls)
 		require.True(t, slices.Equal(calls[0].ids, []int{1, 2, 3}), "calls = %+v, want one batch of 1,2,3", calls)
-		if d := calls[0].at.Sub(start); d != 2*time.Second {
-			t.Errorf("batch left after %v, want exactly the FlushInterval", d)
-		}
+		d := calls[0].at.Sub(start)
+		assert.Equal(t, 2*time.Second, d, "batch left after %v, want exactly the FlushInterval", d)
 	})
 }
 
@@ -90,9 +87,8 @@ func TestBatchesByBytes(t *testing.T) {
 			assert.LessOrEqual(t, len(c.body), MaxBatchBytes, "request %d is %d bytes, over %d", i, len(c.body), MaxBatchBytes)
 		}
 		// 5 events of 100,000 bytes fit in 512 KiB, 6 do not.
-		if got, want := tr.batchSizes(), []int{5, 5, 5, 5, 5, 5}; !slices.Equal(got, want) {
-			t.Errorf("batch sizes = %v, want %v", got, want)
-		}
+		got, want := tr.batchSizes(), []int{5, 5, 5, 5, 5, 5}
+		assert.True(t, slices.Equal(got, want))
 		if got := tr.delivered(); !slices.Equal(got, seq(1, 30)) {
 			t.Errorf("delivered %v, want 1..30", got)
 		}
@@ -111,9 +107,8 @@ func TestMaxBatchBytesOption(t *testing.T) {
 		enqueueAll(t, b, its)
 		require.NoError(t, b.Flush(context.Background()), "Flush")
 		// "[" + 3*300 + 2 commas + "]" = 904 bytes; a fourth would make 1205.
-		if got, want := tr.batchSizes(), []int{3, 3}; !slices.Equal(got, want) {
-			t.Errorf("batch sizes = %v, want %v", got, want)
-		}
+		got, want := tr.batchSizes(), []int{3, 3}
+		assert.True(t, slices.Equal(got, want))
 	})
 }
 
@@ -171,9 +166,8 @@ func TestOversizeItems(t *testing.T) {
 						t.Errorf("the shrunk event's request is %d bytes, smaller than the event (%d)", len(c.body), tt.wantSize)
 					}
 				}
-				if err := b.Close(time.Second); err != nil {
-					t.Errorf("Close = %v, want nil (nothing was pending)", err)
-				}
+				err := b.Close(time.Second)
+				assert.NoError(t, err, "Close = %v, want nil (nothing was pending)", err)
 				// Read after Close: the worker, which writes debug, has exited.
 				if tt.wantReason != DropSuppressed && tt.name != "exactly the limit" && len(debug) == 0 {
 					t.Errorf("no debug line about the odd event")

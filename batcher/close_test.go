@@ -56,9 +56,8 @@ func TestHangingTransport(t *testing.T) {
 		const timeout = 3 * time.Second
 		start := time.Now()
 		err := b.Close(timeout)
-		if elapsed := time.Since(start); elapsed > timeout+10*time.Millisecond {
-			t.Errorf("Close took %v, want at most %v", elapsed, timeout)
-		}
+		elapsed := time.Since(start)
+		assert.LessOrEqual(t, elapsed, timeout+10*time.Millisecond, "Close took %v, want at most %v", elapsed, timeout)
 		s = b.Stats()
 		require.Error(t, err, "Close = %v, want %d events not delivered, all closed", err, s.Enqueued)
 		require.Contains(t, err.Error(), "batcher: close: ", "Close = %v, want %d events not delivered, all closed", err, s.Enqueued)
@@ -169,9 +168,8 @@ func TestCloseCancelsSendInFlight(t *testing.T) {
 		<-tr.entered
 		start := time.Now()
 		err := b.Close(time.Second)
-		if elapsed := time.Since(start); elapsed != time.Second {
-			t.Errorf("Close took %v, want 1s", elapsed)
-		}
+		elapsed := time.Since(start)
+		assert.Equal(t, time.Second, elapsed, "Close took %v, want 1s", elapsed)
 		require.Error(t, err, "Close = %v", err)
 		assert.Contains(t, err.Error(), "10 events not delivered (10 closed)", "Close = %v", err)
 	})
@@ -186,12 +184,11 @@ func TestFlush(t *testing.T) {
 			enqueueAll(t, b, items(1, 3))
 			start := time.Now()
 			require.NoError(t, b.Flush(context.Background()), "Flush")
-			if d := time.Since(start); d != 0 {
-				t.Errorf("Flush waited %v for the FlushInterval, want 0", d)
-			}
-			if s := b.Stats(); s.Sent != 3 || s.Pending != 0 {
-				t.Errorf("after Flush: %+v", s)
-			}
+			d := time.Since(start)
+			assert.Zero(t, d, "Flush waited %v for the FlushInterval, want 0", d)
+			s := b.Stats()
+			require.EqualValues(t, 3, s.Sent, "after Flush: %+v", s)
+			assert.Zero(t, s.Pending, "after Flush: %+v", s)
 		})
 	})
 	t.Run("nothing pending", func(t *testing.T) {
@@ -233,13 +230,12 @@ func TestFlush(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 			start := time.Now()
-			if err := b.Flush(ctx); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "4 events still pending") {
-				t.Errorf("Flush during the pause = %v", err)
-			}
+			err := b.Flush(ctx)
+			require.ErrorIs(t, err, context.DeadlineExceeded, "Flush during the pause = %v", err)
+			assert.Contains(t, err.Error(), "4 events still pending", "Flush during the pause = %v", err)
 			require.NoError(t, b.Flush(context.Background()), "Flush")
-			if d := time.Since(start); d != 5*time.Second {
-				t.Errorf("delivered after %v, want at the end of the 5s pause", d)
-			}
+			d := time.Since(start)
+			assert.Equal(t, 5*time.Second, d, "delivered after %v, want at the end of the 5s pause", d)
 			checkAccounting(t, b, tr)
 		})
 	})
@@ -296,9 +292,8 @@ func TestCloseConcurrent(t *testing.T) {
 	require.Equal(t, s.Enqueued, s.Sent, "Enqueued %d, Sent %d, Pending %d; %d accepted", s.Enqueued, s.Sent, s.Pending, accepted.Load())
 	assert.Zero(t, s.Pending, "Enqueued %d, Sent %d, Pending %d; %d accepted", s.Enqueued, s.Sent, s.Pending, accepted.Load())
 	assert.Equal(t, refused.Load(), s.Dropped[DropQueueFull]+s.Dropped[DropClosed], "QueueFull %d + Closed %d != %d refused", s.Dropped[DropQueueFull], s.Dropped[DropClosed], refused.Load())
-	if got := uint64(len(tr.delivered())); got != s.Sent {
-		t.Errorf("transport received %d events, Stats.Sent = %d", got, s.Sent)
-	}
+	got := uint64(len(tr.delivered()))
+	assert.Equal(t, s.Sent, got, "transport received %d events, Stats.Sent = %d", got, s.Sent)
 }
 
 func TestNewPanicsOnMissingParts(t *testing.T) {
@@ -313,9 +308,8 @@ func TestNewPanicsOnMissingParts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			defer func() {
-				if r := recover(); r != tt.want {
-					t.Errorf("New panicked with %v, want %q", r, tt.want)
-				}
+				r := recover()
+				assert.Equal(t, tt.want, r, "New panicked with %v, want %q", r, tt.want)
 			}()
 			New(tt.cfg)
 		})
@@ -325,13 +319,11 @@ func TestNewPanicsOnMissingParts(t *testing.T) {
 func TestDropReasonString(t *testing.T) {
 	want := []string{"queue-full", "closed", "rejected", "too-large", "rate-limited", "suppressed", "encode-error", "unauthorized"}
 	for r := DropReason(0); r < NumDropReasons; r++ {
-		if got := r.String(); got != want[r] {
-			t.Errorf("DropReason(%d) = %q, want %q", r, got, want[r])
-		}
+		got := r.String()
+		assert.Equal(t, want[r], got, "DropReason(%d) = %q, want %q", r, got, want[r])
 	}
-	if got := DropReason(99).String(); got != "drop-reason(99)" {
-		t.Errorf("DropReason(99) = %q", got)
-	}
+	got := DropReason(99).String()
+	assert.EqualValues(t, "drop-reason(99)", got, "DropReason(99) = %q", got)
 }
 
 // sendFunc adapts a function to transport.Transport.
@@ -372,9 +364,8 @@ func TestFlushUnderFlood(t *testing.T) {
 		})
 		b = newTest(tr, func(c *Config[*item]) { c.MaxQueueSize = 100 })
 		enqueueAll(t, b, items(1, 10))
-		if n := <-flushed; n > 10 {
-			t.Errorf("Flush returned after %d sends, want it served within a few batches", n)
-		}
+		n := <-flushed
+		assert.LessOrEqual(t, n, int64(10), "Flush returned after %d sends, want it served within a few batches", n)
 		mustClose(t, b)
 	})
 }
@@ -422,9 +413,8 @@ func TestCloseStuckWorker(t *testing.T) {
 				const timeout = 500 * time.Millisecond
 				start := time.Now()
 				err := b.Close(timeout)
-				if elapsed := time.Since(start); elapsed > timeout+stuckGrace {
-					t.Errorf("Close took %v, want at most %v", elapsed, timeout+stuckGrace)
-				}
+				elapsed := time.Since(start)
+				assert.LessOrEqual(t, elapsed, timeout+stuckGrace, "Close took %v, want at most %v", elapsed, timeout+stuckGrace)
 				var ce *CloseError
 				require.True(t, errors.As(err, &ce), "Close = %v, want a stuck worker holding 5 events", err)
 				require.True(t, ce.Stuck, "Close = %v, want a stuck worker holding 5 events", err)
@@ -440,9 +430,9 @@ func TestCloseStuckWorker(t *testing.T) {
 				}
 				close(release) // the user's code returns at last
 				<-b.Done()
-				if s := b.Stats(); s.Pending != 0 || s.Sent+s.Dropped[DropClosed] != 5 {
-					t.Errorf("after the worker exited: %+v, want the 5 events sent or dropped as closed", s)
-				}
+				s := b.Stats()
+				require.Zero(t, s.Pending, "after the worker exited: %+v, want the 5 events sent or dropped as closed", s)
+				assert.EqualValues(t, 5, s.Sent+s.Dropped[DropClosed], "after the worker exited: %+v, want the 5 events sent or dropped as closed", s)
 			})
 		})
 	}

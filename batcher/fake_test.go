@@ -188,7 +188,6 @@ func checkAccounting(t *testing.T, b *Batcher[*item], tr *fakeTransport) {
 	// call this never enqueue after Close.
 	lost += s.Dropped[DropClosed]
 	assert.Equal(t, s.Sent+lost+uint64(s.Pending), s.Enqueued, "Enqueued %d != Sent %d + dropped after enqueue %d + Pending %d", s.Enqueued, s.Sent, lost, s.Pending)
-	if got := uint64(len(tr.delivered())); got != s.Sent {
-		t.Errorf("transport received %d delivered events, Stats.Sent = %d", got, s.Sent)
-	}
+	got := uint64(len(tr.delivered()))
+	assert.Equal(t, s.Sent, got, "transport received %d delivered events, Stats.Sent = %d", got, s.Sent)
 }

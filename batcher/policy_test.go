@@ -49,26 +49,21 @@ func TestRetryAfterZero(t *testing.T) {
 		defer mustClose(t, b)
 		start := time.Now()
 		enqueueAll(t, b, items(1, 10))
-		if err := b.Flush(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		err := b.Flush(context.Background())
+		require.NoError(t, err, fmt.Sprint(err))
 		calls := tr.Calls()
 		require.Len(t, calls, 5, "%d sends, delivered %v; want 5 sends delivering 1..10", len(calls), tr.delivered())
 		require.True(t, slices.Equal(tr.delivered(), seq(1, 10)), "%d sends, delivered %v; want 5 sends delivering 1..10", len(calls), tr.delivered())
-		if d := calls[1].at.Sub(start); d != 0 {
-			t.Errorf("first retry after %v, want at once", d)
-		}
+		d := calls[1].at.Sub(start)
+		assert.Zero(t, d, "first retry after %v, want at once", d)
 		for i := 2; i < len(calls); i++ {
-			if gap, limit := calls[i].at.Sub(calls[i-1].at), backoffCap(i-2); gap >= limit {
-				t.Errorf("retry %d after %v, want a backoff below %v", i, gap, limit)
-			}
+			gap, limit := calls[i].at.Sub(calls[i-1].at), backoffCap(i-2)
+			assert.Less(t, gap, limit, "retry %d after %v, want a backoff below %v", i, gap, limit)
 		}
-		if elapsed := calls[4].at.Sub(start); elapsed >= DefaultRetryAfter {
-			t.Errorf("delivered after %v, want well before the default pause (%v)", elapsed, DefaultRetryAfter)
-		}
-		if s := b.Stats(); s.Retries != 4 {
-			t.Errorf("Retries = %d, want 4", s.Retries)
-		}
+		elapsed := calls[4].at.Sub(start)
+		assert.Less(t, elapsed, DefaultRetryAfter, "delivered after %v, want well before the default pause (%v)", elapsed, DefaultRetryAfter)
+		s := b.Stats()
+		assert.EqualValues(t, 4, s.Retries, "Retries = %d, want 4", s.Retries)
 		checkAccounting(t, b, tr)
 	})
 }
@@ -117,12 +112,10 @@ func TestRateLimitSplitsBatches(t *testing.T) {
 				b := newTest(tr, func(c *Config[*item]) { c.BatchSize = 100; c.MaxQueueSize = 200 })
 				defer mustClose(t, b)
 				enqueueAll(t, b, items(1, 120))
-				if err := b.Flush(context.Background()); err != nil {
-					t.Fatal(err)
-				}
-				if got := tr.delivered(); !slices.Equal(got, seq(1, 120)) {
-					t.Fatalf("delivered %d events, want 1..120 in order", len(got))
-				}
+				err := b.Flush(context.Background())
+				require.NoError(t, err, fmt.Sprint(err))
+				got := tr.delivered()
+				require.True(t, slices.Equal(got, seq(1, 120)), "delivered %d events, want 1..120 in order", len(got))
 				for i, c := range tr.Calls() {
 					if i > 0 && len(c.ids) > tt.maxPerReq {
 						t.Errorf("request %d carried %d events, more than %d", i, len(c.ids), tt.maxPerReq)
@@ -171,9 +164,8 @@ func TestRateLimitPause(t *testing.T) {
 
 				time.Sleep(tt.wantPause - time.Millisecond)
 				synctest.Wait()
-				if n := len(tr.Calls()); n != 1 {
-					t.Fatalf("%d sends during the pause, want only the first", n)
-				}
+				n := len(tr.Calls())
+				require.EqualValues(t, 1, n, "%d sends during the pause, want only the first", n)
 				time.Sleep(time.Millisecond)
 				synctest.Wait()
 				calls := tr.Calls()
@@ -181,12 +173,10 @@ func TestRateLimitPause(t *testing.T) {
 				require.True(t, slices.Equal(calls[1].ids, seq(1, 10)), "first send after the pause = %v, want the held batch 1..10, byte for byte", calls[1].ids)
 				assert.Equal(t, calls[0].body, calls[1].body, "first send after the pause = %v, want the held batch 1..10, byte for byte", calls[1].ids)
 				assert.True(t, slices.Equal(calls[2].ids, seq(11, 10)), "second send after the pause = %v, want 11..20", calls[2].ids)
-				if d := calls[1].at.Sub(start); d != tt.wantPause {
-					t.Errorf("resumed after %v, want %v", d, tt.wantPause)
-				}
-				if err := b.Flush(context.Background()); err != nil {
-					t.Fatal(err)
-				}
+				d := calls[1].at.Sub(start)
+				assert.Equal(t, tt.wantPause, d, "resumed after %v, want %v", d, tt.wantPause)
+				err := b.Flush(context.Background())
+				require.NoError(t, err, fmt.Sprint(err))
 				s := b.Stats()
 				require.EqualValues(t, 1, s.Retries, "Retries = %d, PausedUntil = %v; want 1 and zero", s.Retries, s.PausedUntil)
 				assert.True(t, s.PausedUntil.IsZero(), "Retries = %d, PausedUntil = %v; want 1 and zero", s.Retries, s.PausedUntil)
@@ -204,22 +194,20 @@ func TestRetryBackoff(t *testing.T) {
 		enqueueAll(t, b, items(1, 25))
 		require.NoError(t, b.Flush(context.Background()), "Flush")
 		calls := tr.Calls()
-		if got := tr.delivered(); !slices.Equal(got, seq(1, 25)) {
-			t.Errorf("delivered %v, want 1..25 exactly once, in order", got)
-		}
+		got := tr.delivered()
+		assert.True(t, slices.Equal(got, seq(1, 25)), "delivered %v, want 1..25 exactly once, in order", got)
 		require.Len(t, calls, 5, "calls = %v, want the first batch three times, byte for byte, then two more", tr.batchSizes())
 		require.Equal(t, calls[0].body, calls[1].body, "calls = %v, want the first batch three times, byte for byte, then two more", tr.batchSizes())
 		require.Equal(t, calls[0].body, calls[2].body, "calls = %v, want the first batch three times, byte for byte, then two more", tr.batchSizes())
 		// Full jitter: the n-th retry waits less than MinBackoff << (n-1).
-		if d := calls[1].at.Sub(calls[0].at); d >= MinBackoff {
-			t.Errorf("first retry after %v, want < %v", d, MinBackoff)
-		}
+		d := calls[1].at.Sub(calls[0].at)
+		assert.Less(t, d, MinBackoff, "first retry after %v, want < %v", d, MinBackoff)
 		if d := calls[2].at.Sub(calls[1].at); d >= 2*MinBackoff {
 			t.Errorf("second retry after %v, want < %v", d, 2*MinBackoff)
 		}
-		if s := b.Stats(); s.Retries != 2 || s.Sent != 25 {
-			t.Errorf("Retries = %d, Sent = %d; want 2 and 25", s.Retries, s.Sent)
-		}
+		s := b.Stats()
+		require.EqualValues(t, 2, s.Retries, "Retries = %d, Sent = %d; want 2 and 25", s.Retries, s.Sent)
+		assert.EqualValues(t, 25, s.Sent, "Retries = %d, Sent = %d; want 2 and 25", s.Retries, s.Sent)
 		checkAccounting(t, b, tr)
 	})
 }
@@ -233,13 +221,12 @@ func TestBackoffCap(t *testing.T) {
 		{6, MaxBackoff}, {40, MaxBackoff}, {1 << 20, MaxBackoff},
 	}
 	for _, tt := range tests {
-		if got := backoffCap(tt.failures); got != tt.want {
-			t.Errorf("backoffCap(%d) = %v, want %v", tt.failures, got, tt.want)
-		}
+		got := backoffCap(tt.failures)
+		assert.Equal(t, tt.want, got, "backoffCap(%d) = %v, want %v", tt.failures, got, tt.want)
 		for range 100 {
-			if d := backoff(tt.failures); d < 0 || d >= tt.want {
-				t.Fatalf("backoff(%d) = %v, outside [0, %v)", tt.failures, d, tt.want)
-			}
+			d := backoff(tt.failures)
+			require.GreaterOrEqual(t, d, time.Duration(0), "backoff(%d) = %v, outside [0, %v)", tt.failures, d, tt.want)
+			require.Less(t, d, tt.want, "backoff(%d) = %v, outside [0, %v)", tt.failures, d, tt.want)
 		}
 	}
 }
@@ -285,12 +272,11 @@ func TestTooLargeSplits(t *testing.T) {
 				enqueueAll(t, b, items(1, 10))
 				require.NoError(t, b.Flush(context.Background()), "Flush")
 				assert.True(t, slices.Equal(tr.batchSizes(), tt.wantSizes))
-				if got := tr.delivered(); !slices.Equal(got, tt.wantSent) {
-					t.Errorf("delivered %v, want %v", got, tt.wantSent)
-				}
-				if s := b.Stats(); s.Dropped[DropTooLarge] != tt.wantDrop || s.Retries != 0 {
-					t.Errorf("DropTooLarge = %d, Retries = %d; want %d and 0", s.Dropped[DropTooLarge], s.Retries, tt.wantDrop)
-				}
+				got := tr.delivered()
+				assert.True(t, slices.Equal(got, tt.wantSent), "delivered %v, want %v", got, tt.wantSent)
+				s := b.Stats()
+				require.Equal(t, tt.wantDrop, s.Dropped[DropTooLarge], "DropTooLarge = %d, Retries = %d; want %d and 0", s.Dropped[DropTooLarge], s.Retries, tt.wantDrop)
+				assert.Zero(t, s.Retries, "DropTooLarge = %d, Retries = %d; want %d and 0", s.Dropped[DropTooLarge], s.Retries, tt.wantDrop)
 				checkAccounting(t, b, tr)
 			})
 		})
@@ -312,12 +298,12 @@ func TestRejectedDropsOnlyItsBatch(t *testing.T) {
 		enqueueAll(t, b, items(1, 30))
 		require.NoError(t, b.Flush(context.Background()), "Flush")
 		want := append(seq(1, 10), seq(21, 10)...)
-		if got := tr.delivered(); !slices.Equal(got, want) {
-			t.Errorf("delivered %v, want %v", got, want)
-		}
-		if s := b.Stats(); s.Dropped[DropRejected] != 10 || s.Sent != 20 || s.Retries != 0 {
-			t.Errorf("stats = %+v, want 10 rejected, 20 sent, no retry", s)
-		}
+		got := tr.delivered()
+		assert.True(t, slices.Equal(got, want), "delivered %v, want %v", got, want)
+		s := b.Stats()
+		require.EqualValues(t, 10, s.Dropped[DropRejected], "stats = %+v, want 10 rejected, 20 sent, no retry", s)
+		require.EqualValues(t, 20, s.Sent, "stats = %+v, want 10 rejected, 20 sent, no retry", s)
+		assert.Zero(t, s.Retries, "stats = %+v, want 10 rejected, 20 sent, no retry", s)
 		checkAccounting(t, b, tr)
 		mustClose(t, b)
 		assert.True(t, slices.ContainsFunc(debug, func(s string) bool { return strings.Contains(s, "rejected") }), "debug lines %q, want one about the rejected batch", debug)
@@ -375,15 +361,14 @@ func TestRejectedKeyWarnsOnce(t *testing.T) {
 				var warnings []string
 				b := newTest(tr, func(c *Config[*item]) { c.Warnf = func(msg string) { warnings = append(warnings, msg) } })
 				enqueueAll(t, b, items(1, 25))
-				if err := b.Flush(context.Background()); err != nil {
-					t.Fatal(err)
-				}
+				err := b.Flush(context.Background())
+				require.NoError(t, err, fmt.Sprint(err))
 				mustClose(t, b)
 				require.Len(t, warnings, 1, "warnings = %q, want one about the key", warnings)
 				assert.Contains(t, warnings[0], "rejected the API key", "warnings = %q, want one about the key", warnings)
-				if s := b.Stats(); s.Dropped[DropUnauthorized] != 25 || s.Dropped[DropRejected] != 0 {
-					t.Errorf("Dropped = %v, want 25 unauthorized", s.Dropped)
-				}
+				s := b.Stats()
+				require.EqualValues(t, 25, s.Dropped[DropUnauthorized], "Dropped = %v, want 25 unauthorized", s.Dropped)
+				assert.Zero(t, s.Dropped[DropRejected], "Dropped = %v, want 25 unauthorized", s.Dropped)
 			})
 		})
 	}
@@ -425,9 +410,9 @@ func TestEveryDropIsHeard(t *testing.T) {
 			reason   DropReason
 			min, max int
 		}{{DropSuppressed, 1, 1}, {DropQueueFull, 1, 8}, {DropClosed, 1, 3}} {
-			if n := count(tc.reason); n < tc.min || n > tc.max {
-				t.Errorf("%d debug lines for %v, want %d to %d; lines: %q", n, tc.reason, tc.min, tc.max, lines)
-			}
+			n := count(tc.reason)
+			require.GreaterOrEqual(t, n, tc.min, "%d debug lines for %v, want %d to %d; lines: %q", n, tc.reason, tc.min, tc.max, lines)
+			assert.LessOrEqual(t, n, tc.max, "%d debug lines for %v, want %d to %d; lines: %q", n, tc.reason, tc.min, tc.max, lines)
 		}
 	})
 }
@@ -454,17 +439,15 @@ func TestConcurrentSends(t *testing.T) {
 			b := New(Config[*item]{Transport: tr, Encode: encodeItem, MaxInFlight: 4, MaxQueueSize: 100})
 			start := time.Now()
 			enqueueAll(t, b, items(1, 80))
-			if err := b.Flush(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			err := b.Flush(context.Background())
+			require.NoError(t, err, fmt.Sprint(err))
 			// 8 batches of 10, 4 at a time: two rounds of 200 ms, not eight.
-			if d := time.Since(start); d != 400*time.Millisecond {
-				t.Errorf("80 events took %v, want 400ms", d)
-			}
+			d := time.Since(start)
+			assert.Equal(t, 400*time.Millisecond, d, "80 events took %v, want 400ms", d)
 			assert.EqualValues(t, 4, peak, "at most %d requests in flight, want 4", peak)
-			if s := b.Stats(); s.Sent != 80 || s.Pending != 0 {
-				t.Errorf("Stats = %+v, want 80 sent", s)
-			}
+			s := b.Stats()
+			require.EqualValues(t, 80, s.Sent, "Stats = %+v, want 80 sent", s)
+			assert.Zero(t, s.Pending, "Stats = %+v, want 80 sent", s)
 			mustClose(t, b)
 		})
 	})
@@ -475,9 +458,8 @@ func TestConcurrentSends(t *testing.T) {
 			defer mustClose(t, b)
 			start := time.Now()
 			enqueueAll(t, b, items(1, 80))
-			if err := b.Flush(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			err := b.Flush(context.Background())
+			require.NoError(t, err, fmt.Sprint(err))
 			// The first round went out together; after the 429 nothing
 			// starts before the pause ends.
 			for _, c := range tr.Calls() {
@@ -485,12 +467,10 @@ func TestConcurrentSends(t *testing.T) {
 					t.Errorf("a send started %v after the start, inside the 5s pause", d)
 				}
 			}
-			if got := tr.delivered(); len(got) != 80 {
-				t.Errorf("delivered %d events, want 80", len(got))
-			}
-			if s := b.Stats(); s.Retries != 1 {
-				t.Errorf("Retries = %d, want 1", s.Retries)
-			}
+			got := tr.delivered()
+			assert.Len(t, got, 80, "delivered %d events, want 80", len(got))
+			s := b.Stats()
+			assert.EqualValues(t, 1, s.Retries, "Retries = %d, want 1", s.Retries)
 			checkAccounting(t, b, tr)
 		})
 	})
@@ -500,9 +480,8 @@ func TestConcurrentSends(t *testing.T) {
 			b := newTest(tr, func(c *Config[*item]) { c.MaxInFlight = 4; c.MaxQueueSize = 100 })
 			enqueueAll(t, b, items(1, 60))
 			synctest.Wait()
-			if n := len(tr.Calls()); n != 0 {
-				t.Fatalf("%d sends returned already, want all hanging", n)
-			}
+			n := len(tr.Calls())
+			require.Zero(t, n, "%d sends returned already, want all hanging", n)
 			err := b.Close(time.Second)
 			var ce *CloseError
 			require.True(t, errors.As(err, &ce), "Close = %v, want 60 closed", err)
@@ -511,9 +490,9 @@ func TestConcurrentSends(t *testing.T) {
 			if n := len(tr.Calls()); n != 4 {
 				t.Errorf("%d sends, want 4 in flight, all cancelled", n)
 			}
-			if s := b.Stats(); s.Pending != 0 || s.Dropped[DropClosed] != 60 {
-				t.Errorf("Stats = %+v", s)
-			}
+			s := b.Stats()
+			require.Zero(t, s.Pending, "Stats = %+v", s)
+			assert.EqualValues(t, 60, s.Dropped[DropClosed], "Stats = %+v", s)
 		})
 	})
 }

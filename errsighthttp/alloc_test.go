@@ -8,6 +8,7 @@ import (
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighthttp"
+	"github.com/stretchr/testify/assert"
 )
 
 // TestAllocationGuards pins the middleware's per-request allocations, so
@@ -39,9 +40,8 @@ func TestAllocationGuards(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := testing.AllocsPerRun(200, tt.f); got > tt.max {
-				t.Errorf("%.1f allocations per request, want at most %.0f", got, tt.max)
-			}
+			got := testing.AllocsPerRun(200, tt.f)
+			assert.LessOrEqual(t, got, tt.max, "%.1f allocations per request, want at most %.0f", got, tt.max)
 		})
 	}
 }

@@ -98,9 +98,8 @@ func TestBeforeSendEditsRequestDataAndCrumbs(t *testing.T) {
 		if err := client.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(srv.Events()); n != 160 {
-			t.Fatalf("%d events, want 160", n)
-		}
+		n := len(srv.Events())
+		require.EqualValues(t, 160, n, "%d events, want 160", n)
 		for _, r := range srv.Requests() {
 			for _, secret := range []string{"secret-agent", "private-path"} {
 				require.False(t, bytes.Contains(r.Body, []byte(secret)), "%q sent although BeforeSend removed it", secret)

@@ -52,9 +52,8 @@ func TestConcurrentRequestsKeepTheirOwnUser(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, _, err := get(t, ts.Client(), fmt.Sprintf("%s/whoami/u%d", ts.URL, i), nil); err != nil {
-				t.Error(err)
-			}
+			_, _, err := get(t, ts.Client(), fmt.Sprintf("%s/whoami/u%d", ts.URL, i), nil)
+			assert.NoError(t, err, fmt.Sprint(err))
 		}()
 	}
 	wg.Wait()
@@ -69,9 +68,8 @@ func TestConcurrentRequestsKeepTheirOwnUser(t *testing.T) {
 		seen[user] = true
 	}
 	assert.Len(t, seen, n, "saw %d distinct users, want %d", len(seen), n)
-	if u := s.hub.Scope().User(); !u.IsZero() {
-		t.Errorf("the parent hub's scope got user %+v", u)
-	}
+	u := s.hub.Scope().User()
+	assert.True(t, u.IsZero(), "the parent hub's scope got user %+v", u)
 	if u := errsight.CurrentHub().Scope().User(); !u.IsZero() {
 		t.Errorf("the global scope got user %+v", u)
 	}
@@ -128,9 +126,8 @@ func TestRequestDataAndRoute(t *testing.T) {
 			if _, ok := rd["client_ip"]; ok || ev.User.IPAddress != "" {
 				t.Errorf("client IP sent without SendClientIP: %v, %q", rd["client_ip"], ev.User.IPAddress)
 			}
-			if p := ev.Problems(); len(p) > 0 {
-				t.Errorf("the server would change the event: %v", p)
-			}
+			p := ev.Problems()
+			assert.LessOrEqual(t, len(p), 0, "the server would change the event: %v", p)
 		})
 	}
 }
@@ -154,9 +151,8 @@ func TestRouteBehindAnotherLayer(t *testing.T) {
 	for _, ev := range events {
 		byLevel[ev.Level] = ev.Tags
 	}
-	if got := byLevel["fatal"]["route"]; got != "GET /items/{id}" {
-		t.Errorf("panic event route = %q", got)
-	}
+	got := byLevel["fatal"]["route"]
+	assert.EqualValues(t, "GET /items/{id}", got, "panic event route = %q", got)
 	if got, ok := byLevel["error"]["route"]; ok {
 		t.Errorf("event captured before dispatch has route %q; the documentation says it has none", got)
 	}
@@ -241,9 +237,8 @@ func TestCaptureServerErrors(t *testing.T) {
 			mux.HandleFunc("GET /missing", http.NotFound)
 			ts, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{CaptureServerErrors: enabled})(mux))
 			for _, p := range []string{"/upstream/9", "/ok", "/missing"} {
-				if _, _, err := get(t, ts.Client(), ts.URL+p, nil); err != nil {
-					t.Fatal(err)
-				}
+				_, _, err := get(t, ts.Client(), ts.URL+p, nil)
+				require.NoError(t, err, fmt.Sprint(err))
 			}
 			events := s.events(t)
 			if !enabled {
@@ -272,9 +267,8 @@ func TestDisabledClientStillIsolatesRequests(t *testing.T) {
 	if _, _, err := get(t, ts.Client(), ts.URL+"/", nil); err != nil {
 		t.Fatal(err)
 	}
-	if u := errsight.CurrentHub().Scope().User(); !u.IsZero() {
-		t.Errorf("the global scope got user %+v", u)
-	}
+	u := errsight.CurrentHub().Scope().User()
+	assert.True(t, u.IsZero(), "the global scope got user %+v", u)
 }
 
 func TestClientIPThroughTrustedProxy(t *testing.T) {
@@ -293,9 +287,8 @@ func TestClientIPThroughTrustedProxy(t *testing.T) {
 
 	events := s.events(t)
 	require.Len(t, events, 1, "got %d events, want 1", len(events))
-	if got := events[0].User.IPAddress; got != "203.0.113.9" {
-		t.Errorf("client IP = %q, want 203.0.113.9", got)
-	}
+	got := events[0].User.IPAddress
+	assert.EqualValues(t, "203.0.113.9", got, "client IP = %q, want 203.0.113.9", got)
 	if got := requestData(events[0])["url"]; got != "https://example.com/" {
 		t.Errorf("url = %v, want the scheme from the trusted proxy", got)
 	}
@@ -303,9 +296,9 @@ func TestClientIPThroughTrustedProxy(t *testing.T) {
 
 func TestMiddlewareNilHandlerPanics(t *testing.T) {
 	defer func() {
-		if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "errsighthttp: ") {
-			t.Errorf("recovered %v, want an errsighthttp panic", r)
-		}
+		r := recover()
+		require.NotNil(t, r, "recovered %v, want an errsighthttp panic", r)
+		assert.True(t, strings.HasPrefix(fmt.Sprint(r), "errsighthttp: "), "recovered %v, want an errsighthttp panic", r)
 	}()
 	errsighthttp.Middleware(errsighthttp.Options{})(nil)
 }

@@ -66,9 +66,9 @@ func TestPanicIsReportedThenRepanicked(t *testing.T) {
 	// net/http's own behaviour is unchanged: same client error, same log.
 	require.NotEmpty(t, bare.err, "client error with middleware %q, without %q", wrapped.err, bare.err)
 	assert.Equal(t, bare.err, wrapped.err, "client error with middleware %q, without %q", wrapped.err, bare.err)
-	if want := "http: panic serving ADDR: boom"; firstLine(bare.log) != want || firstLine(wrapped.log) != want {
-		t.Errorf("server log first line with middleware %q, without %q, want %q", firstLine(wrapped.log), firstLine(bare.log), want)
-	}
+	want := "http: panic serving ADDR: boom"
+	require.Equal(t, want, firstLine(bare.log), "server log first line with middleware %q, without %q, want %q", firstLine(wrapped.log), firstLine(bare.log), want)
+	assert.Equal(t, want, firstLine(wrapped.log), "server log first line with middleware %q, without %q, want %q", firstLine(wrapped.log), firstLine(bare.log), want)
 	// The re-panic happens on top of the original panic's frames, so the
 	// logged stack still shows where it came from.
 	assert.Contains(t, wrapped.log, "panickingHandler", "server log lost the panicking frame:\n%s", wrapped.log)
@@ -78,9 +78,9 @@ func TestPanicIsReportedThenRepanicked(t *testing.T) {
 	ev := events[0]
 	require.EqualValues(t, "fatal", ev.Level, "event = %s %q", ev.Level, ev.Message)
 	assert.EqualValues(t, "panic: boom", ev.Message, "event = %s %q", ev.Level, ev.Message)
-	if rd := requestData(ev); rd["path"] != "/panic/1" || rd["route"] != "GET /panic/{n}" {
-		t.Errorf("request data = %v", rd)
-	}
+	rd := requestData(ev)
+	require.EqualValues(t, "/panic/1", rd["path"], "request data = %v", rd)
+	assert.EqualValues(t, "GET /panic/{n}", rd["route"], "request data = %v", rd)
 	frames := ev.ExceptionFrames()
 	require.NotZero(t, len(frames), "first frame = %+v, want the panicking handler", frames)
 	assert.Contains(t, frames[0].Function, "panickingHandler", "first frame = %+v, want the panicking handler", frames)
@@ -97,9 +97,8 @@ func TestErrAbortHandlerIsNeverReported(t *testing.T) {
 		assert.Zero(t, wrapped.status, "%+v: client saw %d %q with middleware, %q without", opts, wrapped.status, wrapped.err, bare.err)
 		require.Empty(t, bare.log, "%+v: server logged %q with middleware, %q without", opts, wrapped.log, bare.log)
 		assert.Empty(t, wrapped.log, "%+v: server logged %q with middleware, %q without", opts, wrapped.log, bare.log)
-		if events := s.events(t); len(events) != 0 {
-			t.Errorf("%+v: ErrAbortHandler reported: %q", opts, events[0].Message)
-		}
+		events := s.events(t)
+		assert.Empty(t, events, "%+v: ErrAbortHandler reported", opts)
 	}
 }
 
@@ -112,9 +111,9 @@ func TestRecoverWith500(t *testing.T) {
 		require.Equal(t, http.StatusInternalServerError, o.status, "client saw %d %q %q", o.status, o.body, o.err)
 		assert.EqualValues(t, "Internal Server Error\n", o.body, "client saw %d %q %q", o.status, o.body, o.err)
 		assert.Empty(t, o.log, "server logged %q", o.log)
-		if events := s.events(t); len(events) != 1 || events[0].Level != "fatal" {
-			t.Errorf("got %d events, want one fatal", len(events))
-		}
+		events := s.events(t)
+		require.Len(t, events, 1, "got %d events, want one fatal", len(events))
+		assert.EqualValues(t, "fatal", events[0].Level, "got %d events, want one fatal", len(events))
 	})
 	t.Run("response begun", func(t *testing.T) {
 		s := newSink(t)
@@ -130,9 +129,9 @@ func TestRecoverWith500(t *testing.T) {
 		require.EqualValues(t, "partial", o.body, "client saw %d %q %q", o.status, o.body, o.err)
 		assert.Contains(t, o.err, "unexpected EOF", "client saw %d %q %q", o.status, o.body, o.err)
 		assert.Empty(t, o.log, "server logged %q", o.log)
-		if events := s.events(t); len(events) != 1 || events[0].Message != "panic: midway" {
-			t.Errorf("got %d events, want the panic", len(events))
-		}
+		events := s.events(t)
+		require.Len(t, events, 1, "got %d events, want the panic", len(events))
+		assert.EqualValues(t, "panic: midway", events[0].Message, "got %d events, want the panic", len(events))
 	})
 }
 
@@ -144,9 +143,8 @@ func TestFlushTimeoutDeliversBeforeAnswering(t *testing.T) {
 		t.Fatalf("status %d", status)
 	}
 	// No Flush here: the middleware waited for delivery before answering.
-	if n := len(s.srv.Events()); n != 1 {
-		t.Errorf("the server had %d events when the response arrived, want 1", n)
-	}
+	n := len(s.srv.Events())
+	assert.EqualValues(t, 1, n, "the server had %d events when the response arrived, want 1", n)
 }
 
 func TestGoexitIsNotAPanic(t *testing.T) {
@@ -164,9 +162,8 @@ func TestGoexitIsNotAPanic(t *testing.T) {
 	wg.Wait()
 	require.Equal(t, http.StatusOK, rec.Code, "Goexit answered %d %q", rec.Code, rec.Body)
 	assert.Zero(t, rec.Body.Len(), "Goexit answered %d %q", rec.Code, rec.Body)
-	if events := s.events(t); len(events) != 0 {
-		t.Errorf("Goexit reported: %q", events[0].Message)
-	}
+	events := s.events(t)
+	assert.Empty(t, events, "Goexit reported")
 }
 
 // The status-observing wrapper (RecoverWith500, CaptureServerErrors) keeps
@@ -201,16 +198,17 @@ func TestWrappedWriterKeepsInterfaces(t *testing.T) {
 		}
 		h.ServeHTTP(w, r)
 	}))
-	if status, body, err := get(t, ts.Client(), ts.URL+"/stream", nil); err != nil || status != 200 || body != "copied;" {
-		t.Errorf("stream: %d %q %v", status, body, err)
-	}
+	status, body, err := get(t, ts.Client(), ts.URL+"/stream", nil)
+	require.NoError(t, err, "stream: %d %q %v", status, body, err)
+	require.EqualValues(t, 200, status, "stream: %d %q %v", status, body, err)
+	assert.EqualValues(t, "copied;", body, "stream: %d %q %v", status, body, err)
 	if status, body, err := get(t, freshClient(ts), ts.URL+"/hijack", nil); err != nil || status != 200 || body != "hijacked" {
 		t.Errorf("hijack: %d %q %v", status, body, err)
 	}
 	<-hijackDone
 	ts.Close()
 	assert.NotContains(t, errLog.String(), "hijacked connection", "wrote to a hijacked connection: %s", errLog)
-	if events := s.events(t); len(events) != 1 || events[0].Message != "panic: after hijack" {
-		t.Errorf("got %d events, want the hijack panic", len(events))
-	}
+	events := s.events(t)
+	require.Len(t, events, 1, "got %d events, want the hijack panic", len(events))
+	assert.EqualValues(t, "panic: after hijack", events[0].Message, "got %d events, want the hijack panic", len(events))
 }

@@ -34,18 +34,16 @@ func TestScrubQuery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := scrubQuery(tt.in, nil); got != tt.want {
-				t.Errorf("scrubQuery(%q) = %q, want %q", tt.in, got, tt.want)
-			}
+			got := scrubQuery(tt.in, nil)
+			assert.Equal(t, tt.want, got, "scrubQuery(%q) = %q, want %q", tt.in, got, tt.want)
 		})
 	}
 }
 
 func TestScrubQueryDoesNotAllocateWhenClean(t *testing.T) {
 	q := "page=2&sort=asc&filter=open"
-	if n := testing.AllocsPerRun(100, func() { _ = scrubQuery(q, nil) }); n != 0 {
-		t.Errorf("%v allocations for a clean query", n)
-	}
+	n := testing.AllocsPerRun(100, func() { _ = scrubQuery(q, nil) })
+	assert.Zero(t, n, "%v allocations for a clean query", n)
 }
 
 func TestScrubURL(t *testing.T) {
@@ -58,13 +56,11 @@ func TestScrubURL(t *testing.T) {
 	for _, tt := range tests {
 		u, err := url.Parse(tt.in)
 		require.NoError(t, err)
-		if got := scrubURL(u, nil); got != tt.want {
-			t.Errorf("scrubURL(%q) = %q, want %q", tt.in, got, tt.want)
-		}
+		got := scrubURL(u, nil)
+		assert.Equal(t, tt.want, got, "scrubURL(%q) = %q, want %q", tt.in, got, tt.want)
 	}
-	if got := scrubURLString("http://[bad", nil); got != Filtered {
-		t.Errorf("unparsable Referer = %q", got)
-	}
+	got := scrubURLString("http://[bad", nil)
+	assert.Equal(t, Filtered, got, "unparsable Referer = %q", got)
 }
 
 // FuzzScrubQuery checks that no value of a sensitive parameter survives,

@@ -51,9 +51,8 @@ func TestTransportBreadcrumbOnTheRequestsEvent(t *testing.T) {
 	})
 	ts, _ := s.serve(t, errsighthttp.Middleware(errsighthttp.Options{})(mux))
 	for _, p := range []string{"/call", "/quiet"} {
-		if _, _, err := get(t, ts.Client(), ts.URL+p, nil); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := get(t, ts.Client(), ts.URL+p, nil)
+		require.NoError(t, err, fmt.Sprint(err))
 	}
 
 	events := s.events(t)
@@ -72,9 +71,8 @@ func TestTransportBreadcrumbOnTheRequestsEvent(t *testing.T) {
 		require.EqualValues(t, "GET", ok.Data["method"], "breadcrumb data = %v", ok.Data)
 		require.Equal(t, wantURL, ok.Data["url"], "breadcrumb data = %v", ok.Data)
 		assert.EqualValues(t, "200", fmt.Sprint(ok.Data["status_code"]), "breadcrumb data = %v", ok.Data)
-		if _, has := ok.Data["duration_ms"]; !has {
-			t.Errorf("no duration_ms in %v", ok.Data)
-		}
+		_, has := ok.Data["duration_ms"]
+		assert.True(t, has, "no duration_ms in %v", ok.Data)
 		require.EqualValues(t, "warning", missing.Level, "404 breadcrumb = %+v", missing)
 		assert.EqualValues(t, "404", fmt.Sprint(missing.Data["status_code"]), "404 breadcrumb = %+v", missing)
 	}
@@ -124,9 +122,8 @@ func TestTransportWithDisabledClientOnlyForwards(t *testing.T) {
 	require.NoError(t, err, "got %v, %v after %d calls", resp, err, calls)
 	require.EqualValues(t, 204, resp.StatusCode, "got %v, %v after %d calls", resp, err, calls)
 	require.EqualValues(t, 1, calls, "got %v, %v after %d calls", resp, err, calls)
-	if n := len(hub.Scope().Breadcrumbs()); n != 0 {
-		t.Errorf("%d breadcrumbs on a disabled hub", n)
-	}
+	n := len(hub.Scope().Breadcrumbs())
+	assert.Zero(t, n, "%d breadcrumbs on a disabled hub", n)
 }
 
 func TestTransportNilBaseUsesDefaultTransport(t *testing.T) {

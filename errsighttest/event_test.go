@@ -76,21 +76,18 @@ func TestEventDecoding(t *testing.T) {
 	assert.True(t, reflect.DeepEqual(got, want), "decoded\n%#v\nwant\n%#v", got, want)
 	require.Equal(t, json.Number("1"), ev.Metadata["z_first"], "Metadata = %v", ev.Metadata)
 	assert.Equal(t, "*fs.PathError", ev.Metadata["exception_class"], "Metadata = %v", ev.Metadata)
-	if nested, _ := ev.Metadata["a_last"].(map[string]any); !reflect.DeepEqual(nested["nested"], []any{json.Number("1"), json.Number("2")}) {
-		t.Errorf("nested metadata = %#v", ev.Metadata["a_last"])
-	}
+	nested, _ := ev.Metadata["a_last"].(map[string]any)
+	assert.True(t, reflect.DeepEqual(nested["nested"], []any{json.Number("1"), json.Number("2")}), "nested metadata = %#v", ev.Metadata["a_last"])
 
-	if c := ev.ExceptionClass(); c != "*fs.PathError" {
-		t.Errorf("ExceptionClass = %q", c)
-	}
+	c := ev.ExceptionClass()
+	assert.EqualValues(t, "*fs.PathError", c, "ExceptionClass = %q", c)
 	wantFrames := []Frame{
 		{Filename: "vendor/lib.go", AbsPath: "/src/vendor/lib.go", Lineno: 7, Function: "lib.Open"},
 		{Filename: "config.go", AbsPath: "/src/config.go", Lineno: 12, Function: "main.loadConfig", InApp: true,
 			PreContext: []string{"a", "b"}, ContextLine: "f, err := os.Open(p)", PostContext: []string{"c"}},
 	}
-	if f := ev.ExceptionFrames(); !reflect.DeepEqual(f, wantFrames) {
-		t.Errorf("ExceptionFrames = %+v", f)
-	}
+	f := ev.ExceptionFrames()
+	assert.True(t, reflect.DeepEqual(f, wantFrames), "ExceptionFrames = %+v", f)
 	wantCauses := []Cause{{Class: "syscall.Errno", Message: "no such file", Backtrace: []string{"x.go:1", "y.go:2"}}}
 	if c := ev.ExceptionCauses(); !reflect.DeepEqual(c, wantCauses) {
 		t.Errorf("ExceptionCauses = %+v", c)
@@ -128,12 +125,10 @@ func TestEventLooseTypes(t *testing.T) {
 	ev.Raw = nil
 	assert.True(t, reflect.DeepEqual(ev, want), "decoded %#v\nwant %#v", ev, want)
 	bad := decodeEvent(json.RawMessage(`{"metadata":{"exception_frames":[1,{"filename":2,"lineno":"7","in_app":true}],"exception_causes":"x"}}`), time.Time{})
-	if f := bad.ExceptionFrames(); !reflect.DeepEqual(f, []Frame{{}, {InApp: true}}) {
-		t.Errorf("ExceptionFrames = %+v", f)
-	}
-	if c := bad.ExceptionCauses(); c != nil {
-		t.Errorf("ExceptionCauses = %+v", c)
-	}
+	f := bad.ExceptionFrames()
+	assert.True(t, reflect.DeepEqual(f, []Frame{{}, {InApp: true}}), "ExceptionFrames = %+v", f)
+	c := bad.ExceptionCauses()
+	assert.Nil(t, c, "ExceptionCauses = %+v", c)
 }
 
 func TestRubyToS(t *testing.T) {
@@ -157,9 +152,8 @@ func TestRubyToS(t *testing.T) {
 		`{"a" : 1}`:                      `{"a":1}`,
 	}
 	for in, want := range tests {
-		if got := rubyToS(json.RawMessage(in)); got != want {
-			t.Errorf("rubyToS(%s) = %q, want %q", in, got, want)
-		}
+		got := rubyToS(json.RawMessage(in))
+		assert.Equal(t, want, got, "rubyToS(%s) = %q, want %q", in, got, want)
 	}
 }
 
@@ -176,8 +170,7 @@ func TestRailsTruncate(t *testing.T) {
 		{"abcdef", 2, "..."},
 	}
 	for _, tt := range tests {
-		if got := railsTruncate(tt.in, tt.n); got != tt.want {
-			t.Errorf("railsTruncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
+		got := railsTruncate(tt.in, tt.n)
+		assert.Equal(t, tt.want, got, "railsTruncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 	}
 }

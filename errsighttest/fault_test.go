@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -63,16 +64,14 @@ func TestFaultAnswers(t *testing.T) {
 				t.Errorf("body = %s, want %s", got.body, tt.wantBody)
 			}
 			for k, v := range tt.wantHeader {
-				if g := got.header.Get(k); g != v {
-					t.Errorf("%s = %q, want %q", k, g, v)
-				}
+				g := got.header.Get(k)
+				assert.Equal(t, v, g, "%s = %q, want %q", k, g, v)
 			}
 			if tt.check != nil {
 				tt.check(t, got.body)
 			}
-			if n := len(srv.Events()); n != 0 {
-				t.Errorf("%d events accepted from a faulted request", n)
-			}
+			n := len(srv.Events())
+			assert.Zero(t, n, "%d events accepted from a faulted request", n)
 			reqs := srv.Requests()
 			require.Len(t, reqs, 1, "request recorded as %+v", reqs)
 			require.True(t, reqs[0].Faulted, "request recorded as %+v", reqs)
@@ -87,9 +86,8 @@ func TestFaultQueueAndPersistent(t *testing.T) {
 	srv.SetRateLimit(7, 0)
 	srv.SetFault(Fault{Status: 500})
 	srv.Fail(Fault{Status: 503}, Fault{}, Fault{Status: 429, RetryAfter: "1"})
-	if n := srv.PendingFaults(); n != 3 {
-		t.Fatalf("PendingFaults = %d, want 3", n)
-	}
+	n := srv.PendingFaults()
+	require.EqualValues(t, 3, n, "PendingFaults = %d, want 3", n)
 	var statuses []int
 	for range 4 {
 		statuses = append(statuses, post(t, srv, events(1)).status)
@@ -98,9 +96,9 @@ func TestFaultQueueAndPersistent(t *testing.T) {
 	if n := srv.PendingFaults(); n != 0 {
 		t.Errorf("PendingFaults = %d after use", n)
 	}
-	if got := srv.Requests()[2]; got.Header.Get("X-Api-Key") == "" || got.Status != 429 {
-		t.Errorf("third request: %+v", got)
-	}
+	got := srv.Requests()[2]
+	require.NotEmpty(t, got.Header.Get("X-Api-Key"), "third request: %+v", got)
+	assert.EqualValues(t, 429, got.Status, "third request: %+v", got)
 	srv.Fail(Fault{Status: 502})
 	srv.ClearFaults()
 	if got := post(t, srv, events(1)); got.status != 202 {
@@ -119,9 +117,8 @@ func TestFaultQueueAndPersistent(t *testing.T) {
 func TestFaultsOnlyForTheEndpoint(t *testing.T) {
 	srv := newTestServer(t)
 	srv.Fail(Fault{Status: 503})
-	if got := do(t, srv, "", postOpts{method: http.MethodGet}); got.status != 405 {
-		t.Errorf("GET: status %d, want 405", got.status)
-	}
+	got := do(t, srv, "", postOpts{method: http.MethodGet})
+	assert.EqualValues(t, 405, got.status, "GET: status %d, want 405", got.status)
 	if got := do(t, srv, "", postOpts{path: "/other"}); got.status != 404 {
 		t.Errorf("other path: status %d, want 404", got.status)
 	}
@@ -138,9 +135,8 @@ func TestFaultDelay(t *testing.T) {
 		require.Equal(t, want, got.status, "status %d after %v, want %d after at least %v", got.status, time.Since(start), want, d)
 		assert.GreaterOrEqual(t, time.Since(start), d, "status %d after %v, want %d after at least %v", got.status, time.Since(start), want, d)
 	}
-	if n := len(srv.Events()); n != 1 {
-		t.Errorf("%d events accepted, want 1", n)
-	}
+	n := len(srv.Events())
+	assert.EqualValues(t, 1, n, "%d events accepted, want 1", n)
 }
 
 func TestFaultDelayClientGivesUp(t *testing.T) {
@@ -148,9 +144,8 @@ func TestFaultDelayClientGivesUp(t *testing.T) {
 	srv.Fail(Fault{Delay: time.Hour, Status: 503})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := send(ctx, srv, events(1), postOpts{}); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want a deadline error", err)
-	}
+	_, err := send(ctx, srv, events(1), postOpts{})
+	require.ErrorIs(t, err, context.DeadlineExceeded, "err = %v, want a deadline error", err)
 	wantNoAnswer(t, srv)
 }
 
@@ -163,9 +158,8 @@ func TestFaultHang(t *testing.T) {
 		_, err := send(ctx, srv, events(1), postOpts{})
 		errc <- err
 	}()
-	if _, err := srv.WaitForRequests(1, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	_, err := srv.WaitForRequests(1, 5*time.Second)
+	require.NoError(t, err, fmt.Sprint(err))
 	select {
 	case err := <-errc:
 		t.Fatalf("hung request returned early: %v", err)
@@ -176,9 +170,8 @@ func TestFaultHang(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	wantNoAnswer(t, srv)
-	if got := post(t, srv, events(1)); got.status != 202 {
-		t.Errorf("next request: status %d", got.status)
-	}
+	got := post(t, srv, events(1))
+	assert.EqualValues(t, 202, got.status, "next request: status %d", got.status)
 }
 
 func TestCloseReleasesHangAndDelay(t *testing.T) {
@@ -191,9 +184,8 @@ func TestCloseReleasesHangAndDelay(t *testing.T) {
 			errc <- err
 		}()
 	}
-	if _, err := srv.WaitForRequests(2, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	_, err := srv.WaitForRequests(2, 5*time.Second)
+	require.NoError(t, err, fmt.Sprint(err))
 	closed := make(chan struct{})
 	go func() {
 		srv.Close()
@@ -216,17 +208,15 @@ func TestFaultCloseConnection(t *testing.T) {
 	srv := newTestServer(t)
 	srv.Fail(Fault{CloseConnection: true}, Fault{CloseConnection: true, Delay: 10 * time.Millisecond})
 	for range 2 {
-		if _, err := send(context.Background(), srv, events(1), postOpts{}); err == nil {
-			t.Error("request on a closed connection succeeded")
-		}
+		_, err := send(context.Background(), srv, events(1), postOpts{})
+		assert.Error(t, err, "request on a closed connection succeeded")
 	}
 	reqs := srv.Requests()
 	require.Len(t, reqs, 2, "requests recorded as %+v", reqs)
 	require.EqualValues(t, 0, reqs[0].Status, "requests recorded as %+v", reqs)
 	assert.EqualValues(t, 0, reqs[1].Status, "requests recorded as %+v", reqs)
-	if got := post(t, srv, events(1)); got.status != 202 {
-		t.Errorf("next request: status %d", got.status)
-	}
+	got := post(t, srv, events(1))
+	assert.EqualValues(t, 202, got.status, "next request: status %d", got.status)
 }
 
 func TestInvalidFaultsPanic(t *testing.T) {
@@ -271,7 +261,7 @@ func panicMessage(f func()) (msg string) {
 // nothing (status 0).
 func wantNoAnswer(t *testing.T, srv *Server) {
 	t.Helper()
-	if reqs := srv.Requests(); len(reqs) != 1 || reqs[0].Status != 0 {
-		t.Errorf("requests recorded as %+v, want one without an answer", reqs)
-	}
+	reqs := srv.Requests()
+	require.Len(t, reqs, 1, "requests recorded as %+v, want one without an answer", reqs)
+	assert.Zero(t, reqs[0].Status, "requests recorded as %+v, want one without an answer", reqs)
 }

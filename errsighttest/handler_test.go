@@ -116,12 +116,10 @@ func TestRules(t *testing.T) {
 			if tt.wantBody != "" && got.body != tt.wantBody {
 				t.Errorf("body = %s, want %s", got.body, tt.wantBody)
 			}
-			if ct := got.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
-				t.Errorf("Content-Type = %q", ct)
-			}
-			if n := len(srv.Events()); n != tt.wantEvents {
-				t.Errorf("accepted %d events, want %d", n, tt.wantEvents)
-			}
+			ct := got.header.Get("Content-Type")
+			assert.EqualValues(t, "application/json; charset=utf-8", ct, "Content-Type = %q", ct)
+			n := len(srv.Events())
+			assert.Equal(t, tt.wantEvents, n, "accepted %d events, want %d", n, tt.wantEvents)
 			reqs := srv.Requests()
 			require.Len(t, reqs, 1, "requests = %+v, want one with status %d", reqs, tt.wantStatus)
 			require.Equal(t, tt.wantStatus, reqs[0].Status, "requests = %+v, want one with status %d", reqs, tt.wantStatus)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // cleanEvent is an event a correct SDK sends.
@@ -27,9 +29,8 @@ const cleanEvent = `{
 }`
 
 func TestProblemsClean(t *testing.T) {
-	if p := decodeEvent(json.RawMessage(cleanEvent), received).Problems(); len(p) != 0 {
-		t.Errorf("clean event has problems: %q", p)
-	}
+	p := decodeEvent(json.RawMessage(cleanEvent), received).Problems()
+	assert.Zero(t, len(p), "clean event has problems: %q", p)
 }
 
 func TestProblems(t *testing.T) {

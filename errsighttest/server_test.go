@@ -3,6 +3,7 @@ package errsighttest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -30,12 +31,10 @@ func TestTLSServer(t *testing.T) {
 	srv := NewTLSServer()
 	defer srv.Close()
 	assert.True(t, strings.HasPrefix(srv.URL, "https://127.0.0.1:"), "URL = %q", srv.URL)
-	if got := post(t, srv, events(2)); got.status != 202 {
-		t.Fatalf("status %d", got.status)
-	}
-	if n := len(srv.Events()); n != 2 {
-		t.Errorf("%d events", n)
-	}
+	got := post(t, srv, events(2))
+	require.EqualValues(t, 202, got.status, "status %d", got.status)
+	n := len(srv.Events())
+	assert.EqualValues(t, 2, n, "%d events", n)
 }
 
 func TestWaitForEvents(t *testing.T) {
@@ -47,9 +46,8 @@ func TestWaitForEvents(t *testing.T) {
 	go func() {
 		defer close(done)
 		for range 3 {
-			if _, err := send(context.Background(), srv, events(1), postOpts{}); err != nil {
-				t.Error(err)
-			}
+			_, err := send(context.Background(), srv, events(1), postOpts{})
+			assert.NoError(t, err, fmt.Sprint(err))
 		}
 	}()
 	evs, err := srv.WaitForEvents(3, 10*time.Second)
@@ -79,9 +77,8 @@ func TestWaitOnClosedServer(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("WaitForEvents did not return after Close")
 	}
-	if _, err := srv.WaitForRequests(1, time.Hour); err != nil {
-		t.Errorf("WaitForRequests for what already arrived: %v", err)
-	}
+	_, err := srv.WaitForRequests(1, time.Hour)
+	assert.NoError(t, err, "WaitForRequests for what already arrived")
 }
 
 func TestWaitPanicsOnNegative(t *testing.T) {
@@ -92,9 +89,8 @@ func TestWaitPanicsOnNegative(t *testing.T) {
 		func() { srv.SetRateLimit(-1, 0) },
 		func() { srv.SetRateLimit(1, -time.Second) },
 	} {
-		if msg := panicMessage(f); !strings.HasPrefix(msg, "errsighttest: ") {
-			t.Errorf("panic %q", msg)
-		}
+		msg := panicMessage(f)
+		assert.True(t, strings.HasPrefix(msg, "errsighttest: "), "panic %q", msg)
 	}
 }
 
@@ -106,9 +102,8 @@ func TestZeroServerPanics(t *testing.T) {
 		"APIKey": func() { srv.APIKey() },
 		"Fail":   func() { srv.Fail() },
 	} {
-		if msg := panicMessage(f); msg != "errsighttest: Server not created by NewServer" {
-			t.Errorf("%s: panic %q", name, msg)
-		}
+		msg := panicMessage(f)
+		assert.EqualValues(t, "errsighttest: Server not created by NewServer", msg, "%s: panic %q", name, msg)
 	}
 }
 
@@ -143,9 +138,8 @@ func TestReset(t *testing.T) {
 	require.Len(t, srv.Events(), 0, "Reset kept recordings")
 	require.Len(t, srv.Requests(), 0, "Reset kept recordings")
 	assert.EqualValues(t, 1, srv.PendingFaults(), "Reset dropped the queued fault")
-	if got := post(t, srv, events(1)); got.status != 500 {
-		t.Errorf("status %d, want the queued 500", got.status)
-	}
+	got := post(t, srv, events(1))
+	assert.EqualValues(t, 500, got.status, "status %d, want the queued 500", got.status)
 }
 
 func TestCloseIsIdempotent(t *testing.T) {
@@ -161,12 +155,10 @@ func TestCloseIsIdempotent(t *testing.T) {
 	}
 	wg.Wait()
 	srv.Close()
-	if n := len(srv.Events()); n != 1 {
-		t.Errorf("recordings lost on Close: %d events", n)
-	}
-	if _, err := send(context.Background(), srv, events(1), postOpts{}); err == nil {
-		t.Error("a closed server answered")
-	}
+	n := len(srv.Events())
+	assert.EqualValues(t, 1, n, "recordings lost on Close: %d events", n)
+	_, err := send(context.Background(), srv, events(1), postOpts{})
+	assert.Error(t, err, "a closed server answered")
 }
 
 func TestConcurrentUse(t *testing.T) {
@@ -179,9 +171,9 @@ func TestConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			for i := range perWorker {
 				body := `{"level":"error","message":"w` + itoa(w) + `-` + itoa(i) + `"}`
-				if got, err := send(context.Background(), srv, body, postOpts{}); err != nil || got.status != 202 {
-					t.Errorf("post: %v %+v", err, got)
-				}
+				got, err := send(context.Background(), srv, body, postOpts{})
+				require.NoError(t, err, "post: %v %+v", err, got)
+				assert.EqualValues(t, 202, got.status, "post: %v %+v", err, got)
 			}
 		}()
 	}
@@ -225,9 +217,10 @@ func TestRateLimit(t *testing.T) {
 	}
 	require.Nil(t, json.Unmarshal([]byte(got.body), &body), "body %s", got.body)
 	assert.Equal(t, "RATE_LIMIT_EXCEEDED", body.Code, "body %s", got.body)
-	if ra := got.header.Get("Retry-After"); ra != itoa(body.RetryAfter) || body.RetryAfter < 1 || body.RetryAfter > 60 {
-		t.Errorf("Retry-After %q, retry_after %d", ra, body.RetryAfter)
-	}
+	ra := got.header.Get("Retry-After")
+	require.Equal(t, itoa(body.RetryAfter), ra, "Retry-After %q, retry_after %d", ra, body.RetryAfter)
+	require.GreaterOrEqual(t, body.RetryAfter, 1, "Retry-After %q, retry_after %d", ra, body.RetryAfter)
+	assert.LessOrEqual(t, body.RetryAfter, 60, "Retry-After %q, retry_after %d", ra, body.RetryAfter)
 	assert.Equal(t, "5", got.header.Get("X-RateLimit-Limit"), "X-RateLimit-Limit = %q", got.header.Get("X-RateLimit-Limit"))
 	if got := post(t, srv, events(2)); got.status != 202 {
 		t.Errorf("filling the window exactly: %d", got.status)
@@ -252,9 +245,8 @@ func TestRateLimit(t *testing.T) {
 	if got := post(t, srv, events(1)); got.status != 429 {
 		t.Errorf("new window full: %d", got.status)
 	}
-	if n := len(srv.Events()); n != 10 {
-		t.Errorf("%d events accepted, want 10", n)
-	}
+	n := len(srv.Events())
+	assert.EqualValues(t, 10, n, "%d events accepted, want 10", n)
 
 	srv.SetRateLimit(0, 0)
 	if got := post(t, srv, events(100)); got.status != 202 {
@@ -276,16 +268,15 @@ func TestRateLimitBatchOverLimit(t *testing.T) {
 func TestRateLimiterRetryAfter(t *testing.T) {
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	r := rateLimiter{limit: 1, window: time.Minute}
-	if ok, _ := r.take(1, start); !ok {
-		t.Fatal("first event refused")
-	}
+	ok, _ := r.take(1, start)
+	require.True(t, ok, "first event refused")
 	for _, tc := range []struct {
 		at   time.Duration
 		want int
 	}{{0, 60}, {time.Second, 59}, {59*time.Second + time.Millisecond, 1}, {59999 * time.Millisecond, 1}} {
-		if ok, got := r.take(1, start.Add(tc.at)); ok || got != tc.want {
-			t.Errorf("at %v: ok %v, retry after %d; want %d", tc.at, ok, got, tc.want)
-		}
+		ok, got := r.take(1, start.Add(tc.at))
+		require.False(t, ok, "at %v: ok %v, retry after %d; want %d", tc.at, ok, got, tc.want)
+		assert.Equal(t, tc.want, got, "at %v: ok %v, retry after %d; want %d", tc.at, ok, got, tc.want)
 	}
 	if ok, _ := r.take(1, start.Add(time.Minute)); !ok {
 		t.Error("refused in the next window")

@@ -18,9 +18,8 @@ var received = time.Date(2025, 6, 1, 12, 0, 0, 0, time.FixedZone("CEST", 2*3600)
 
 func storedOf(t *testing.T, raw string) StoredEvent {
 	t.Helper()
-	if _, err := parsePayload([]byte(raw)); err != nil {
-		t.Fatalf("test event is not valid: %s", raw)
-	}
+	_, err := parsePayload([]byte(raw))
+	require.NoError(t, err, "test event is not valid: %s", raw)
 	return decodeEvent(json.RawMessage(raw), received).Stored()
 }
 
@@ -74,9 +73,8 @@ func TestStored(t *testing.T) {
 			require.Equal(t, "k00", st.MetadataKeys[0], "MetadataKeys = %v", st.MetadataKeys)
 			require.Equal(t, "k49", st.MetadataKeys[49], "MetadataKeys = %v", st.MetadataKeys)
 			assert.Len(t, st.Metadata, 50, "MetadataKeys = %v", st.MetadataKeys)
-			if _, ok := st.Metadata["k50"]; ok {
-				t.Error("key 51 kept")
-			}
+			_, ok := st.Metadata["k50"]
+			assert.False(t, ok, "key 51 kept")
 		}},
 		{"metadata not an object", `{"message":"m","metadata":[1]}`, func(t *testing.T, st StoredEvent) {
 			require.Len(t, st.Metadata, 0, "Metadata = %#v, want empty", st.Metadata)
@@ -111,9 +109,10 @@ func TestStored(t *testing.T) {
 				require.Equal(t, "", b.Timestamp, "breadcrumb = %+v", b)
 				require.Len(t, b.DataKeys, 20, "breadcrumb = %+v", b)
 				assert.Len(t, b.Data, 20, "breadcrumb = %+v", b)
-				if e := st.Breadcrumbs[1]; e.Level != "info" || e.Message != "" || e.Data == nil {
-					t.Errorf("empty breadcrumb = %+v", e)
-				}
+				e := st.Breadcrumbs[1]
+				require.EqualValues(t, "info", e.Level, "empty breadcrumb = %+v", e)
+				require.Empty(t, e.Message, "empty breadcrumb = %+v", e)
+				assert.NotNil(t, e.Data, "empty breadcrumb = %+v", e)
 			}},
 		{"first 50 breadcrumbs", `{"message":"m","breadcrumbs":[` + strings.Repeat(`{"message":"b"},`, 55) + `{}]}`, func(t *testing.T, st StoredEvent) {
 			assert.Len(t, st.Breadcrumbs, 50, "%d breadcrumbs kept", len(st.Breadcrumbs))

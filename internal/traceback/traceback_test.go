@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -41,9 +42,8 @@ func TestGolden(t *testing.T) {
 			got = append(got, '\n')
 			golden := filepath.Join("testdata", "golden", name+".json")
 			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
+				err := os.MkdirAll(filepath.Dir(golden), 0o755)
+				require.NoError(t, err, fmt.Sprint(err))
 				if err := os.WriteFile(golden, got, 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -192,9 +192,10 @@ func TestGoroutineDetails(t *testing.T) {
 	}
 	want := []string{"running", "chan receive", "select (no cases)", "sync.Mutex.Lock", "sync.WaitGroup.Wait", "sleep"}
 	assert.True(t, reflect.DeepEqual(states, want))
-	if g := r.Goroutines[1]; g.CreatorID != 1 || g.CreatedBy.Function != "main.allGoroutines" || g.CreatedBy.Line == 0 {
-		t.Errorf("created by = %+v in %d", g.CreatedBy, g.CreatorID)
-	}
+	g := r.Goroutines[1]
+	require.EqualValues(t, 1, g.CreatorID, "created by = %+v in %d", g.CreatedBy, g.CreatorID)
+	require.EqualValues(t, "main.allGoroutines", g.CreatedBy.Function, "created by = %+v in %d", g.CreatedBy, g.CreatorID)
+	assert.NotZero(t, g.CreatedBy.Line, "created by = %+v in %d", g.CreatedBy, g.CreatorID)
 
 	deep := Parse(all["deep_recursion.crash"]).Goroutines[0]
 	require.EqualValues(t, 104, deep.FramesElided, "deep recursion: %d frames, %d elided; want 100, 104", len(deep.Frames), deep.FramesElided)
@@ -205,12 +206,11 @@ func TestGoroutineDetails(t *testing.T) {
 	require.Equal(t, "main.panicString", f.Function, "GOTRACEBACK=system frame = %+v", f)
 	require.True(t, strings.HasSuffix(f.File, "gen/main.go"), "GOTRACEBACK=system frame = %+v", f)
 	assert.NotZero(t, f.Line, "GOTRACEBACK=system frame = %+v", f)
-	if got := Parse(all["nil_pointer.crash"]).Signal; !strings.HasPrefix(got, "SIGSEGV: segmentation violation") {
-		t.Errorf("signal = %q", got)
-	}
-	if so := Parse(all["stack_overflow.crash"]); len(so.RuntimeStack) != 3 || so.RuntimeStack[0].Function != "runtime.throw" {
-		t.Errorf("runtime stack = %+v", so.RuntimeStack)
-	}
+	got := Parse(all["nil_pointer.crash"]).Signal
+	assert.True(t, strings.HasPrefix(got, "SIGSEGV: segmentation violation"), "signal = %q", got)
+	so := Parse(all["stack_overflow.crash"])
+	require.Len(t, so.RuntimeStack, 3, "runtime stack = %+v", so.RuntimeStack)
+	assert.EqualValues(t, "runtime.throw", so.RuntimeStack[0].Function, "runtime stack = %+v", so.RuntimeStack)
 }
 
 func TestParseFileLine(t *testing.T) {
@@ -230,9 +230,9 @@ func TestParseFileLine(t *testing.T) {
 		{"no line at all", "no line at all", 0},
 	}
 	for _, tt := range tests {
-		if file, line := parseFileLine(tt.in); file != tt.file || line != tt.line {
-			t.Errorf("parseFileLine(%q) = %q, %d; want %q, %d", tt.in, file, line, tt.file, tt.line)
-		}
+		file, line := parseFileLine(tt.in)
+		require.Equal(t, tt.file, file, "parseFileLine(%q) = %q, %d; want %q, %d", tt.in, file, line, tt.file, tt.line)
+		assert.Equal(t, tt.line, line, "parseFileLine(%q) = %q, %d; want %q, %d", tt.in, file, line, tt.file, tt.line)
 	}
 }
 
@@ -257,9 +257,8 @@ func TestClassifyValue(t *testing.T) {
 		{"error in (some thing) 0x12", ClassPanic},
 	}
 	for _, tt := range tests {
-		if got := classifyValue(tt.value); got != tt.class {
-			t.Errorf("classifyValue(%q) = %q, want %q", tt.value, got, tt.class)
-		}
+		got := classifyValue(tt.value)
+		assert.Equal(t, tt.class, got, "classifyValue(%q) = %q, want %q", tt.value, got, tt.class)
 	}
 }
 

@@ -3,6 +3,8 @@ package errsight
 import (
 	"context"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // TestAllocationGuards pins the allocations of the hot paths, so that a
@@ -39,9 +41,8 @@ func TestAllocationGuards(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := testing.AllocsPerRun(200, tt.f); got > tt.max {
-				t.Errorf("%s: %.1f allocations, want at most %.0f", tt.name, got, tt.max)
-			}
+			got := testing.AllocsPerRun(200, tt.f)
+			assert.LessOrEqual(t, got, tt.max, "%s: %.1f allocations, want at most %.0f", tt.name, got, tt.max)
 		})
 	}
 }

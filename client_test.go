@@ -37,9 +37,8 @@ func TestBeforeSend(t *testing.T) {
 			},
 			wantSent: true,
 			checkEvent: func(t *testing.T, ev map[string]any) {
-				if _, ok := tagsOf(ev)["internal"]; ok {
-					t.Error("tag internal was sent")
-				}
+				_, ok := tagsOf(ev)["internal"]
+				assert.False(t, ok, "tag internal was sent")
 				if _, ok := metadataOf(ev)["credit_card"]; ok {
 					t.Error("metadata credit_card was sent")
 				}
@@ -151,15 +150,14 @@ func TestCaptureBasics(t *testing.T) {
 		require.Equal(t, msg, ev["message"], "event = level %v message %v release %v env %v; want %s %q", ev["level"], ev["message"], ev["release"], ev["environment"], level, msg)
 		require.EqualValues(t, "r9", ev["release"], "event = level %v message %v release %v env %v; want %s %q", ev["level"], ev["message"], ev["release"], ev["environment"], level, msg)
 		assert.EqualValues(t, "qa", ev["environment"], "event = level %v message %v release %v env %v; want %s %q", ev["level"], ev["message"], ev["release"], ev["environment"], level, msg)
-		if _, err := time.Parse("2006-01-02T15:04:05.000Z", ev["occurred_at"].(string)); err != nil {
-			t.Errorf("occurred_at %v: %v", ev["occurred_at"], err)
-		}
+		_, err := time.Parse("2006-01-02T15:04:05.000Z", ev["occurred_at"].(string))
+		assert.NoError(t, err, "occurred_at %v", ev["occurred_at"])
 		return ev
 	}
 	ev := check(errID, "error", "outer: inner")
-	if md := metadataOf(ev); md["exception_class"] != "*errsight.testError" || md["exception_frames"] == nil {
-		t.Errorf("exception data = %v", md)
-	}
+	md := metadataOf(ev)
+	require.EqualValues(t, "*errsight.testError", md["exception_class"], "exception data = %v", md)
+	assert.NotNil(t, md["exception_frames"], "exception data = %v", md)
 	check(warnID, "warning", "soft")
 	check(msgID, "fatal", "hello")
 	if ev := check(evID, "error", "custom"); tagsOf(ev)["t"] != "1" {
@@ -218,19 +216,16 @@ func TestCloseIdempotentAndCapturesAfterClose(t *testing.T) {
 	c, rec := newTestClient(t, Options{})
 	h := NewHub(c, nil)
 	h.CaptureMessage("before", LevelError)
-	if err := c.Close(); err != nil {
-		t.Fatal(err)
-	}
+	err := c.Close()
+	require.NoError(t, err, fmt.Sprint(err))
 	require.NoError(t, c.Close(), "second Close")
-	if id := h.CaptureMessage("after", LevelError); id != "" {
-		t.Error("capture after Close returned an id")
-	}
-	if got := len(rec.Events()); got != 1 {
-		t.Errorf("server got %d events, want 1", got)
-	}
-	if st := c.Stats(); st.Dropped.Closed != 1 || st.Sent != 1 {
-		t.Errorf("stats %+v, want 1 sent and 1 dropped as closed", st)
-	}
+	id := h.CaptureMessage("after", LevelError)
+	assert.Empty(t, id, "capture after Close returned an id")
+	got := len(rec.Events())
+	assert.EqualValues(t, 1, got, "server got %d events, want 1", got)
+	st := c.Stats()
+	require.EqualValues(t, 1, st.Dropped.Closed, "stats %+v, want 1 sent and 1 dropped as closed", st)
+	assert.EqualValues(t, 1, st.Sent, "stats %+v, want 1 sent and 1 dropped as closed", st)
 }
 
 func TestInitBindsGlobalHubAndReplaces(t *testing.T) {
@@ -297,9 +292,8 @@ func TestAPIKeyNeverInDiagnostics(t *testing.T) {
 	require.NotContains(t, all, testKey, "the API key appears in the diagnostics:\n%s", all)
 	require.NotContains(t, all, testKey[4:], "the API key appears in the diagnostics:\n%s", all)
 	require.Contains(t, all, "errsight: ", "no diagnostics were printed at all; the test proves nothing:\n%s", all)
-	if st := c.Stats(); st.Dropped.Rejected+st.Dropped.APIKey != 3 {
-		t.Errorf("stats %+v, want 3 rejected", st)
-	}
+	st := c.Stats()
+	assert.EqualValues(t, 3, st.Dropped.Rejected+st.Dropped.APIKey, "stats %+v, want 3 rejected", st)
 }
 
 type lockedWriter struct {

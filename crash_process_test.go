@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -391,9 +392,8 @@ func buildUserApp(t *testing.T) string {
 		"internal/jobs/jobs.go": userAppJobs,
 	} {
 		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		err := os.MkdirAll(filepath.Dir(path), 0o755)
+		require.NoError(t, err, fmt.Sprint(err))
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -48,12 +48,10 @@ func TestDeliveryBatchesOfBatchSize(t *testing.T) {
 	for i := range 95 {
 		h.CaptureMessage(fmt.Sprint("event ", i), LevelError)
 	}
-	if err := c.Flush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(srv.Events()); n != 95 {
-		t.Fatalf("server accepted %d events, want 95", n)
-	}
+	err := c.Flush(context.Background())
+	require.NoError(t, err, fmt.Sprint(err))
+	n := len(srv.Events())
+	require.EqualValues(t, 95, n, "server accepted %d events, want 95", n)
 	for _, r := range srv.Requests() {
 		require.LessOrEqual(t, r.Events, 10, "request with %d events answered %d", r.Events, r.Status)
 		assert.EqualValues(t, 202, r.Status, "request with %d events answered %d", r.Events, r.Status)
@@ -69,12 +67,10 @@ func TestDeliveryLargeEventsNever413(t *testing.T) {
 	for i := range 30 {
 		h.CaptureEvent(&Event{Level: LevelError, Message: fmt.Sprint("big ", i), Metadata: map[string]any{"blob": blob}})
 	}
-	if err := c.Flush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(srv.Events()); n != 30 {
-		t.Fatalf("server accepted %d events, want 30", n)
-	}
+	err := c.Flush(context.Background())
+	require.NoError(t, err, fmt.Sprint(err))
+	n := len(srv.Events())
+	require.EqualValues(t, 30, n, "server accepted %d events, want 30", n)
 	for _, r := range srv.Requests() {
 		require.NotEqualValues(t, 413, r.Status, "request of %d bytes answered %d", len(r.Body), r.Status)
 		assert.LessOrEqual(t, len(r.Body), 512*1024, "request of %d bytes answered %d", len(r.Body), r.Status)
@@ -92,9 +88,8 @@ func TestDeliveryOversizeEventIsShrunk(t *testing.T) {
 	h.CaptureMessage("before", LevelError)
 	h.CaptureEvent(&Event{Level: LevelError, Message: "huge", Metadata: md})
 	h.CaptureMessage("after", LevelError)
-	if err := c.Flush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	err := c.Flush(context.Background())
+	require.NoError(t, err, fmt.Sprint(err))
 	got := map[string]int{}
 	for _, ev := range srv.Events() {
 		got[ev.Message] = len(ev.Raw)
@@ -112,16 +107,15 @@ func TestDeliveryRateLimitedThenDelivered(t *testing.T) {
 	h := NewHub(c, nil)
 	start := time.Now()
 	h.CaptureMessage("held back", LevelError)
-	if err := c.Flush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	err := c.Flush(context.Background())
+	require.NoError(t, err, fmt.Sprint(err))
 	assert.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "the client did not wait for Retry-After")
 	evs := srv.Events()
 	require.Len(t, evs, 1, "events %v", evs)
 	require.EqualValues(t, "held back", evs[0].Message, "events %v", evs)
-	if st := c.Stats(); st.Retries != 1 || st.Sent != 1 {
-		t.Errorf("stats %+v", st)
-	}
+	st := c.Stats()
+	require.EqualValues(t, 1, st.Retries, "stats %+v", st)
+	assert.EqualValues(t, 1, st.Sent, "stats %+v", st)
 }
 
 func TestDeliveryRetriesServerErrorsOnce(t *testing.T) {
@@ -136,9 +130,8 @@ func TestDeliveryRetriesServerErrorsOnce(t *testing.T) {
 	for i := range 3 {
 		ids[h.CaptureMessage(fmt.Sprint("m", i), LevelError)] = true
 	}
-	if err := c.Flush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	err := c.Flush(context.Background())
+	require.NoError(t, err, fmt.Sprint(err))
 	evs := srv.Events()
 	require.Len(t, evs, 3, "got %d events, want each of the 3 exactly once", len(evs))
 	for _, ev := range evs {
@@ -151,9 +144,9 @@ func TestDeliveryRetriesServerErrorsOnce(t *testing.T) {
 			assert.NotContains(t, string(r.Body), string(id), "id %s sent but never accepted", id)
 		}
 	}
-	if st := c.Stats(); st.Retries != 2 || st.Sent != 3 {
-		t.Errorf("stats %+v, want 2 retries and 3 sent", st)
-	}
+	st := c.Stats()
+	require.EqualValues(t, 2, st.Retries, "stats %+v, want 2 retries and 3 sent", st)
+	assert.EqualValues(t, 3, st.Sent, "stats %+v, want 2 retries and 3 sent", st)
 }
 
 func TestDeliveryRejectedDropsOnlyItsBatch(t *testing.T) {
@@ -175,9 +168,10 @@ func TestDeliveryRejectedDropsOnlyItsBatch(t *testing.T) {
 			evs := srv.Events()
 			require.Len(t, evs, 1, "events %v", evs)
 			require.EqualValues(t, "accepted", evs[0].Message, "events %v", evs)
-			if st := c.Stats(); st.Dropped.Rejected+st.Dropped.APIKey != 1 || (st.Dropped.APIKey == 1) != keyRejected || st.Sent != 1 {
-				t.Errorf("stats %+v", st)
-			}
+			st := c.Stats()
+			require.EqualValues(t, 1, st.Dropped.Rejected+st.Dropped.APIKey, "stats %+v", st)
+			require.Equal(t, keyRejected, (st.Dropped.APIKey == 1), "stats %+v", st)
+			assert.EqualValues(t, 1, st.Sent, "stats %+v", st)
 		})
 	}
 }
@@ -206,9 +200,8 @@ func TestDeliveryHangingServerNeverBlocksCapture(t *testing.T) {
 	assert.NotZero(t, st.Dropped.QueueFull, "no event was dropped as queue-full, yet nothing can be delivered")
 	start := time.Now()
 	err := c.Close()
-	if took := time.Since(start); took > c.opts.ShutdownTimeout+time.Second {
-		t.Errorf("Close took %v with ShutdownTimeout %v", took, c.opts.ShutdownTimeout)
-	}
+	took := time.Since(start)
+	assert.LessOrEqual(t, took, c.opts.ShutdownTimeout+time.Second, "Close took %v with ShutdownTimeout %v", took, c.opts.ShutdownTimeout)
 	require.Error(t, err, "Close() = %v, want an error saying what was not delivered", err)
 	assert.Contains(t, err.Error(), "not delivered", "Close() = %v, want an error saying what was not delivered", err)
 	st = c.Stats()
@@ -229,9 +222,9 @@ func TestDeliveryConnectionRefused(t *testing.T) {
 	}
 	err = c.Close()
 	require.Error(t, err, "Close() = nil, yet nothing could be delivered")
-	if st := c.Stats(); st.Sent != 0 || st.Dropped.Total() != 5 {
-		t.Errorf("stats %+v: want all 5 counted as dropped", st)
-	}
+	st := c.Stats()
+	require.Zero(t, st.Sent, "stats %+v: want all 5 counted as dropped", st)
+	assert.EqualValues(t, 5, st.Dropped.Total(), "stats %+v: want all 5 counted as dropped", st)
 }
 
 func TestFlushDeadlineAgainstHangingServer(t *testing.T) {
@@ -281,12 +274,10 @@ func TestDeliveryWithinTheProjectRateLimit(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			if err := c.Flush(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if n := len(srv.Events()); n != 120 {
-				t.Fatalf("server accepted %d events, want 120", n)
-			}
+			err := c.Flush(ctx)
+			require.NoError(t, err, fmt.Sprint(err))
+			n := len(srv.Events())
+			require.EqualValues(t, 120, n, "server accepted %d events, want 120", n)
 			// Only the first batch of 100, sent before any 429 said the
 			// limit, may be larger than 60.
 			over := 0
@@ -318,10 +309,10 @@ func TestDeliveryConcurrentSendsEndToEnd(t *testing.T) {
 	}
 	err := c.Close()
 	require.ErrorIs(t, err, ErrShutdownTimeout, "Close = %v, want ErrShutdownTimeout", err)
-	if n := len(srv.Requests()); n != DefaultMaxConcurrentSends {
-		t.Errorf("%d requests, want %d in flight and no more", n, DefaultMaxConcurrentSends)
-	}
-	if st := c.Stats(); st.Pending != 0 || st.Sent != 0 || st.Dropped.Closed != 80 {
-		t.Errorf("stats %+v, want all 80 given up at Close", st)
-	}
+	n := len(srv.Requests())
+	assert.Equal(t, DefaultMaxConcurrentSends, n, "%d requests, want %d in flight and no more", n, DefaultMaxConcurrentSends)
+	st := c.Stats()
+	require.Zero(t, st.Pending, "stats %+v, want all 80 given up at Close", st)
+	require.Zero(t, st.Sent, "stats %+v, want all 80 given up at Close", st)
+	assert.EqualValues(t, 80, st.Dropped.Closed, "stats %+v, want all 80 given up at Close", st)
 }

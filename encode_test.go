@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -71,9 +72,8 @@ func TestEncodeGolden(t *testing.T) {
 			got.WriteByte('\n')
 			path := filepath.Join("testdata", tt.name+".golden.json")
 			if *update {
-				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				err := os.WriteFile(path, got.Bytes(), 0o644)
+				require.NoError(t, err, fmt.Sprint(err))
 			}
 			want, err := os.ReadFile(path)
 			require.NoError(t, err, "%v (run go test -run TestEncodeGolden -update)", err)
@@ -90,9 +90,8 @@ func metadataKeyOrder(t *testing.T, raw []byte) []string {
 	require.NoError(t, json.Unmarshal(raw, &top), "invalid JSON")
 	dec := json.NewDecoder(bytes.NewReader(top["metadata"]))
 	var keys []string
-	if _, err := dec.Token(); err != nil {
-		t.Fatal(err)
-	}
+	_, err := dec.Token()
+	require.NoError(t, err, fmt.Sprint(err))
 	for dec.More() {
 		tok, err := dec.Token()
 		require.NoError(t, err)
@@ -140,13 +139,12 @@ func TestEncodeLimits(t *testing.T) {
 			Data     map[string]any `json:"data"`
 		} `json:"breadcrumbs"`
 	}
-	if err := json.Unmarshal(raw, &got); err != nil {
-		t.Fatal(err)
-	}
+	err := json.Unmarshal(raw, &got)
+	require.NoError(t, err, fmt.Sprint(err))
 	chars := utf8.RuneCountInString
-	if n := chars(got.Message); n != maxMessageChars || !strings.HasSuffix(got.Message, truncationMarker) {
-		t.Errorf("message: %d chars, marked %v", n, strings.HasSuffix(got.Message, truncationMarker))
-	}
+	n := chars(got.Message)
+	require.Equal(t, maxMessageChars, n, "message: %d chars, marked %v", n, strings.HasSuffix(got.Message, truncationMarker))
+	assert.True(t, strings.HasSuffix(got.Message, truncationMarker), "message: %d chars, marked %v", n, strings.HasSuffix(got.Message, truncationMarker))
 	assert.LessOrEqual(t, chars(got.Release), 120, "release %d chars", chars(got.Release))
 	for k, max := range map[string]int{"id": 120, "email": 200, "username": 120, "ip_address": 64} {
 		assert.LessOrEqual(t, chars(got.User[k]), max, "user.%s: %d chars, max %d", k, chars(got.User[k]), max)
@@ -242,9 +240,8 @@ func TestEncodeBadValues(t *testing.T) {
 				Metadata: map[string]any{"v": tt.value, "good": "kept"}}
 			raw := appendEvent(nil, ev, shrinkNone)
 			var got struct{ Metadata map[string]any }
-			if err := json.Unmarshal(raw, &got); err != nil {
-				t.Fatalf("event JSON invalid: %v\n%.300s", err, raw)
-			}
+			err := json.Unmarshal(raw, &got)
+			require.NoError(t, err, "event JSON invalid: %v\n%.300s", err, raw)
 			assert.EqualValues(t, "kept", got.Metadata["good"], "a bad value cost its neighbour")
 			tt.check(t, got.Metadata["v"])
 		})

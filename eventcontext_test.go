@@ -95,9 +95,8 @@ func TestEventContexts(t *testing.T) {
 	}
 	for i, ev := range evs {
 		md := metadataOf(ev)
-		if got := contextOf(ev); fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("event %d: context %v, want %v", i, got, want)
-		}
+		got := contextOf(ev)
+		assert.Equal(t, fmt.Sprint(want), fmt.Sprint(got), "event %d: context %v, want %v", i, got, want)
 		assert.LessOrEqual(t, len(md), maxMetadataKeys, "event %d: %d metadata keys, the server keeps %d", i, len(md), maxMetadataKeys)
 	}
 	assert.NotNil(t, metadataOf(evs[0])[keyExceptionClass], "the context pushed the exception class out")

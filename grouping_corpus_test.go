@@ -225,9 +225,8 @@ func TestGroupingCorpus(t *testing.T) {
 	for _, cc := range corpus {
 		assert.Len(t, keys[cc.name], cc.issues, "case %q", cc.name)
 		for _, k := range keys[cc.name] {
-			if other, dup := all[k]; dup {
-				t.Errorf("cases %q and %q share issue %s", other, cc.name, k)
-			}
+			other, dup := all[k]
+			assert.False(t, dup, "cases %q and %q share issue %s", other, cc.name, k)
 			all[k] = cc.name
 			t.Logf("%-32s %s", cc.name, k)
 		}

@@ -67,9 +67,8 @@ func newTestClient(t testing.TB, opts Options) (*Client, *recorder) {
 // flushed flushes c and returns what the recorder received.
 func flushed(t testing.TB, c *Client, rec *recorder) []map[string]any {
 	t.Helper()
-	if err := c.Flush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	err := c.Flush(context.Background())
+	require.NoError(t, err, fmt.Sprint(err))
 	return rec.Events()
 }
 

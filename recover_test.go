@@ -116,15 +116,13 @@ func TestRecoverDoesNotReport(t *testing.T) {
 				panic(tt.value)
 			})
 			assert.Equal(t, tt.value, got, "re-panicked with %v, want %v", got, tt.value)
-			if n := len(flushed(t, c, rec)); n != 0 {
-				t.Errorf("%d events", n)
-			}
+			n := len(flushed(t, c, rec))
+			assert.Zero(t, n, "%d events", n)
 		})
 	}
 	t.Run("no panic", func(t *testing.T) {
-		if got := panicsWith(func() { defer Recover(ctx) }); got != nil {
-			t.Errorf("panicked with %v", got)
-		}
+		got := panicsWith(func() { defer Recover(ctx) })
+		assert.Nil(t, got, "panicked with %v", got)
 	})
 	t.Run("not called by the deferred function itself", func(t *testing.T) {
 		// recover only works in the deferred function itself: Recover
@@ -165,9 +163,8 @@ func TestRecoverReportFails(t *testing.T) {
 		panic("original")
 	})
 	assert.EqualValues(t, "original", got, "re-panicked with %v, want the original value", got)
-	if n := len(flushed(t, c, rec)); n != 0 {
-		t.Errorf("%d events", n)
-	}
+	n := len(flushed(t, c, rec))
+	assert.Zero(t, n, "%d events", n)
 }
 
 // TestRecoverHostileError reports a panic value whose Unwrap panics:
@@ -181,9 +178,9 @@ func TestRecoverHostileError(t *testing.T) {
 		panic(original)
 	})
 	assert.Equal(t, original, got, "re-panicked with %v, want the original value", got)
-	if evs := flushed(t, c, rec); len(evs) != 1 || evs[0]["message"] != "panic: broken" {
-		t.Errorf("events %v", evs)
-	}
+	evs := flushed(t, c, rec)
+	require.Len(t, evs, 1, "events %v", evs)
+	assert.EqualValues(t, "panic: broken", evs[0]["message"], "events %v", evs)
 	assert.NotEmpty(t, NewHub(c, nil).Recover(original), "Hub.Recover did not report it")
 }
 
@@ -205,9 +202,9 @@ func TestHubRecover(t *testing.T) {
 	require.NotEmpty(t, id, "id %q, events %v", id, evs)
 	require.Len(t, evs, 1, "id %q, events %v", id, evs)
 	require.Equal(t, string(id), evs[0]["ingestion_id"], "id %q, events %v", id, evs)
-	if _, frames := exceptionOf(t, evs[0]); len(frames) == 0 || frameFunction(frames[0]) != "panicString" {
-		t.Errorf("frames %v", frames)
-	}
+	_, frames := exceptionOf(t, evs[0])
+	require.NotZero(t, len(frames), "frames %v", frames)
+	assert.EqualValues(t, "panicString", frameFunction(frames[0]), "frames %v", frames)
 	require.Empty(t, h.Recover(nil), "nil or http.ErrAbortHandler reported")
 	assert.Empty(t, h.Recover(http.ErrAbortHandler), "nil or http.ErrAbortHandler reported")
 }
@@ -228,13 +225,12 @@ func TestGo(t *testing.T) {
 	tags := tagsOf(evs[0])
 	require.EqualValues(t, "r-1", tags["request"], "tags = %v: want the parent's and the goroutine's", tags)
 	assert.EqualValues(t, "reindex", tags["job"], "tags = %v: want the parent's and the goroutine's", tags)
-	if _, leaked := HubFromContext(ctx).Scope().Tags()["job"]; leaked {
-		t.Error("the goroutine's tag leaked into the parent's scope")
-	}
+	_, leaked := HubFromContext(ctx).Scope().Tags()["job"]
+	assert.False(t, leaked, "the goroutine's tag leaked into the parent's scope")
 	defer func() {
-		if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "errsight: ") {
-			t.Errorf("Go(nil) panicked with %v", r)
-		}
+		r := recover()
+		require.NotNil(t, r, "Go(nil) panicked with %v", r)
+		assert.True(t, strings.HasPrefix(fmt.Sprint(r), "errsight: "), "Go(nil) panicked with %v", r)
 	}()
 	Go(ctx, nil)
 }

@@ -57,9 +57,9 @@ func TestSafe(t *testing.T) {
 	// The panic's frame comes first, and the tag set inside f stayed on
 	// its fork.
 	evs := rec.Events()
-	if _, frames := exceptionOf(t, evs[0]); len(frames) == 0 || frameFunction(frames[0]) != "panicString" {
-		t.Errorf("frames %v", frames)
-	}
+	_, frames := exceptionOf(t, evs[0])
+	require.NotZero(t, len(frames), "frames %v", frames)
+	assert.EqualValues(t, "panicString", frameFunction(frames[0]), "frames %v", frames)
 	assert.EqualValues(t, "j-1", tagsOf(evs[0])["job"], "tags %v", tagsOf(evs[0]))
 	if _, leaked := HubFromContext(ctx).Scope().Tags()["job"]; leaked {
 		t.Error("f's tag leaked into the caller's scope")
@@ -89,17 +89,15 @@ func TestSafeWorkerLoop(t *testing.T) {
 func TestSafeEdges(t *testing.T) {
 	c, rec := newTestClient(t, Options{})
 	ctx := ContextWithHub(context.Background(), NewHub(c, nil))
-	if got := panicsWith(func() { _ = Safe(ctx, func(context.Context) error { panic(http.ErrAbortHandler) }) }); got != http.ErrAbortHandler {
-		t.Errorf("http.ErrAbortHandler: re-panicked with %v", got)
-	}
-	if n := len(flushed(t, c, rec)); n != 0 {
-		t.Errorf("http.ErrAbortHandler reported: %d events", n)
-	}
+	got := panicsWith(func() { _ = Safe(ctx, func(context.Context) error { panic(http.ErrAbortHandler) }) })
+	assert.Same(t, http.ErrAbortHandler, got, "http.ErrAbortHandler: re-panicked with %v", got)
+	n := len(flushed(t, c, rec))
+	assert.Zero(t, n, "http.ErrAbortHandler reported: %d events", n)
 	// Disabled client: the panic is still stopped, without an event id.
 	var pe *PanicError
-	if err := Safe(context.Background(), func(context.Context) error { panic("x") }); !errors.As(err, &pe) || pe.EventID != "" {
-		t.Errorf("disabled: %#v", err)
-	}
+	err := Safe(context.Background(), func(context.Context) error { panic("x") })
+	require.True(t, errors.As(err, &pe), "disabled: %#v", err)
+	assert.Empty(t, pe.EventID, "disabled: %#v", err)
 	if got := panicsWith(func() { _ = Safe(ctx, nil) }); !strings.HasPrefix(fmt.Sprint(got), "errsight: ") {
 		t.Errorf("Safe(nil) panicked with %v", got)
 	}

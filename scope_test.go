@@ -27,15 +27,13 @@ func TestScopeCopyOnWrite(t *testing.T) {
 	parent.SetTag("a", "changed")
 	parent.AddBreadcrumb(Breadcrumb{Message: "p2"})
 
-	if got := parent.Tags(); !maps.Equal(got, map[string]string{"a": "changed"}) {
-		t.Errorf("parent tags = %v", got)
-	}
+	got := parent.Tags()
+	assert.True(t, maps.Equal(got, map[string]string{"a": "changed"}), "parent tags = %v", got)
 	if got := child.Tags(); !maps.Equal(got, map[string]string{"a": "1", "b": "2"}) {
 		t.Errorf("child tags = %v", got)
 	}
-	if _, ok := parent.Metadata()["n"]; ok {
-		t.Error("child metadata leaked into parent")
-	}
+	_, ok := parent.Metadata()["n"]
+	assert.False(t, ok, "child metadata leaked into parent")
 	if got := messages(parent.Breadcrumbs()); !slices.Equal(got, []string{"p1", "p2"}) {
 		t.Errorf("parent breadcrumbs = %v", got)
 	}
@@ -64,9 +62,8 @@ func TestScopeMutators(t *testing.T) {
 	fp := []string{"one", "two"}
 	s.SetFingerprint(fp)
 	fp[0] = "mutated"
-	if got := s.Tags(); !maps.Equal(got, map[string]string{"b": "2"}) {
-		t.Errorf("tags = %v", got)
-	}
+	got := s.Tags()
+	assert.True(t, maps.Equal(got, map[string]string{"b": "2"}), "tags = %v", got)
 	assert.Zero(t, len(s.Metadata()), "SetMetadata(nil) did not remove: %v", s.Metadata())
 	if got := s.Fingerprint(); !slices.Equal(got, []string{"one", "two"}) {
 		t.Errorf("fingerprint = %v (the caller's slice must be copied)", got)
@@ -93,9 +90,8 @@ func TestBreadcrumbRingKeepsNewest(t *testing.T) {
 	require.Len(t, got, maxBreadcrumbs, "breadcrumbs = %d, first %q last %q; want the newest 50", len(got), got[0], got[len(got)-1])
 	require.EqualValues(t, "950", got[0], "breadcrumbs = %d, first %q last %q; want the newest 50", len(got), got[0], got[len(got)-1])
 	require.EqualValues(t, "999", got[49], "breadcrumbs = %d, first %q last %q; want the newest 50", len(got), got[0], got[len(got)-1])
-	if n := s.d.crumbs.n; n >= crumbCompactAt*maxBreadcrumbs {
-		t.Errorf("list length %d: compaction did not bound memory", n)
-	}
+	n := s.d.crumbs.n
+	assert.Less(t, n, crumbCompactAt*maxBreadcrumbs, "list length %d: compaction did not bound memory", n)
 	crumb := s.Breadcrumbs()[0]
 	require.Equal(t, LevelInfo, crumb.Level, "defaults not applied: %+v", crumb)
 	assert.False(t, crumb.Timestamp.IsZero(), "defaults not applied: %+v", crumb)
@@ -112,9 +108,8 @@ func TestContextHelpers(t *testing.T) {
 	forked := WithScope(ctx)
 	assert.NotSame(t, h, HubFromContext(forked), "WithScope did not fork the hub")
 	ConfigureScope(forked, func(s *Scope) { s.SetTag("only", "forked") })
-	if _, ok := h.Scope().Tags()["only"]; ok {
-		t.Error("forked scope change reached the parent")
-	}
+	_, ok := h.Scope().Tags()["only"]
+	assert.False(t, ok, "forked scope change reached the parent")
 	s := NewScope()
 	assert.Same(t, s, NewHub(nil, s).Scope(), "NewHub must use the given scope")
 }
@@ -161,9 +156,8 @@ func TestConcurrentScopesDoNotLeak(t *testing.T) {
 		require.Len(t, crumbs, 1, "event %s has breadcrumbs %v", id, crumbs)
 		require.Equal(t, "crumb-"+id, crumbs[0].(map[string]any)["message"], "event %s has breadcrumbs %v", id, crumbs)
 	}
-	if got := root.Scope().Tags(); !maps.Equal(got, map[string]string{"global": "yes"}) {
-		t.Errorf("root scope changed: %v", got)
-	}
+	got := root.Scope().Tags()
+	assert.True(t, maps.Equal(got, map[string]string{"global": "yes"}), "root scope changed: %v", got)
 	require.Zero(t, len(root.Scope().Breadcrumbs()), "root scope gained a user or breadcrumbs")
 	assert.Equal(t, (User{}), root.Scope().User(), "root scope gained a user or breadcrumbs")
 }

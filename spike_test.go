@@ -124,9 +124,8 @@ func TestSpikeProtectionEndToEnd(t *testing.T) {
 	}
 	assert.EqualValues(t, 1, other, "the different error arrived %d times", other)
 	assert.EqualValues(t, 5, hot, "the hot loop sent %d events, want SpikeLimit 5", hot)
-	if got := c.Stats().Dropped.Suppressed; got != 195 {
-		t.Errorf("Stats().Dropped.Suppressed = %d, want 195", got)
-	}
+	got := c.Stats().Dropped.Suppressed
+	assert.EqualValues(t, 195, got, "Stats().Dropped.Suppressed = %d, want 195", got)
 }
 
 // BenchmarkSpikeGuardDrop is what the worker pays for an event the guard

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/internal/reqscope"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -109,12 +110,7 @@ func (m *middleware) attach(c *fiber.Ctx, hub *errsight.Hub) {
 		s.SetTag(TagRoute, route)
 	}
 	s.SetMetadata(MetadataKey, rd)
-	if rd.ClientIP != "" {
-		if u := s.User(); u.IPAddress == "" {
-			u.IPAddress = rd.ClientIP
-			s.SetUser(u)
-		}
-	}
+	reqscope.SetClientIP(s, rd.ClientIP)
 }
 
 // reportError reports an error the handlers returned, when its status

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/internal/reqscope"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -123,12 +124,7 @@ func (c *config) start(ctx context.Context, method, kind string) call {
 	s := hub.Scope()
 	s.SetTag(TagRoute, method)
 	s.SetMetadata(MetadataKey, rd)
-	if rd.ClientIP != "" {
-		if u := s.User(); u.IPAddress == "" {
-			u.IPAddress = rd.ClientIP
-			s.SetUser(u)
-		}
-	}
+	reqscope.SetClientIP(s, rd.ClientIP)
 	return call{ctx: ctx, hub: hub}
 }
 

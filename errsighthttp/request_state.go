@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/errsight/errsight-go"
+	"github.com/errsight/errsight-go/internal/reqscope"
 	"github.com/errsight/errsight-go/internal/safe"
 )
 
@@ -69,12 +70,7 @@ func (rq *Request) attach() {
 		s.SetTag(TagRoute, rq.Data.Route)
 	}
 	s.SetMetadata(MetadataKey, rq.Data)
-	if rq.Data.ClientIP != "" {
-		if u := s.User(); u.IPAddress == "" {
-			u.IPAddress = rq.Data.ClientIP
-			s.SetUser(u)
-		}
-	}
+	reqscope.SetClientIP(s, rq.Data.ClientIP)
 }
 
 // SetRoute records the route template that matched the request

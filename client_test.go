@@ -236,7 +236,7 @@ func TestInitBindsGlobalHubAndReplaces(t *testing.T) {
 	CaptureMessage(context.Background(), "to first", LevelError)
 	second, err := Init(Options{APIKey: testKey, Transport: rec2})
 	require.NoError(t, err)
-	defer CurrentHub().BindClient(nil)
+	defer func() { CurrentHub().BindClient(nil) }() // the global hub without a client again
 	assert.Len(t, rec1.Events(), 1, "replacing a client must close (and drain) it: first got %d events", len(rec1.Events()))
 	CaptureMessage(context.Background(), "to second", LevelError)
 	if err := Flush(context.Background()); err != nil {

@@ -164,7 +164,7 @@ func TestCloseReleasesConnections(t *testing.T) {
 // long-lived job, an errsight.Go goroutine) reports through the current
 // client, not the closed one.
 func TestReInitForwardsForks(t *testing.T) {
-	defer CurrentHub().BindClient(nil)
+	defer func() { CurrentHub().BindClient(nil) }() // the global hub without a client again
 	rec1, rec2 := &recorder{}, &recorder{}
 	_, err := Init(Options{APIKey: testKey, Transport: rec1})
 	require.NoError(t, err)

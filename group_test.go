@@ -34,22 +34,20 @@ func TestGroup(t *testing.T) {
 			return ctx.Err()
 		})
 	}
-	if err := g.Wait(); err != errFirst {
-		t.Errorf("Wait = %v, want the first error", err)
-	}
+	err := g.Wait()
+	assert.ErrorIs(t, err, errFirst, "Wait: want the first error")
 	require.NotNil(t, gctx.Err(), "group context %v (cause %v), want canceled by the first error", gctx.Err(), context.Cause(gctx))
 	assert.ErrorIs(t, context.Cause(gctx), errFirst, "group context %v (cause %v), want canceled by the first error", gctx.Err(), context.Cause(gctx))
 	evs := flushed(t, c, rec)
 	require.Len(t, evs, 3, "%d events: returned errors are not captured by default", len(evs))
 	for _, ev := range evs {
 		tags := tagsOf(ev)
-		if want := "from " + fmt.Sprint(tags["worker"]); ev["message"] != want || tags["request"] != "r-1" {
-			t.Errorf("event %v with tags %v: want its own goroutine's tag and the parent's", ev["message"], tags)
-		}
+		want := "from " + fmt.Sprint(tags["worker"])
+		require.Equal(t, want, ev["message"], "event %v with tags %v: want its own goroutine's tag and the parent's", ev["message"], tags)
+		assert.EqualValues(t, "r-1", tags["request"], "event %v with tags %v: want its own goroutine's tag and the parent's", ev["message"], tags)
 	}
-	if _, leaked := HubFromContext(ctx).Scope().Tags()["worker"]; leaked {
-		t.Error("a goroutine's tag leaked into the parent's scope")
-	}
+	_, leaked := HubFromContext(ctx).Scope().Tags()["worker"]
+	assert.False(t, leaked, "a goroutine's tag leaked into the parent's scope")
 }
 
 func TestGroupLimit(t *testing.T) {
@@ -59,17 +57,16 @@ func TestGroupLimit(t *testing.T) {
 	g.Go(func(context.Context) error { <-release; return nil })
 	assert.False(t, g.TryGo(func(context.Context) error { return nil }), "TryGo started a goroutine beyond the limit")
 	close(release)
-	if err := g.Wait(); err != nil {
-		t.Fatal(err)
-	}
+	err := g.Wait()
+	require.NoError(t, err, fmt.Sprint(err))
 	assert.True(t, g.TryGo(func(context.Context) error { return nil }), "TryGo refused below the limit")
 	if err := g.Wait(); err != nil {
 		t.Fatal(err)
 	}
 	defer func() {
-		if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "errsight: ") {
-			t.Errorf("Go(nil) panicked with %v", r)
-		}
+		r := recover()
+		require.NotNil(t, r, "Go(nil) panicked with %v", r)
+		assert.True(t, strings.HasPrefix(fmt.Sprint(r), "errsight: "), "Go(nil) panicked with %v", r)
 	}()
 	g.Go(nil)
 }
@@ -88,9 +85,9 @@ func TestGroupCaptureErrors(t *testing.T) {
 	<-gctx.Done()
 	g.Go(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
 	g.Go(func(context.Context) error { return fmt.Errorf("fetch: %w", context.Canceled) })
-	if err := g.Wait(); err == nil || err.Error() != "disk full" {
-		t.Errorf("Wait = %v", err)
-	}
+	err := g.Wait()
+	require.Error(t, err, "Wait = %v", err)
+	assert.EqualValues(t, "disk full", err.Error(), "Wait = %v", err)
 	evs := flushed(t, c, rec)
 	require.Len(t, evs, 1, "events %v: want only the real error, on its goroutine's scope", evs)
 	require.EqualValues(t, "disk full", evs[0]["message"], "events %v: want only the real error, on its goroutine's scope", evs)
@@ -110,9 +107,8 @@ func TestGroupPanicReported(t *testing.T) {
 		ConfigureScope(ctx, func(s *Scope) { s.SetTag("worker", "w-7") })
 		panic("boom")
 	})
-	if got := panicsWith(func() { _ = run() }); got != "boom" {
-		t.Errorf("re-panicked with %v", got)
-	}
+	got := panicsWith(func() { _ = run() })
+	assert.EqualValues(t, "boom", got, "re-panicked with %v", got)
 	evs := flushed(t, c, rec)
 	require.Len(t, evs, 1, "%d events", len(evs))
 	tags := tagsOf(evs[0])

@@ -46,7 +46,7 @@ import (
 // or its options; it is safe for concurrent requests.
 func New(opts Options) fiber.Handler {
 	opts.SensitiveNames = slices.Clone(opts.SensitiveNames)
-	m := &middleware{opts: opts, flush: opts.flushTimeout()}
+	m := &middleware{opts: opts, flush: reqscope.FlushTimeout(opts.FlushTimeout)}
 	return m.handle
 }
 

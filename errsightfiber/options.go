@@ -55,19 +55,6 @@ type Options struct {
 	SensitiveNames errsighthttp.SensitiveNames
 }
 
-// defaultFlushTimeout is the wait of a zero Options.FlushTimeout.
-const defaultFlushTimeout = 2 * time.Second
-
-func (o *Options) flushTimeout() time.Duration {
-	switch {
-	case o.FlushTimeout == 0:
-		return defaultFlushTimeout
-	case o.FlushTimeout < 0:
-		return 0
-	}
-	return o.FlushTimeout
-}
-
 func (o *Options) reports(status int) bool {
 	if o.ReportStatus == nil {
 		return status >= 500

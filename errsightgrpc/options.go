@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/errsight/errsight-go/errsighthttp"
+	"github.com/errsight/errsight-go/internal/reqscope"
 	"google.golang.org/grpc/codes"
 )
 
@@ -73,9 +74,6 @@ type Options struct {
 	SendClientIP bool
 }
 
-// defaultFlushTimeout is the wait of a zero Options.FlushTimeout.
-const defaultFlushTimeout = 2 * time.Second
-
 // defaultMetadata is the allow-list of incoming metadata keys: an
 // allow-list, so that a key someone adds tomorrow (x-internal-token) is
 // never sent. authorization and cookies are never among them.
@@ -92,12 +90,7 @@ func newConfig(opts Options) *config {
 	c := &config{opts: opts}
 	c.opts.SensitiveNames = slices.Clone(opts.SensitiveNames)
 	c.opts.Metadata = nil
-	switch {
-	case opts.FlushTimeout == 0:
-		c.flush = defaultFlushTimeout
-	case opts.FlushTimeout > 0:
-		c.flush = opts.FlushTimeout
-	}
+	c.flush = reqscope.FlushTimeout(opts.FlushTimeout)
 	c.metadata = append(c.metadata, defaultMetadata[:]...)
 	for _, k := range opts.Metadata {
 		k = strings.ToLower(strings.TrimSpace(k))

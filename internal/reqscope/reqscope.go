@@ -3,7 +3,11 @@
 // the same way, so that the rule is written once.
 package reqscope
 
-import errsight "github.com/errsight/errsight-go"
+import (
+	"time"
+
+	errsight "github.com/errsight/errsight-go"
+)
 
 // SetClientIP records ip as the scope user's IPAddress, unless ip is empty
 // or the application already set an address: its own value wins.
@@ -15,4 +19,21 @@ func SetClientIP(s *errsight.Scope, ip string) {
 		u.IPAddress = ip
 		s.SetUser(u)
 	}
+}
+
+// DefaultFlushTimeout is how long an integration that re-panics waits, by
+// default, for the panic's report to be delivered: a panic nothing
+// recovers ends the process, and with it the queued report.
+const DefaultFlushTimeout = 2 * time.Second
+
+// FlushTimeout resolves an integration's Options.FlushTimeout: zero means
+// DefaultFlushTimeout, a negative value never waits.
+func FlushTimeout(d time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return DefaultFlushTimeout
+	case d < 0:
+		return 0
+	}
+	return d
 }

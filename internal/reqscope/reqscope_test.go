@@ -2,6 +2,7 @@ package reqscope
 
 import (
 	"testing"
+	"time"
 
 	errsight "github.com/errsight/errsight-go"
 	"github.com/stretchr/testify/assert"
@@ -28,5 +29,11 @@ func TestSetClientIP(t *testing.T) {
 			SetClientIP(s, tt.ip)
 			assert.Equal(t, tt.want, s.User())
 		})
+	}
+}
+
+func TestFlushTimeout(t *testing.T) {
+	for in, want := range map[time.Duration]time.Duration{0: DefaultFlushTimeout, -1: 0, time.Second: time.Second} {
+		assert.Equal(t, want, FlushTimeout(in), "FlushTimeout(%v)", in)
 	}
 }

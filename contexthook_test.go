@@ -84,9 +84,8 @@ func TestContextHook(t *testing.T) {
 			require.NotEmpty(t, id, "id %q, %d new events", id, len(evs)-before)
 			require.Len(t, evs, before+1, "id %q, %d new events", id, len(evs)-before)
 			ev := evs[len(evs)-1]
-			if got := tagsOf(ev)["tenant"]; (got == "acme") != tt.wantTenant {
-				t.Errorf("tenant tag %v, want it: %v", got, tt.wantTenant)
-			}
+			got := tagsOf(ev)["tenant"]
+			assert.Equal(t, tt.wantTenant, (got == "acme"), "tenant tag %v, want it: %v", got, tt.wantTenant)
 			if tt.name == "Hub method: no ctx, no hook" {
 				assert.Equal(t, calls, hook.calls.Load(), "FromContext called without a context")
 				return
@@ -113,9 +112,9 @@ func TestContextHookPanics(t *testing.T) {
 		})
 		ctx := ContextWithHub(context.Background(), NewHub(c, nil))
 		require.NotEmpty(t, CaptureMessage(ctx, "still sent", LevelError), "event not queued")
-		if evs := flushed(t, c, rec); len(evs) != 1 || evs[0]["message"] != "still sent" {
-			t.Errorf("events %v", evs)
-		}
+		evs := flushed(t, c, rec)
+		require.Len(t, evs, 1, "events %v", evs)
+		assert.EqualValues(t, "still sent", evs[0]["message"], "events %v", evs)
 		step := map[bool]string{true: "FromContext", false: "Enrich"}[inFromContext]
 		assert.Contains(t, log.String(), "panicked in "+step, "debug log %q does not name the %s panic", log.String(), step)
 	}
@@ -139,9 +138,8 @@ func TestContextHookAllocations(t *testing.T) {
 	plain := ContextWithHub(context.Background(), populatedHub(stalledClient(t, Options{})))
 	hooked := ContextWithHub(context.Background(), populatedHub(stalledClient(t, Options{ContextHooks: []ContextHook{keyHook{}, keyHook{}}})))
 	want := testing.AllocsPerRun(200, func() { CaptureError(plain, err) })
-	if got := testing.AllocsPerRun(200, func() { CaptureError(hooked, err) }); got != want {
-		t.Errorf("CaptureError with two hooks finding nothing: %.1f allocations, without hooks %.1f", got, want)
-	}
+	got := testing.AllocsPerRun(200, func() { CaptureError(hooked, err) })
+	assert.Equal(t, want, got, "CaptureError with two hooks finding nothing: %.1f allocations, without hooks %.1f", got, want)
 }
 
 // TestHubContextMethods checks that the Hub's Context variants run the hooks

@@ -5,7 +5,9 @@
 #   a: the test binary built here;
 #   b: built from a copy in another directory with -trimpath, with lines
 #      inserted above every corpus function and inside each (line numbers
-#      shift), and run after the copy is deleted (no source files).
+#      shift), and run after the copy is deleted (no source files); with
+#      CORPUS_B_TOOLCHAIN=go1.24.0 (any toolchain the module proxy serves),
+#      b is also built by another Go release.
 #
 # Both runs must give every case its promised number of issues, and the
 # same issue keys. Needs the server of ../shared/realserver (setup.sh); reads
@@ -32,8 +34,9 @@ mkdir -p "$copy"
 awk 'NR==1 {print; for (i = 0; i < 7; i++) print "// shifted"; next}
      /^func corpus/ {print; print "\t// shifted inside"; next} {print}' \
   "$repo/grouping_corpus_test.go" > "$copy/grouping_corpus_test.go"
-(cd "$copy" && go test -c -trimpath -o "$tmp/b.test" .)
+(cd "$copy" && GOTOOLCHAIN=${CORPUS_B_TOOLCHAIN:-local} go test -c -trimpath -o "$tmp/b.test" .)
 rm -rf "$tmp/elsewhere"
+go version "$tmp/a.test" "$tmp/b.test" | sed "s|^$tmp/||" 
 
 for r in a b; do
   (cd "$tmp" && ERRSIGHT_CORPUS_HOST=$ERRSIGHT_HOST ERRSIGHT_CORPUS_KEY=$WRITE_KEY ERRSIGHT_CORPUS_RUN=$run-$r \

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -126,33 +125,29 @@ func TestClose(t *testing.T) {
 				start := time.Now()
 				err := b.Close(tt.timeout)
 				elapsed := time.Since(start)
-				switch {
-				case tt.wantElapsed < 0 && elapsed >= tt.timeout:
+				if tt.wantElapsed < 0 {
 					// The backoff is random: Close must give up before the
 					// deadline, as soon as the next retry would fall after it.
-					t.Errorf("Close took %v, want less than the %v timeout", elapsed, tt.timeout)
-				case tt.wantElapsed >= 0 && elapsed != tt.wantElapsed:
-					t.Errorf("Close took %v, want %v", elapsed, tt.wantElapsed)
+					assert.Less(t, elapsed, tt.timeout, "Close took %v, want less than the %v timeout", elapsed, tt.timeout)
+				} else {
+					assert.Equal(t, tt.wantElapsed, elapsed, "Close took %v, want %v", elapsed, tt.wantElapsed)
 				}
-				switch {
-				case tt.wantErr == "" && err != nil:
-					t.Errorf("Close = %v, want nil", err)
-				case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-					t.Errorf("Close = %v, want it to contain %q", err, tt.wantErr)
+				if tt.wantErr == "" {
+					assert.NoError(t, err, "Close = %v, want nil", err)
+				} else {
+					assert.ErrorContains(t, err, tt.wantErr, "Close = %v, want it to contain %q", err, tt.wantErr)
 				}
 				s := b.Stats()
 				require.Equal(t, tt.wantSent, s.Sent, "Sent = %d, Pending = %d; want %d and 0", s.Sent, s.Pending, tt.wantSent)
 				assert.Zero(t, s.Pending, "Sent = %d, Pending = %d; want %d and 0", s.Sent, s.Pending, tt.wantSent)
-				if tt.wantErr != "" && s.Dropped[tt.wantReason] == 0 {
-					t.Errorf("Dropped = %v, want some %v", s.Dropped, tt.wantReason)
+				if tt.wantErr != "" {
+					assert.NotZero(t, s.Dropped[tt.wantReason], "Dropped = %v, want some %v", s.Dropped, tt.wantReason)
 				}
-				if tt.wantDropped != 0 && s.Dropped[tt.wantDropped] == 0 {
-					t.Errorf("Dropped = %v, want some %v", s.Dropped, tt.wantDropped)
+				if tt.wantDropped != 0 {
+					assert.NotZero(t, s.Dropped[tt.wantDropped], "Dropped = %v, want some %v", s.Dropped, tt.wantDropped)
 				}
 				checkAccounting(t, b, tt.tr)
-				if err := b.Close(tt.timeout); err != nil {
-					t.Errorf("second Close = %v, want nil", err)
-				}
+				assert.NoError(t, b.Close(tt.timeout), "second Close")
 			})
 		})
 	}
@@ -212,13 +207,11 @@ func TestFlush(t *testing.T) {
 			// Flush while the worker is stuck in Send: same answer.
 			ctx2, cancel2 := context.WithTimeout(context.Background(), time.Second)
 			defer cancel2()
-			if err := b.Flush(ctx2); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "3 events still pending") {
-				t.Errorf("second Flush = %v", err)
-			}
+			err = b.Flush(ctx2)
+			require.ErrorIs(t, err, context.DeadlineExceeded, "second Flush = %v", err)
+			assert.ErrorContains(t, err, "3 events still pending", "second Flush")
 			assert.Error(t, b.Close(time.Second), "Close = nil, want 3 undelivered")
-			if err := b.Flush(context.Background()); err != nil {
-				t.Errorf("Flush after Close = %v, want nil", err)
-			}
+			assert.NoError(t, b.Flush(context.Background()), "Flush after Close")
 		})
 	})
 	t.Run("honours a pause", func(t *testing.T) {
@@ -407,9 +400,7 @@ func TestCloseStuckWorker(t *testing.T) {
 
 				ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 				defer cancel()
-				if err := b.Flush(ctx); !errors.Is(err, context.DeadlineExceeded) {
-					t.Errorf("Flush = %v, want a deadline error", err)
-				}
+				assert.ErrorIs(t, b.Flush(ctx), context.DeadlineExceeded, "Flush, want a deadline error")
 				const timeout = 500 * time.Millisecond
 				start := time.Now()
 				err := b.Close(timeout)
@@ -420,12 +411,10 @@ func TestCloseStuckWorker(t *testing.T) {
 				require.True(t, ce.Stuck, "Close = %v, want a stuck worker holding 5 events", err)
 				require.EqualValues(t, 5, ce.Unresolved, "Close = %v, want a stuck worker holding 5 events", err)
 				require.Contains(t, err.Error(), "5 held by a stuck worker", "Close = %v, want a stuck worker holding 5 events", err)
-				if err := b.Flush(context.Background()); err != nil {
-					t.Errorf("Flush after Close = %v, want nil at once", err)
-				}
+				assert.NoError(t, b.Flush(context.Background()), "Flush after Close, want nil at once")
 				select {
 				case <-b.Done():
-					t.Fatal("Done closed while the worker is stuck")
+					require.Fail(t, "Done closed while the worker is stuck")
 				default:
 				}
 				close(release) // the user's code returns at last

@@ -117,8 +117,8 @@ func TestRateLimitSplitsBatches(t *testing.T) {
 				got := tr.delivered()
 				require.True(t, slices.Equal(got, seq(1, 120)), "delivered %d events, want 1..120 in order", len(got))
 				for i, c := range tr.Calls() {
-					if i > 0 && len(c.ids) > tt.maxPerReq {
-						t.Errorf("request %d carried %d events, more than %d", i, len(c.ids), tt.maxPerReq)
+					if i > 0 {
+						assert.LessOrEqual(t, len(c.ids), tt.maxPerReq, "request %d carried %d events, more than %d", i, len(c.ids), tt.maxPerReq)
 					}
 				}
 				checkAccounting(t, b, tr)
@@ -148,9 +148,7 @@ func TestRateLimitPause(t *testing.T) {
 
 				enqueueAll(t, b, items(1, 10)) // a full batch: sent at once, answered 429
 				synctest.Wait()
-				if s := b.Stats(); !s.PausedUntil.Equal(start.Add(tt.wantPause)) {
-					t.Fatalf("PausedUntil = %v, want start + %v", s.PausedUntil.Sub(start), tt.wantPause)
-				}
+				require.Equal(t, tt.wantPause, b.Stats().PausedUntil.Sub(start), "PausedUntil - start")
 				enqueueAll(t, b, items(11, 10)) // a second full batch waits behind the pause
 				// Enqueue keeps working during the pause, the queue stays bounded.
 				var dropped int
@@ -202,9 +200,8 @@ func TestRetryBackoff(t *testing.T) {
 		// Full jitter: the n-th retry waits less than MinBackoff << (n-1).
 		d := calls[1].at.Sub(calls[0].at)
 		assert.Less(t, d, MinBackoff, "first retry after %v, want < %v", d, MinBackoff)
-		if d := calls[2].at.Sub(calls[1].at); d >= 2*MinBackoff {
-			t.Errorf("second retry after %v, want < %v", d, 2*MinBackoff)
-		}
+		d = calls[2].at.Sub(calls[1].at)
+		assert.Less(t, d, 2*MinBackoff, "second retry after %v, want < %v", d, 2*MinBackoff)
 		s := b.Stats()
 		require.EqualValues(t, 2, s.Retries, "Retries = %d, Sent = %d; want 2 and 25", s.Retries, s.Sent)
 		assert.EqualValues(t, 25, s.Sent, "Retries = %d, Sent = %d; want 2 and 25", s.Retries, s.Sent)
@@ -327,9 +324,7 @@ func TestMixedOutcomes(t *testing.T) {
 			switch c.out.Kind {
 			case transport.Delivered:
 				for _, id := range c.ids {
-					if seen[id] {
-						t.Fatalf("event %d delivered twice", id)
-					}
+					require.False(t, seen[id], "event %d delivered twice", id)
 					seen[id] = true
 				}
 			case transport.Rejected:
@@ -463,8 +458,8 @@ func TestConcurrentSends(t *testing.T) {
 			// The first round went out together; after the 429 nothing
 			// starts before the pause ends.
 			for _, c := range tr.Calls() {
-				if d := c.at.Sub(start); d != 0 && d < 5*time.Second {
-					t.Errorf("a send started %v after the start, inside the 5s pause", d)
+				if d := c.at.Sub(start); d != 0 {
+					assert.GreaterOrEqual(t, d, 5*time.Second, "a send started %v after the start, inside the 5s pause", d)
 				}
 			}
 			got := tr.delivered()
@@ -487,9 +482,7 @@ func TestConcurrentSends(t *testing.T) {
 			require.True(t, errors.As(err, &ce), "Close = %v, want 60 closed", err)
 			require.EqualValues(t, 60, ce.GaveUp[DropClosed], "Close = %v, want 60 closed", err)
 			assert.False(t, ce.Stuck, "Close = %v, want 60 closed", err)
-			if n := len(tr.Calls()); n != 4 {
-				t.Errorf("%d sends, want 4 in flight, all cancelled", n)
-			}
+			assert.Len(t, tr.Calls(), 4, "sends, want 4 in flight, all cancelled")
 			s := b.Stats()
 			require.Zero(t, s.Pending, "Stats = %+v", s)
 			assert.EqualValues(t, 60, s.Dropped[DropClosed], "Stats = %+v", s)

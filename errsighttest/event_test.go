@@ -43,9 +43,8 @@ const fullEvent = `{
 
 func TestEventDecoding(t *testing.T) {
 	srv := newTestServer(t)
-	if got := post(t, srv, fullEvent); got.status != 202 {
-		t.Fatalf("status %d: %s", got.status, got.body)
-	}
+	resp := post(t, srv, fullEvent)
+	require.Equal(t, 202, resp.status, "body %s", resp.body)
 	ev := srv.Events()[0]
 	assert.Equal(t, fullEvent, string(ev.Raw), "Raw is not the event as sent:\n%s", ev.Raw)
 	require.False(t, ev.Received.IsZero(), "Received = %v", ev.Received)
@@ -89,9 +88,7 @@ func TestEventDecoding(t *testing.T) {
 	f := ev.ExceptionFrames()
 	assert.True(t, reflect.DeepEqual(f, wantFrames), "ExceptionFrames = %+v", f)
 	wantCauses := []Cause{{Class: "syscall.Errno", Message: "no such file", Backtrace: []string{"x.go:1", "y.go:2"}}}
-	if c := ev.ExceptionCauses(); !reflect.DeepEqual(c, wantCauses) {
-		t.Errorf("ExceptionCauses = %+v", c)
-	}
+	assert.Equal(t, wantCauses, ev.ExceptionCauses(), "ExceptionCauses")
 }
 
 func TestEventKeyOrderAndDuplicates(t *testing.T) {

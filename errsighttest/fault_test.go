@@ -3,7 +3,6 @@ package errsighttest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -60,8 +59,8 @@ func TestFaultAnswers(t *testing.T) {
 			srv.Fail(tt.fault)
 			got := post(t, srv, events(2))
 			require.Equal(t, tt.wantStatus, got.status)
-			if tt.wantBody != "" && got.body != tt.wantBody {
-				t.Errorf("body = %s, want %s", got.body, tt.wantBody)
+			if tt.wantBody != "" {
+				assert.Equal(t, tt.wantBody, got.body, "body")
 			}
 			for k, v := range tt.wantHeader {
 				g := got.header.Get(k)
@@ -93,25 +92,17 @@ func TestFaultQueueAndPersistent(t *testing.T) {
 		statuses = append(statuses, post(t, srv, events(1)).status)
 	}
 	assert.True(t, slices.Equal(statuses, []int{503, 202, 429, 500}))
-	if n := srv.PendingFaults(); n != 0 {
-		t.Errorf("PendingFaults = %d after use", n)
-	}
+	assert.Zero(t, srv.PendingFaults(), "PendingFaults after use")
 	got := srv.Requests()[2]
 	require.NotEmpty(t, got.Header.Get("X-Api-Key"), "third request: %+v", got)
 	assert.EqualValues(t, 429, got.Status, "third request: %+v", got)
 	srv.Fail(Fault{Status: 502})
 	srv.ClearFaults()
-	if got := post(t, srv, events(1)); got.status != 202 {
-		t.Errorf("after ClearFaults: status %d", got.status)
-	}
+	assert.Equal(t, 202, post(t, srv, events(1)).status, "after ClearFaults")
 	srv.SetFault(Fault{Status: 500})
 	srv.SetFault(Fault{})
-	if got := post(t, srv, events(1)); got.status != 202 {
-		t.Errorf("after SetFault(Fault{}): status %d", got.status)
-	}
-	if n := len(srv.Events()); n != 3 {
-		t.Errorf("%d events accepted, want 3", n)
-	}
+	assert.Equal(t, 202, post(t, srv, events(1)).status, "after SetFault(Fault{})")
+	assert.Len(t, srv.Events(), 3, "events accepted")
 }
 
 func TestFaultsOnlyForTheEndpoint(t *testing.T) {
@@ -119,9 +110,7 @@ func TestFaultsOnlyForTheEndpoint(t *testing.T) {
 	srv.Fail(Fault{Status: 503})
 	got := do(t, srv, "", postOpts{method: http.MethodGet})
 	assert.EqualValues(t, 405, got.status, "GET: status %d, want 405", got.status)
-	if got := do(t, srv, "", postOpts{path: "/other"}); got.status != 404 {
-		t.Errorf("other path: status %d, want 404", got.status)
-	}
+	assert.Equal(t, 404, do(t, srv, "", postOpts{path: "/other"}).status, "other path")
 	assert.EqualValues(t, 1, srv.PendingFaults(), "a request outside the endpoint used a fault")
 }
 
@@ -162,13 +151,11 @@ func TestFaultHang(t *testing.T) {
 	require.NoError(t, err, fmt.Sprint(err))
 	select {
 	case err := <-errc:
-		t.Fatalf("hung request returned early: %v", err)
+		require.Failf(t, "hung request returned early", "err = %v", err)
 	default:
 	}
 	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v, want context.Canceled", err)
-	}
+	assert.ErrorIs(t, <-errc, context.Canceled)
 	wantNoAnswer(t, srv)
 	got := post(t, srv, events(1))
 	assert.EqualValues(t, 202, got.status, "next request: status %d", got.status)
@@ -194,7 +181,7 @@ func TestCloseReleasesHangAndDelay(t *testing.T) {
 	select {
 	case <-closed:
 	case <-time.After(10 * time.Second):
-		t.Fatal("Close blocked on held requests")
+		require.Fail(t, "Close blocked on held requests")
 	}
 	for range 2 {
 		assert.Error(t, <-errc, "a held request got an answer")

@@ -2,6 +2,7 @@ package errsighttest
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,12 +90,8 @@ func TestProblems(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := decodeEvent(json.RawMessage(tt.event), received).Problems()
-			for _, line := range p {
-				if strings.Contains(line, tt.want) {
-					return
-				}
-			}
-			t.Errorf("problems %q lack %q", p, tt.want)
+			has := slices.ContainsFunc(p, func(line string) bool { return strings.Contains(line, tt.want) })
+			assert.True(t, has, "problems %q lack %q", p, tt.want)
 		})
 	}
 }

@@ -39,9 +39,9 @@ func TestTLSServer(t *testing.T) {
 
 func TestWaitForEvents(t *testing.T) {
 	srv := newTestServer(t)
-	if evs, err := srv.WaitForEvents(0, 0); err != nil || len(evs) != 0 {
-		t.Fatalf("WaitForEvents(0, 0) = %d events, %v", len(evs), err)
-	}
+	evs, err := srv.WaitForEvents(0, 0)
+	require.NoError(t, err, "WaitForEvents(0, 0)")
+	require.Empty(t, evs, "WaitForEvents(0, 0)")
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -50,7 +50,7 @@ func TestWaitForEvents(t *testing.T) {
 			assert.NoError(t, err, fmt.Sprint(err))
 		}
 	}()
-	evs, err := srv.WaitForEvents(3, 10*time.Second)
+	evs, err = srv.WaitForEvents(3, 10*time.Second)
 	require.NoError(t, err, "WaitForEvents(3) = %d events, %v", len(evs), err)
 	require.GreaterOrEqual(t, len(evs), 3, "WaitForEvents(3) = %d events, %v", len(evs), err)
 	<-done
@@ -75,7 +75,7 @@ func TestWaitOnClosedServer(t *testing.T) {
 		require.Error(t, err, "err = %v", err)
 		assert.Contains(t, err.Error(), "server closed while waiting for 2 events; 1 arrived", "err = %v", err)
 	case <-time.After(10 * time.Second):
-		t.Fatal("WaitForEvents did not return after Close")
+		require.Fail(t, "WaitForEvents did not return after Close")
 	}
 	_, err := srv.WaitForRequests(1, time.Hour)
 	assert.NoError(t, err, "WaitForRequests for what already arrived")
@@ -206,9 +206,7 @@ func itoa(i int) string {
 func TestRateLimit(t *testing.T) {
 	srv := newTestServer(t)
 	srv.SetRateLimit(5, 0)
-	if got := post(t, srv, events(3)); got.status != 202 {
-		t.Fatalf("first batch: %d", got.status)
-	}
+	require.Equal(t, 202, post(t, srv, events(3)).status, "first batch")
 	got := post(t, srv, events(3))
 	require.EqualValues(t, 429, got.status, "over the limit: %d %s", got.status, got.body)
 	var body struct {
@@ -222,36 +220,22 @@ func TestRateLimit(t *testing.T) {
 	require.GreaterOrEqual(t, body.RetryAfter, 1, "Retry-After %q, retry_after %d", ra, body.RetryAfter)
 	assert.LessOrEqual(t, body.RetryAfter, 60, "Retry-After %q, retry_after %d", ra, body.RetryAfter)
 	assert.Equal(t, "5", got.header.Get("X-RateLimit-Limit"), "X-RateLimit-Limit = %q", got.header.Get("X-RateLimit-Limit"))
-	if got := post(t, srv, events(2)); got.status != 202 {
-		t.Errorf("filling the window exactly: %d", got.status)
-	}
-	if got := post(t, srv, "[]"); got.status != 202 {
-		t.Errorf("empty batch on a full window: %d", got.status)
-	}
-	if got := post(t, srv, events(1)); got.status != 429 {
-		t.Errorf("full window: %d", got.status)
-	}
-	if got := post(t, srv, "nope"); got.status != 400 {
-		t.Errorf("invalid JSON is checked before the limit: %d", got.status)
-	}
+	assert.Equal(t, 202, post(t, srv, events(2)).status, "filling the window exactly")
+	assert.Equal(t, 202, post(t, srv, "[]").status, "empty batch on a full window")
+	assert.Equal(t, 429, post(t, srv, events(1)).status, "full window")
+	assert.Equal(t, 400, post(t, srv, "nope").status, "invalid JSON is checked before the limit")
 
 	// Move the window into the past instead of sleeping.
 	srv.mu.Lock()
 	srv.rate.start = srv.rate.start.Add(-time.Minute)
 	srv.mu.Unlock()
-	if got := post(t, srv, events(5)); got.status != 202 {
-		t.Errorf("new window: %d", got.status)
-	}
-	if got := post(t, srv, events(1)); got.status != 429 {
-		t.Errorf("new window full: %d", got.status)
-	}
+	assert.Equal(t, 202, post(t, srv, events(5)).status, "new window")
+	assert.Equal(t, 429, post(t, srv, events(1)).status, "new window full")
 	n := len(srv.Events())
 	assert.EqualValues(t, 10, n, "%d events accepted, want 10", n)
 
 	srv.SetRateLimit(0, 0)
-	if got := post(t, srv, events(100)); got.status != 202 {
-		t.Errorf("limit off: %d", got.status)
-	}
+	assert.Equal(t, 202, post(t, srv, events(100)).status, "limit off")
 }
 
 func TestRateLimitBatchOverLimit(t *testing.T) {
@@ -260,9 +244,7 @@ func TestRateLimitBatchOverLimit(t *testing.T) {
 	got := post(t, srv, events(4))
 	require.EqualValues(t, 429, got.status, "batch larger than the limit: %d, Retry-After %q", got.status, got.header.Get("Retry-After"))
 	assert.Equal(t, "1", got.header.Get("Retry-After"), "batch larger than the limit: %d, Retry-After %q", got.status, got.header.Get("Retry-After"))
-	if got := post(t, srv, events(3)); got.status != 202 {
-		t.Errorf("batch at the limit: %d", got.status)
-	}
+	assert.Equal(t, 202, post(t, srv, events(3)).status, "batch at the limit")
 }
 
 func TestRateLimiterRetryAfter(t *testing.T) {
@@ -278,7 +260,6 @@ func TestRateLimiterRetryAfter(t *testing.T) {
 		require.False(t, ok, "at %v: ok %v, retry after %d; want %d", tc.at, ok, got, tc.want)
 		assert.Equal(t, tc.want, got, "at %v: ok %v, retry after %d; want %d", tc.at, ok, got, tc.want)
 	}
-	if ok, _ := r.take(1, start.Add(time.Minute)); !ok {
-		t.Error("refused in the next window")
-	}
+	next, _ := r.take(1, start.Add(time.Minute))
+	assert.True(t, next, "refused in the next window")
 }

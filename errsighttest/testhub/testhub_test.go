@@ -103,9 +103,7 @@ func TestAssertionsFail(t *testing.T) {
 			assert.Contains(t, msg, tt.wantInMsg, "fatal %v, failures %q; want fatal %v and a failure containing %q", f.fatal, msg, tt.fatal, tt.wantInMsg)
 		})
 	}
-	if got := rec.Matching(t, Match{Level: "warning"}); len(got) != 1 {
-		t.Errorf("Matching: %d events", len(got))
-	}
+	assert.Len(t, rec.Matching(t, Match{Level: "warning"}), 1, "Matching")
 }
 
 func TestNewWithOptions(t *testing.T) {

@@ -95,9 +95,7 @@ func TestBeforeSendEditsRequestDataAndCrumbs(t *testing.T) {
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		resp.Body.Close()
-		if err := client.Flush(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, client.Flush(context.Background()), "Flush")
 		n := len(srv.Events())
 		require.EqualValues(t, 160, n, "%d events, want 160", n)
 		for _, r := range srv.Requests() {

@@ -41,7 +41,8 @@ func TestConcurrentRequestsKeepTheirOwnUser(t *testing.T) {
 		select {
 		case <-allIn:
 		case <-time.After(10 * time.Second):
-			t.Error("requests did not run concurrently")
+			// A handler goroutine: assert, never require (FailNow).
+			assert.Fail(t, "requests did not run concurrently")
 		}
 		errsight.CaptureMessage(r.Context(), "hello from "+user, errsight.LevelError)
 	})
@@ -70,9 +71,8 @@ func TestConcurrentRequestsKeepTheirOwnUser(t *testing.T) {
 	assert.Len(t, seen, n, "saw %d distinct users, want %d", len(seen), n)
 	u := s.hub.Scope().User()
 	assert.True(t, u.IsZero(), "the parent hub's scope got user %+v", u)
-	if u := errsight.CurrentHub().Scope().User(); !u.IsZero() {
-		t.Errorf("the global scope got user %+v", u)
-	}
+	gu := errsight.CurrentHub().Scope().User()
+	assert.True(t, gu.IsZero(), "the global scope got user %+v", gu)
 }
 
 func TestRequestDataAndRoute(t *testing.T) {
@@ -100,9 +100,8 @@ func TestRequestDataAndRoute(t *testing.T) {
 			s := newSink(t)
 			ts, _ := s.serve(t, tt.build())
 			header := http.Header{"User-Agent": {"test-agent"}, "X-Request-Id": {"req-1"}, "Accept": {"application/json"}}
-			if _, _, err := get(t, ts.Client(), ts.URL+"/orders/42?page=2&access_token=abc", header); err != nil {
-				t.Fatal(err)
-			}
+			_, _, err := get(t, ts.Client(), ts.URL+"/orders/42?page=2&access_token=abc", header)
+			require.NoError(t, err)
 			events := s.events(t)
 			require.Len(t, events, 1, "got %d events, want 1", len(events))
 			ev := events[0]
@@ -123,9 +122,8 @@ func TestRequestDataAndRoute(t *testing.T) {
 			require.EqualValues(t, "test-agent", headers["User-Agent"], "request.headers = %v", headers)
 			require.EqualValues(t, "req-1", headers["X-Request-Id"], "request.headers = %v", headers)
 			assert.EqualValues(t, "application/json", headers["Accept"], "request.headers = %v", headers)
-			if _, ok := rd["client_ip"]; ok || ev.User.IPAddress != "" {
-				t.Errorf("client IP sent without SendClientIP: %v, %q", rd["client_ip"], ev.User.IPAddress)
-			}
+			assert.NotContains(t, rd, "client_ip", "client IP sent without SendClientIP")
+			assert.Empty(t, ev.User.IPAddress, "client IP sent without SendClientIP")
 			p := ev.Problems()
 			assert.LessOrEqual(t, len(p), 0, "the server would change the event: %v", p)
 		})
@@ -153,9 +151,7 @@ func TestRouteBehindAnotherLayer(t *testing.T) {
 	}
 	got := byLevel["fatal"]["route"]
 	assert.EqualValues(t, "GET /items/{id}", got, "panic event route = %q", got)
-	if got, ok := byLevel["error"]["route"]; ok {
-		t.Errorf("event captured before dispatch has route %q; the documentation says it has none", got)
-	}
+	assert.NotContains(t, byLevel["error"], "route", "event captured before dispatch has a route; the documentation says it has none")
 }
 
 // The middleware is transparent to outer layers that read r.Pattern after
@@ -264,9 +260,8 @@ func TestDisabledClientStillIsolatesRequests(t *testing.T) {
 		errsight.ConfigureScope(r.Context(), func(s *errsight.Scope) { s.SetUser(errsight.User{ID: "leak"}) })
 	})
 	ts, _ := (*sink)(nil).serve(t, errsighthttp.Middleware(errsighthttp.Options{})(mux))
-	if _, _, err := get(t, ts.Client(), ts.URL+"/", nil); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err := get(t, ts.Client(), ts.URL+"/", nil)
+	require.NoError(t, err)
 	u := errsight.CurrentHub().Scope().User()
 	assert.True(t, u.IsZero(), "the global scope got user %+v", u)
 }
@@ -289,9 +284,7 @@ func TestClientIPThroughTrustedProxy(t *testing.T) {
 	require.Len(t, events, 1, "got %d events, want 1", len(events))
 	got := events[0].User.IPAddress
 	assert.EqualValues(t, "203.0.113.9", got, "client IP = %q, want 203.0.113.9", got)
-	if got := requestData(events[0])["url"]; got != "https://example.com/" {
-		t.Errorf("url = %v, want the scheme from the trusted proxy", got)
-	}
+	assert.Equal(t, "https://example.com/", requestData(events[0])["url"], "url, want the scheme from the trusted proxy")
 }
 
 func TestMiddlewareNilHandlerPanics(t *testing.T) {

@@ -139,9 +139,8 @@ func TestFlushTimeoutDeliversBeforeAnswering(t *testing.T) {
 	s := newSink(t)
 	h := errsighthttp.Middleware(errsighthttp.Options{RecoverWith500: true, FlushTimeout: 10 * time.Second})(http.HandlerFunc(panickingHandler))
 	ts, _ := s.serve(t, h)
-	if status, _, _ := get(t, ts.Client(), ts.URL, nil); status != http.StatusInternalServerError {
-		t.Fatalf("status %d", status)
-	}
+	status, _, _ := get(t, ts.Client(), ts.URL, nil)
+	require.Equal(t, http.StatusInternalServerError, status)
 	// No Flush here: the middleware waited for delivery before answering.
 	n := len(s.srv.Events())
 	assert.EqualValues(t, 1, n, "the server had %d events when the response arrived, want 1", n)
@@ -180,8 +179,7 @@ func TestWrappedWriterKeepsInterfaces(t *testing.T) {
 	})
 	mux.HandleFunc("GET /hijack", func(w http.ResponseWriter, r *http.Request) {
 		conn, brw, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			t.Errorf("Hijack: %v", err)
+		if !assert.NoError(t, err, "Hijack") { // a handler goroutine: no require
 			return
 		}
 		defer conn.Close()
@@ -202,9 +200,10 @@ func TestWrappedWriterKeepsInterfaces(t *testing.T) {
 	require.NoError(t, err, "stream: %d %q %v", status, body, err)
 	require.EqualValues(t, 200, status, "stream: %d %q %v", status, body, err)
 	assert.EqualValues(t, "copied;", body, "stream: %d %q %v", status, body, err)
-	if status, body, err := get(t, freshClient(ts), ts.URL+"/hijack", nil); err != nil || status != 200 || body != "hijacked" {
-		t.Errorf("hijack: %d %q %v", status, body, err)
-	}
+	status, body, err = get(t, freshClient(ts), ts.URL+"/hijack", nil)
+	require.NoError(t, err, "hijack")
+	assert.Equal(t, 200, status, "hijack")
+	assert.Equal(t, "hijacked", body, "hijack")
 	<-hijackDone
 	ts.Close()
 	assert.NotContains(t, errLog.String(), "hijacked connection", "wrote to a hijacked connection: %s", errLog)

@@ -39,9 +39,7 @@ func TestBeforeSend(t *testing.T) {
 			checkEvent: func(t *testing.T, ev map[string]any) {
 				_, ok := tagsOf(ev)["internal"]
 				assert.False(t, ok, "tag internal was sent")
-				if _, ok := metadataOf(ev)["credit_card"]; ok {
-					t.Error("metadata credit_card was sent")
-				}
+				assert.NotContains(t, metadataOf(ev), "credit_card", "metadata credit_card was sent")
 				require.EqualValues(t, "yes", tagsOf(ev)["kept"], "scrubbing removed more than asked")
 				assert.NotNil(t, metadataOf(ev)["order"], "scrubbing removed more than asked")
 			},
@@ -87,9 +85,7 @@ func TestBeforeSend(t *testing.T) {
 			},
 			wantSent: true,
 			checkEvent: func(t *testing.T, ev map[string]any) {
-				if tagsOf(ev)["seen"] != "TestBeforeSend.func6" && tagsOf(ev)["seen"] == nil {
-					t.Errorf("hook tag = %v", tagsOf(ev)["seen"])
-				}
+				assert.NotNil(t, tagsOf(ev)["seen"], "hook tag")
 			},
 		},
 	}
@@ -160,9 +156,8 @@ func TestCaptureBasics(t *testing.T) {
 	assert.NotNil(t, md["exception_frames"], "exception data = %v", md)
 	check(warnID, "warning", "soft")
 	check(msgID, "fatal", "hello")
-	if ev := check(evID, "error", "custom"); tagsOf(ev)["t"] != "1" {
-		t.Errorf("CaptureEvent tags = %v", tagsOf(ev))
-	}
+	ev = check(evID, "error", "custom")
+	assert.Equal(t, "1", tagsOf(ev)["t"], "CaptureEvent tags = %v", tagsOf(ev))
 	ev = byID[string(panicID)]
 	require.NotNil(t, ev, "panicking Error(): event %v", ev)
 	assert.Contains(t, ev["message"].(string), "Error() exploded", "panicking Error(): event %v", ev)
@@ -198,12 +193,8 @@ func TestDisabledClient(t *testing.T) {
 		assert.Empty(t, id, "disabled client returned id %q", id)
 	}
 	assert.Zero(t, len(h.Scope().Breadcrumbs()), "a disabled client kept a breadcrumb")
-	if err := c.Flush(context.Background()); err != nil {
-		t.Error(err)
-	}
-	if err := c.Close(); err != nil {
-		t.Error(err)
-	}
+	assert.NoError(t, c.Flush(context.Background()), "Flush")
+	assert.NoError(t, c.Close(), "Close")
 	assert.Zero(t, requests.Load(), "disabled client made %d requests", requests.Load())
 	assert.Equal(t, (Stats{}), c.Stats(), "disabled client has stats %+v", c.Stats())
 	var nilClient *Client
@@ -239,15 +230,11 @@ func TestInitBindsGlobalHubAndReplaces(t *testing.T) {
 	defer func() { CurrentHub().BindClient(nil) }() // the global hub without a client again
 	assert.Len(t, rec1.Events(), 1, "replacing a client must close (and drain) it: first got %d events", len(rec1.Events()))
 	CaptureMessage(context.Background(), "to second", LevelError)
-	if err := Flush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, Flush(context.Background()), "Flush")
 	assert.Len(t, rec2.Events(), 1, "second client got %d events", len(rec2.Events()))
-	if err := Close(); err != nil {
-		t.Fatal(err)
-	}
-	if second.Enabled() && CaptureMessage(context.Background(), "after close", LevelError) != "" {
-		t.Error("capture on a closed global client returned an id")
+	require.NoError(t, Close(), "Close")
+	if second.Enabled() {
+		assert.Empty(t, CaptureMessage(context.Background(), "after close", LevelError), "capture on a closed global client returned an id")
 	}
 }
 
@@ -257,7 +244,8 @@ func TestInitBindsGlobalHubAndReplaces(t *testing.T) {
 func TestAPIKeyNeverInDiagnostics(t *testing.T) {
 	var n atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("redirect followed to %s with headers %v", r.URL, r.Header)
+		// A handler goroutine: assert, never require (FailNow).
+		assert.Failf(t, "redirect followed", "to %s with headers %v", r.URL, r.Header)
 	}))
 	defer other.Close()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

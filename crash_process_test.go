@@ -88,7 +88,7 @@ func runCrashy(t *testing.T, srv *errsighttest.Server, wrap []string, bin, mode 
 	case errors.As(err, &exit):
 		run.exit = exit.ExitCode()
 	default:
-		t.Fatal(err)
+		require.NoError(t, err)
 	}
 	// A clean exit leaves the monitor nothing to do; a crash, one report
 	// to send within ShutdownTimeout (5 s), before it exits and closes its
@@ -394,16 +394,13 @@ func buildUserApp(t *testing.T) string {
 		path := filepath.Join(dir, filepath.FromSlash(name))
 		err := os.MkdirAll(filepath.Dir(path), 0o755)
 		require.NoError(t, err, fmt.Sprint(err))
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
 	}
 	bin := filepath.Join(dir, "app")
 	cmd := exec.Command(goTool, "build", "-o", bin, ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the user module: %v\n%s", err, out)
-	}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "building the user module:\n%s", out)
 	return bin
 }

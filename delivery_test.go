@@ -158,13 +158,14 @@ func TestDeliveryRejectedDropsOnlyItsBatch(t *testing.T) {
 			h := NewHub(c, nil)
 			h.CaptureMessage("rejected", LevelError)
 			keyRejected := status == 401 || status == 403
-			if err := c.Flush(context.Background()); (err != nil) != keyRejected || (keyRejected && !errors.Is(err, ErrAPIKeyRejected)) {
-				t.Fatalf("Flush = %v, want ErrAPIKeyRejected only for a rejected key", err)
+			err := c.Flush(context.Background())
+			if keyRejected {
+				require.ErrorIs(t, err, ErrAPIKeyRejected, "Flush, want ErrAPIKeyRejected for a rejected key")
+			} else {
+				require.NoError(t, err, "Flush, want ErrAPIKeyRejected only for a rejected key")
 			}
 			h.CaptureMessage("accepted", LevelError)
-			if err := c.Flush(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, c.Flush(context.Background()), "Flush")
 			evs := srv.Events()
 			require.Len(t, evs, 1, "events %v", evs)
 			require.EqualValues(t, "accepted", evs[0].Message, "events %v", evs)
@@ -304,10 +305,9 @@ func TestDeliveryConcurrentSendsEndToEnd(t *testing.T) {
 		h.CaptureMessage(fmt.Sprint("event ", i), LevelError)
 	}
 	// Five requests held by the server at once: they were in flight together.
-	if _, err := srv.WaitForRequests(DefaultMaxConcurrentSends, 10*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	err := c.Close()
+	_, err := srv.WaitForRequests(DefaultMaxConcurrentSends, 10*time.Second)
+	require.NoError(t, err)
+	err = c.Close()
 	require.ErrorIs(t, err, ErrShutdownTimeout, "Close = %v, want ErrShutdownTimeout", err)
 	n := len(srv.Requests())
 	assert.Equal(t, DefaultMaxConcurrentSends, n, "%d requests, want %d in flight and no more", n, DefaultMaxConcurrentSends)

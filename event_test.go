@@ -17,9 +17,7 @@ func TestNewEventIDIsUUIDv4(t *testing.T) {
 		require.EqualValues(t, 4, u.Version(), "%q: not a canonical v4 UUID (%v)", id, err)
 		require.Equal(t, uuid.RFC4122, u.Variant(), "%q: not a canonical v4 UUID (%v)", id, err)
 		require.Equal(t, string(id), u.String(), "%q: not a canonical v4 UUID (%v)", id, err)
-		if seen[id] {
-			t.Fatalf("duplicate id %s", id)
-		}
+		require.False(t, seen[id], "duplicate id %s", id)
 		seen[id] = true
 	}
 }

@@ -47,28 +47,23 @@ func TestReleaseOrder(t *testing.T) {
 	o, err := Options{Release: "from-option"}.withDefaults()
 	require.NoError(t, err, "Release %q (%v), want the option", o.Release, err)
 	assert.EqualValues(t, "from-option", o.Release, "Release %q (%v), want the option", o.Release, err)
-	if o, _ = (Options{}).withDefaults(); o.Release != "from-env" {
-		t.Errorf("Release %q, want ERRSIGHT_RELEASE", o.Release)
-	}
+	o, _ = (Options{}).withDefaults()
+	assert.Equal(t, "from-env", o.Release, "Release, want ERRSIGHT_RELEASE")
 	t.Setenv(EnvRelease, "")
-	if o, _ = (Options{}).withDefaults(); o.Release == "" {
-		t.Error("no release detected with GITHUB_SHA set")
-	}
+	o, _ = (Options{}).withDefaults()
+	assert.NotEmpty(t, o.Release, "no release detected with GITHUB_SHA set")
 }
 
 func TestServerName(t *testing.T) {
 	host, _ := os.Hostname()
 	t.Setenv(EnvServerName, "")
-	if o, _ := (Options{}).withDefaults(); o.ServerName != host {
-		t.Errorf("default ServerName %q, want the hostname %q", o.ServerName, host)
-	}
+	o, _ := (Options{}).withDefaults()
+	assert.Equal(t, host, o.ServerName, "default ServerName, want the hostname")
 	t.Setenv(EnvServerName, "web-7")
-	if o, _ := (Options{}).withDefaults(); o.ServerName != "web-7" {
-		t.Errorf("ServerName %q, want %s", o.ServerName, EnvServerName)
-	}
-	if o, _ := (Options{ServerName: "opt"}).withDefaults(); o.ServerName != "opt" {
-		t.Errorf("ServerName %q, want the option", o.ServerName)
-	}
+	o, _ = (Options{}).withDefaults()
+	assert.Equal(t, "web-7", o.ServerName, "ServerName, want %s", EnvServerName)
+	o, _ = (Options{ServerName: "opt"}).withDefaults()
+	assert.Equal(t, "opt", o.ServerName, "ServerName, want the option")
 }
 
 func contextOf(ev map[string]any) map[string]any {
@@ -116,10 +111,10 @@ func TestEventContextsScrubbed(t *testing.T) {
 	CaptureMessage(ctx, "scrub", LevelError)
 	CaptureMessage(ctx, "keep", LevelError)
 	evs := flushed(t, c, rec)
-	if ctx := contextOf(evs[0]); ctx == nil || ctx["server_name"] != nil || ctx["sdk_name"] != "errsight-go" {
-		t.Errorf("scrubbed event's context %v: want everything but server_name", ctx)
-	}
-	if ctx := contextOf(evs[1]); ctx["server_name"] != "web-1" {
-		t.Errorf("next event's context %v: want server_name", ctx)
-	}
+	scrubbed := contextOf(evs[0])
+	require.NotNil(t, scrubbed, "scrubbed event's context: want everything but server_name")
+	assert.Nil(t, scrubbed["server_name"], "scrubbed event's context %v: want everything but server_name", scrubbed)
+	assert.Equal(t, "errsight-go", scrubbed["sdk_name"], "scrubbed event's context %v: want everything but server_name", scrubbed)
+	next := contextOf(evs[1])
+	assert.Equal(t, "web-1", next["server_name"], "next event's context %v: want server_name", next)
 }

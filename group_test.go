@@ -60,9 +60,7 @@ func TestGroupLimit(t *testing.T) {
 	err := g.Wait()
 	require.NoError(t, err, fmt.Sprint(err))
 	assert.True(t, g.TryGo(func(context.Context) error { return nil }), "TryGo refused below the limit")
-	if err := g.Wait(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, g.Wait())
 	defer func() {
 		r := recover()
 		require.NotNil(t, r, "Go(nil) panicked with %v", r)
@@ -173,8 +171,8 @@ func TestGroupPanicProcess(t *testing.T) {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			exit = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
+		} else {
+			require.NoError(t, err)
 		}
 		return exit, string(b)
 	}

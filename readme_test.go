@@ -63,8 +63,8 @@ func TestCoreModuleDependencies(t *testing.T) {
 		for _, imp := range f.Imports {
 			p, _ := strconv.Unquote(imp.Path.Value)
 			std := !strings.Contains(strings.Split(p, "/")[0], ".")
-			if !std && p != self && !strings.HasPrefix(p, self+"/") && !allowed[p] {
-				t.Errorf("%s imports %s: the README says the core needs only golang.org/x/sync", path, p)
+			if !std && p != self && !strings.HasPrefix(p, self+"/") {
+				assert.True(t, allowed[p], "%s imports %s: the README says the core needs only golang.org/x/sync", path, p)
 			}
 		}
 		return nil
@@ -94,14 +94,12 @@ func TestReadmeOptionsTable(t *testing.T) {
 	}
 	typ := reflect.TypeFor[Options]()
 	for i := range typ.NumField() {
-		if f := typ.Field(i); f.IsExported() && !named[f.Name] {
-			t.Errorf("Options.%s has no row in the README's options table", f.Name)
+		if f := typ.Field(i); f.IsExported() {
+			assert.True(t, named[f.Name], "Options.%s has no row in the README's options table", f.Name)
 		}
 		delete(named, typ.Field(i).Name)
 	}
-	for name := range named {
-		t.Errorf("the README's options table names %s, which is not a field of Options", name)
-	}
+	assert.Empty(t, named, "the README's options table names these, which are not fields of Options")
 }
 
 // TestReadmeDefaults holds the defaults the README's options table gives
@@ -111,9 +109,8 @@ func TestReadmeDefaults(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 16<<20, o.MaxQueueBytes, "MaxQueueBytes %d MaxConcurrentSends %d, want 16 MiB and 5", o.MaxQueueBytes, o.MaxConcurrentSends)
 	assert.EqualValues(t, 5, o.MaxConcurrentSends, "MaxQueueBytes %d MaxConcurrentSends %d, want 16 MiB and 5", o.MaxQueueBytes, o.MaxConcurrentSends)
-	if o, _ = (Options{MaxConcurrentSends: 100}).withDefaults(); o.MaxConcurrentSends != 32 {
-		t.Errorf("MaxConcurrentSends 100 became %d, want the documented maximum 32", o.MaxConcurrentSends)
-	}
+	o, _ = (Options{MaxConcurrentSends: 100}).withDefaults()
+	assert.Equal(t, 32, o.MaxConcurrentSends, "MaxConcurrentSends 100, want the documented maximum 32")
 }
 
 type countingRoundTripper struct{ n atomic.Int32 }
@@ -135,9 +132,7 @@ func TestHTTPTransportWithHTTPClient(t *testing.T) {
 	require.NoError(t, err)
 	defer c.Close()
 	NewHub(c, nil).CaptureMessage("hello", LevelError)
-	if err := c.Flush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, c.Flush(context.Background()), "Flush")
 	require.EqualValues(t, 1, ours.n.Load(), "HTTPTransport sent %d, HTTPClient's transport %d; want 1 and 0, the client unchanged", ours.n.Load(), theirs.n.Load())
 	require.Zero(t, theirs.n.Load(), "HTTPTransport sent %d, HTTPClient's transport %d; want 1 and 0, the client unchanged", ours.n.Load(), theirs.n.Load())
 	require.Same(t, theirs, hc.Transport, "HTTPTransport sent %d, HTTPClient's transport %d; want 1 and 0, the client unchanged", ours.n.Load(), theirs.n.Load())

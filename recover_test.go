@@ -84,10 +84,11 @@ func TestRecover(t *testing.T) {
 			require.EqualValues(t, "fatal", ev["level"], "level, message, class = %v, %q, %q; want fatal, %q, %q", ev["level"], ev["message"], class, tt.message, tt.class)
 			require.Equal(t, tt.message, ev["message"], "level, message, class = %v, %q, %q; want fatal, %q, %q", ev["level"], ev["message"], class, tt.message, tt.class)
 			assert.Equal(t, tt.class, class, "level, message, class = %v, %q, %q; want fatal, %q, %q", ev["level"], ev["message"], class, tt.message, tt.class)
-			if len(frames) == 0 || frameFunction(frames[0]) != tt.first {
-				t.Errorf("frames %v: want %s first", frames, tt.first)
-			} else if f := frames[0].(map[string]any); f["in_app"] != true || f["context_line"] == nil {
-				t.Errorf("first frame %v: want in-app with source context", f)
+			require.NotEmpty(t, frames, "frames: want %s first", tt.first)
+			if assert.Equal(t, tt.first, frameFunction(frames[0]), "frames %v: want %s first", frames, tt.first) {
+				f := frames[0].(map[string]any)
+				assert.Equal(t, true, f["in_app"], "first frame %v: want in-app with source context", f)
+				assert.NotNil(t, f["context_line"], "first frame %v: want in-app with source context", f)
 			}
 			causes, _ := metadataOf(ev)["exception_causes"].([]any)
 			assert.Len(t, causes, tt.causes)

@@ -36,11 +36,13 @@ func TestSafe(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := len(rec.Events())
 			err := Safe(ctx, tt.f)
-			if fmt.Sprint(err) != tt.wantErr && !(err == nil && tt.wantErr == "") {
-				t.Fatalf("Safe = %v, want %q", err, tt.wantErr)
+			if tt.wantErr == "" {
+				require.NoError(t, err, "Safe")
+			} else {
+				require.EqualError(t, err, tt.wantErr, "Safe")
 			}
-			if tt.isErr != nil && !errors.Is(err, tt.isErr) {
-				t.Errorf("errors.Is(%v, %v) = false", err, tt.isErr)
+			if tt.isErr != nil {
+				assert.ErrorIs(t, err, tt.isErr)
 			}
 			evs := flushed(t, c, rec)[before:]
 			if !tt.wantEvent {
@@ -61,9 +63,7 @@ func TestSafe(t *testing.T) {
 	require.NotZero(t, len(frames), "frames %v", frames)
 	assert.EqualValues(t, "panicString", frameFunction(frames[0]), "frames %v", frames)
 	assert.EqualValues(t, "j-1", tagsOf(evs[0])["job"], "tags %v", tagsOf(evs[0]))
-	if _, leaked := HubFromContext(ctx).Scope().Tags()["job"]; leaked {
-		t.Error("f's tag leaked into the caller's scope")
-	}
+	assert.NotContains(t, HubFromContext(ctx).Scope().Tags(), "job", "f's tag leaked into the caller's scope")
 }
 
 // TestSafeWorkerLoop is the use case: the loop reports the panicking job
@@ -98,7 +98,6 @@ func TestSafeEdges(t *testing.T) {
 	err := Safe(context.Background(), func(context.Context) error { panic("x") })
 	require.True(t, errors.As(err, &pe), "disabled: %#v", err)
 	assert.Empty(t, pe.EventID, "disabled: %#v", err)
-	if got := panicsWith(func() { _ = Safe(ctx, nil) }); !strings.HasPrefix(fmt.Sprint(got), "errsight: ") {
-		t.Errorf("Safe(nil) panicked with %v", got)
-	}
+	got = panicsWith(func() { _ = Safe(ctx, nil) })
+	assert.True(t, strings.HasPrefix(fmt.Sprint(got), "errsight: "), "Safe(nil) panicked with %v", got)
 }

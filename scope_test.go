@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"slices"
 	"sync"
 	"testing"
 
@@ -29,17 +28,11 @@ func TestScopeCopyOnWrite(t *testing.T) {
 
 	got := parent.Tags()
 	assert.True(t, maps.Equal(got, map[string]string{"a": "changed"}), "parent tags = %v", got)
-	if got := child.Tags(); !maps.Equal(got, map[string]string{"a": "1", "b": "2"}) {
-		t.Errorf("child tags = %v", got)
-	}
+	assert.Equal(t, map[string]string{"a": "1", "b": "2"}, child.Tags(), "child tags")
 	_, ok := parent.Metadata()["n"]
 	assert.False(t, ok, "child metadata leaked into parent")
-	if got := messages(parent.Breadcrumbs()); !slices.Equal(got, []string{"p1", "p2"}) {
-		t.Errorf("parent breadcrumbs = %v", got)
-	}
-	if got := messages(child.Breadcrumbs()); !slices.Equal(got, []string{"p1", "c1"}) {
-		t.Errorf("child breadcrumbs = %v", got)
-	}
+	assert.Equal(t, []string{"p1", "p2"}, messages(parent.Breadcrumbs()), "parent breadcrumbs")
+	assert.Equal(t, []string{"p1", "c1"}, messages(child.Breadcrumbs()), "child breadcrumbs")
 	assert.Equal(t, (User{}), parent.User(), "parent user = %+v", parent.User())
 }
 
@@ -65,9 +58,7 @@ func TestScopeMutators(t *testing.T) {
 	got := s.Tags()
 	assert.True(t, maps.Equal(got, map[string]string{"b": "2"}), "tags = %v", got)
 	assert.Zero(t, len(s.Metadata()), "SetMetadata(nil) did not remove: %v", s.Metadata())
-	if got := s.Fingerprint(); !slices.Equal(got, []string{"one", "two"}) {
-		t.Errorf("fingerprint = %v (the caller's slice must be copied)", got)
-	}
+	assert.Equal(t, []string{"one", "two"}, s.Fingerprint(), "fingerprint (the caller's slice must be copied)")
 	s.AddBreadcrumb(Breadcrumb{Message: "x"})
 	s.ClearBreadcrumbs()
 	assert.Zero(t, len(s.Breadcrumbs()), "ClearBreadcrumbs left some")

@@ -113,9 +113,7 @@ func TestFramesDeepRecursion(t *testing.T) {
 	s := NewSymbolizer(Options{ContextLines: -1})
 	frames, omitted := s.Frames(pcs[:n])
 	require.Len(t, frames, MaxFrames, "%d frames, want %d", len(frames), MaxFrames)
-	if omitted != n-MaxFrames-1 { // runtime.goexit is dropped, not omitted
-		t.Errorf("omitted %d, want %d", omitted, n-MaxFrames-1)
-	}
+	assert.Equal(t, n-MaxFrames-1, omitted, "omitted (runtime.goexit is dropped, not omitted)")
 	for i := 0; i < 40; i++ {
 		require.Equal(t, "recurse", frames[i].Function, "frame %d is %q, want one of the innermost recurse frames", i, frames[i].Function)
 	}
@@ -229,8 +227,9 @@ func TestSymbolizerConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 50; i++ {
 				got, _ := s.Frames(pcs)
-				if len(got) != len(want) || !equalFrames(got[0], want[0]) {
-					t.Errorf("concurrent Frames differ: %+v", got[0])
+				// A goroutine of the test's own: assert, never require (FailNow).
+				if !assert.Len(t, got, len(want), "concurrent Frames differ") ||
+					!assert.True(t, equalFrames(got[0], want[0]), "concurrent Frames differ: %+v", got[0]) {
 					return
 				}
 			}

@@ -96,7 +96,7 @@ func parseGroupProg(t *testing.T, out []byte) map[string]*groupCase {
 			cur = &groupCase{}
 			cases[rest] = cur
 		case cur == nil:
-			t.Fatalf("output does not start with a case:\n%s", out)
+			require.Failf(t, "output does not start with a case", "%s", out)
 		case kind == "class":
 			class = rest
 		case kind == "first":

@@ -114,12 +114,12 @@ func FuzzNormaliseFunction(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		pkg, fn := SplitFunction(in)
-		if in != "" && fn == "" && !strings.HasSuffix(in, ".") {
-			t.Errorf("SplitFunction(%q) lost the function (pkg %q)", in, pkg)
+		if in != "" && !strings.HasSuffix(in, ".") {
+			assert.NotEmpty(t, fn, "SplitFunction(%q) lost the function (pkg %q)", in, pkg)
 		}
 		assert.LessOrEqual(t, len(pkg), len(in), "package %q longer than the name %q", pkg, in)
-		if utf8.ValidString(in) && !utf8.ValidString(fn) {
-			t.Errorf("SplitFunction(%q) = %q: invalid UTF-8", in, fn)
+		if utf8.ValidString(in) {
+			assert.True(t, utf8.ValidString(fn), "SplitFunction(%q) = %q: invalid UTF-8", in, fn)
 		}
 		if strings.HasPrefix(in, "type:") || strings.HasPrefix(in, "go:") {
 			return

@@ -172,8 +172,8 @@ func TestSourceCacheConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 200; i++ {
 				line := 1 + (i*7+g)%100
-				if _, ctx, _ := c.context(files[(i+g)%len(files)], line, 3); ctx != fmt.Sprintf("line %d", line) {
-					t.Errorf("line %d = %q", line, ctx)
+				_, ctx, _ := c.context(files[(i+g)%len(files)], line, 3)
+				if !assert.Equal(t, fmt.Sprintf("line %d", line), ctx, "line %d", line) { // a goroutine: no require
 					return
 				}
 			}

@@ -85,9 +85,7 @@ func TestIsNilError(t *testing.T) {
 		{"value", errors.New("x"), false},
 	}
 	for _, tt := range tests {
-		if got := logbridge.IsNilError(tt.err); got != tt.want {
-			t.Errorf("%s: got %v", tt.name, got)
-		}
+		assert.Equal(t, tt.want, logbridge.IsNilError(tt.err), tt.name)
 	}
 }
 

@@ -92,9 +92,7 @@ func TestIsAbortHandler(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := IsAbortHandler(tt.v); got != tt.want {
-				t.Errorf("IsAbortHandler(%v) = %v, want %v", tt.v, got, tt.want)
-			}
+			assert.Equal(t, tt.want, IsAbortHandler(tt.v), "IsAbortHandler(%v)", tt.v)
 		})
 	}
 }

@@ -44,9 +44,7 @@ func TestGolden(t *testing.T) {
 			if *update {
 				err := os.MkdirAll(filepath.Dir(golden), 0o755)
 				require.NoError(t, err, fmt.Sprint(err))
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, os.WriteFile(golden, got, 0o644))
 				return
 			}
 			want, err := os.ReadFile(golden)
@@ -81,8 +79,8 @@ func TestCrashOutputMatchesStderr(t *testing.T) {
 			require.Equal(t, s.Crashing, c.Crashing, "crashing/class: crash output %d %q, stderr %d %q", c.Crashing, c.Class, s.Crashing, s.Class)
 			assert.Equal(t, s.Class, c.Class, "crashing/class: crash output %d %q, stderr %d %q", c.Crashing, c.Class, s.Crashing, s.Class)
 			assert.False(t, s.Inferred, "stderr holds the message, yet it was inferred: %q", s.Message)
-			if !c.Inferred && c.Message != s.Message {
-				t.Errorf("message: crash output %q, stderr %q", c.Message, s.Message)
+			if !c.Inferred {
+				assert.Equal(t, s.Message, c.Message, "message: crash output vs stderr")
 			}
 		})
 	}
@@ -146,8 +144,8 @@ func TestReports(t *testing.T) {
 			require.Equal(t, tt.kind, r.Kind, "kind, class, inferred = %q, %q, %v; want %q, %q, %v", r.Kind, r.Class, r.Inferred, tt.kind, tt.class, tt.inferred)
 			require.Equal(t, tt.class, r.Class, "kind, class, inferred = %q, %q, %v; want %q, %q, %v", r.Kind, r.Class, r.Inferred, tt.kind, tt.class, tt.inferred)
 			assert.Equal(t, tt.inferred, r.Inferred, "kind, class, inferred = %q, %q, %v; want %q, %q, %v", r.Kind, r.Class, r.Inferred, tt.kind, tt.class, tt.inferred)
-			if tt.message != "" && r.Message != tt.message {
-				t.Errorf("message = %q, want %q", r.Message, tt.message)
+			if tt.message != "" {
+				assert.Equal(t, tt.message, r.Message, "message")
 			}
 			assert.Len(t, r.Panics, tt.nPanics, "%d panics, want %d: %+v", len(r.Panics), tt.nPanics, r.Panics)
 			var fn, created string
@@ -155,8 +153,11 @@ func TestReports(t *testing.T) {
 				g := r.Goroutines[r.Crashing]
 				fn, created = g.Frames[0].Function, g.CreatedBy.Function
 				for i, f := range g.Frames {
-					if f.File == "" && i < len(g.Frames)-1 || strings.ContainsAny(f.Function, " ()") && !strings.Contains(f.Function, "(*") {
-						t.Errorf("frame %d badly parsed: %+v", i, f)
+					if i < len(g.Frames)-1 {
+						assert.NotEmpty(t, f.File, "frame %d badly parsed (no file): %+v", i, f)
+					}
+					if !strings.Contains(f.Function, "(*") {
+						assert.False(t, strings.ContainsAny(f.Function, " ()"), "frame %d badly parsed (function): %+v", i, f)
 					}
 				}
 			}
@@ -304,8 +305,8 @@ func TestTruncated(t *testing.T) {
 			}
 			r := Parse(text[:i])
 			checkInvariants(t, r)
-			if full.Kind == KindPanic && r.Kind != "" && r.Kind != KindPanic {
-				t.Fatalf("%s cut at %d: kind %q, want %q", name, i, r.Kind, KindPanic)
+			if full.Kind == KindPanic && r.Kind != "" {
+				require.Equal(t, KindPanic, r.Kind, "%s cut at %d", name, i)
 			}
 		}
 	}
@@ -315,8 +316,8 @@ func checkInvariants(t testing.TB, r *Report) {
 	t.Helper()
 	require.GreaterOrEqual(t, r.Crashing, -1, "Crashing %d out of range (%d goroutines)", r.Crashing, len(r.Goroutines))
 	require.Less(t, r.Crashing, len(r.Goroutines), "Crashing %d out of range (%d goroutines)", r.Crashing, len(r.Goroutines))
-	if r.Crashing >= 0 && len(r.Goroutines[r.Crashing].Frames) == 0 {
-		t.Fatalf("crashing goroutine without frames")
+	if r.Crashing >= 0 {
+		require.NotEmpty(t, r.Goroutines[r.Crashing].Frames, "crashing goroutine without frames")
 	}
 	switch r.Kind {
 	case "":
@@ -326,9 +327,9 @@ func checkInvariants(t testing.TB, r *Report) {
 		require.NotEmpty(t, r.Message, "kind %q without message (%q) or class (%q)", r.Kind, r.Message, r.Class)
 		require.NotEmpty(t, r.Class, "kind %q without message (%q) or class (%q)", r.Kind, r.Message, r.Class)
 	default:
-		t.Fatalf("unknown kind %q", r.Kind)
+		require.Failf(t, "unknown kind", "%q", r.Kind)
 	}
-	if r.Kind == KindPanic && len(r.Panics) == 0 {
-		t.Fatalf("panic without a panic chain")
+	if r.Kind == KindPanic {
+		require.NotEmpty(t, r.Panics, "panic without a panic chain")
 	}
 }

@@ -40,7 +40,8 @@ func TestBreadcrumbsStayInTheirRequest(t *testing.T) {
 		select { // every request has logged before any reports
 		case <-allIn:
 		case <-time.After(10 * time.Second):
-			t.Error("requests did not run concurrently")
+			// A handler goroutine: assert, never require (FailNow).
+			assert.Fail(t, "requests did not run concurrently")
 		}
 		logger.WarnContext(r.Context(), "step two", "id", id)
 		logger.ErrorContext(r.Context(), "job failed", "id", id, "err", errors.New("no capacity"))
@@ -58,8 +59,7 @@ func TestBreadcrumbsStayInTheirRequest(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			resp, err := ts.Client().Get(fmt.Sprintf("%s/jobs/j%d", ts.URL, i))
-			if err != nil {
-				t.Error(err)
+			if !assert.NoError(t, err) { // a goroutine of the test's own: no require
 				return
 			}
 			resp.Body.Close()
@@ -71,8 +71,7 @@ func TestBreadcrumbsStayInTheirRequest(t *testing.T) {
 	require.Len(t, events, n, "got %d events, want %d", len(events), n)
 	for _, ev := range events {
 		id := ev.Metadata["id"]
-		if len(ev.Breadcrumbs) != 2 {
-			t.Errorf("event of %v has %d breadcrumbs: %+v", id, len(ev.Breadcrumbs), ev.Breadcrumbs)
+		if !assert.Len(t, ev.Breadcrumbs, 2, "event of %v has breadcrumbs: %+v", id, ev.Breadcrumbs) {
 			continue
 		}
 		for i, want := range []string{"step one", "step two"} {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsighttest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -27,9 +29,7 @@ func setup(t *testing.T, opts Options) (context.Context, trace.Tracer, *tracetes
 		Host: srv.URL, APIKey: srv.APIKey(), MinLevel: errsight.LevelDebug, SpikeLimit: -1,
 		ContextHooks: []errsight.ContextHook{NewHook(opts)},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
@@ -37,9 +37,7 @@ func setup(t *testing.T, opts Options) (context.Context, trace.Tracer, *tracetes
 	ctx := errsight.ContextWithHub(context.Background(), errsight.NewHub(c, nil))
 	events := func() []errsighttest.Event {
 		t.Helper()
-		if err := c.Flush(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, c.Flush(context.Background()), "Flush")
 		return srv.Events()
 	}
 	return ctx, tp.Tracer("test"), rec, events
@@ -97,26 +95,19 @@ func TestHook(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sc := tt.capture(ctx)
 			evs := events()
-			if len(evs) != i+1 {
-				t.Fatalf("%d events, want %d", len(evs), i+1)
-			}
+			require.Len(t, evs, i+1, "events")
 			ev := evs[i]
 			got := contextOf(ev)
 			if !tt.wantIDs {
-				if got["trace_id"] != nil || ev.Tags["trace_id"] != "" {
-					t.Errorf("ids without a span: context %v, tags %v", got, ev.Tags)
-				}
+				assert.Nil(t, got["trace_id"], "ids without a span: context %v", got)
+				assert.Empty(t, ev.Tags["trace_id"], "ids without a span: tags %v", ev.Tags)
 				return
 			}
-			if got["trace_id"] != sc.TraceID().String() || got["span_id"] != sc.SpanID().String() || got["trace_sampled"] != tt.sampled {
-				t.Errorf("context %v, want trace %s span %s sampled %s", got, sc.TraceID(), sc.SpanID(), tt.sampled)
-			}
-			if ev.Tags["trace_id"] != sc.TraceID().String() {
-				t.Errorf("tags %v, want trace_id", ev.Tags)
-			}
-			if got["sdk_name"] != "errsight-go" {
-				t.Errorf("context %v lost the SDK's own keys", got)
-			}
+			assert.Equal(t, sc.TraceID().String(), got["trace_id"], "context %v", got)
+			assert.Equal(t, sc.SpanID().String(), got["span_id"], "context %v", got)
+			assert.Equal(t, tt.sampled, got["trace_sampled"], "context %v", got)
+			assert.Equal(t, sc.TraceID().String(), ev.Tags["trace_id"], "tags %v, want trace_id", ev.Tags)
+			assert.Equal(t, "errsight-go", got["sdk_name"], "context %v lost the SDK's own keys", got)
 		})
 	}
 }
@@ -129,9 +120,8 @@ func TestHookKeepsUserTag(t *testing.T) {
 	errsight.CaptureMessage(ctx, "m", errsight.LevelError)
 	span.End()
 	ev := events()[0]
-	if ev.Tags["trace_id"] != "mine" || contextOf(ev)["trace_id"] != span.SpanContext().TraceID().String() {
-		t.Errorf("tags %v, context %v", ev.Tags, contextOf(ev))
-	}
+	assert.Equal(t, "mine", ev.Tags["trace_id"], "the user's own tag, tags %v", ev.Tags)
+	assert.Equal(t, span.SpanContext().TraceID().String(), contextOf(ev)["trace_id"], "context %v", contextOf(ev))
 }
 
 func TestRecordException(t *testing.T) {
@@ -140,13 +130,9 @@ func TestRecordException(t *testing.T) {
 	errID := errsight.CaptureError(ctx, errors.New("card declined"))
 	msgID := errsight.CaptureMessage(ctx, "slow", errsight.LevelWarning)
 	span.End()
-	if len(events()) != 2 {
-		t.Fatal("events not delivered")
-	}
+	require.Len(t, events(), 2, "events not delivered")
 	spans := rec.Ended()
-	if len(spans) != 1 {
-		t.Fatalf("%d spans", len(spans))
-	}
+	require.Len(t, spans, 1, "spans")
 	var ids []string
 	for _, e := range spans[0].Events() {
 		if e.Name != "exception" {
@@ -158,21 +144,17 @@ func TestRecordException(t *testing.T) {
 			}
 		}
 	}
-	if fmt.Sprint(ids) != fmt.Sprint([]string{string(errID), string(msgID)}) {
-		t.Errorf("span recorded event ids %v, want %s and %s", ids, errID, msgID)
-	}
-	if st := spans[0].Status(); st.Code != codes.Error || st.Description != "card declined" {
-		t.Errorf("span status %+v, want Error from the error event only", st)
-	}
+	assert.Equal(t, []string{string(errID), string(msgID)}, ids, "span recorded event ids")
+	st := spans[0].Status()
+	assert.Equal(t, codes.Error, st.Code, "span status %+v, want Error from the error event only", st)
+	assert.Equal(t, "card declined", st.Description, "span status %+v, want Error from the error event only", st)
 
 	// Without the option, nothing is recorded on the span.
 	ctx2, tracer2, rec2, _ := setup(t, Options{})
 	ctx2, span2 := tracer2.Start(ctx2, "checkout")
 	errsight.CaptureError(ctx2, errors.New("card declined"))
 	span2.End()
-	if evs := rec2.Ended()[0].Events(); len(evs) != 0 {
-		t.Errorf("span events %v without RecordException", evs)
-	}
+	assert.Empty(t, rec2.Ended()[0].Events(), "span events without RecordException")
 }
 
 // TestHookConcurrent captures from many goroutines, each in its own span:
@@ -198,13 +180,9 @@ func TestHookConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	evs := events()
-	if len(evs) != n {
-		t.Fatalf("%d events", len(evs))
-	}
+	require.Len(t, evs, n, "events")
 	for _, ev := range evs {
-		if got := contextOf(ev)["trace_id"]; got != want[ev.Message] {
-			t.Errorf("%s: trace %v, want %s", ev.Message, got, want[ev.Message])
-		}
+		assert.Equal(t, want[ev.Message], contextOf(ev)["trace_id"], "%s: trace", ev.Message)
 	}
 }
 
@@ -218,11 +196,7 @@ func TestZeroHook(t *testing.T) {
 		v := h.FromContext(ctx, errsight.CaptureInfo{ID: "x", Err: errors.New("e")})
 		ev := &errsight.Event{}
 		h.Enrich(ev, v)
-		if ev.Contexts[ContextTraceID] != span.SpanContext().TraceID().String() {
-			t.Errorf("%#v: contexts %v", h, ev.Contexts)
-		}
+		assert.Equal(t, span.SpanContext().TraceID().String(), ev.Contexts[ContextTraceID], "%#v: contexts %v", h, ev.Contexts)
 	}
-	if v := (&Hook{}).FromContext(context.Background(), errsight.CaptureInfo{}); v != nil {
-		t.Errorf("no span: %v", v)
-	}
+	assert.Nil(t, (&Hook{}).FromContext(context.Background(), errsight.CaptureInfo{}), "no span")
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/errsight/errsight-go/errsighthttp"
 	"github.com/errsight/errsight-go/errsightslog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestIntegrationsPassTheContext checks the integrations that capture
@@ -29,12 +31,8 @@ func TestIntegrationsPassTheContext(t *testing.T) {
 	slog.New(errsightslog.NewHandler(nil)).ErrorContext(ctx, "record failed")
 
 	evs := events()
-	if len(evs) != 2 {
-		t.Fatalf("%d events", len(evs))
-	}
+	require.Len(t, evs, 2, "events")
 	for _, ev := range evs {
-		if got := contextOf(ev)["trace_id"]; got != want {
-			t.Errorf("%s: trace %v, want %s", ev.Message, got, want)
-		}
+		assert.Equal(t, want, contextOf(ev)["trace_id"], "%s: trace", ev.Message)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/errsight/errsight-go/errsightlogrus"
 	"github.com/errsight/errsight-go/internal/sinktest"
 	"github.com/sirupsen/logrus"
+	"github.com/stretchr/testify/assert"
 )
 
 // A record below the breadcrumb level must cost nothing on top of what
@@ -32,9 +33,7 @@ func TestBelowLevelRecordAddsNoAllocation(t *testing.T) {
 			without, with := newLogger(false, level), newLogger(true, level)
 			floor := testing.AllocsPerRun(200, func() { without.Debug("x") })
 			got := testing.AllocsPerRun(200, func() { with.Debug("x") })
-			if got != floor {
-				t.Errorf("%v allocations with the hook, %v without", got, floor)
-			}
+			assert.Equal(t, floor, got, "allocations with the hook (got) vs without (floor)")
 		})
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/errsight/errsight-go/errsightlogrus"
 	"github.com/errsight/errsight-go/internal/sinktest"
 	"github.com/sirupsen/logrus"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The hook must not change what the logger writes.
@@ -31,9 +33,7 @@ func TestOutputUnchanged(t *testing.T) {
 		e.WithError(errors.New("boom")).Error("error")
 		return out.String()
 	}
-	if with, without := write(true), write(false); with != without {
-		t.Errorf("output with the hook:\n%s\nwithout:\n%s", with, without)
-	}
+	assert.Equal(t, write(false), write(true), "output without the hook (expected) and with it (actual)")
 }
 
 func TestThresholds(t *testing.T) {
@@ -59,9 +59,7 @@ func TestThresholds(t *testing.T) {
 			for _, l := range h.Levels() {
 				names = append(names, l.String())
 			}
-			if got := strings.Join(names, ","); got != tt.wantLevels {
-				t.Errorf("Levels() = %s, want %s", got, tt.wantLevels)
-			}
+			assert.Equal(t, tt.wantLevels, strings.Join(names, ","), "Levels()")
 			l := logrus.New()
 			l.SetOutput(&bytes.Buffer{})
 			l.SetLevel(logrus.TraceLevel)
@@ -73,12 +71,9 @@ func TestThresholds(t *testing.T) {
 			e.Warn("warn")
 			e.Error("error")
 			events := s.Events(t)
-			if len(events) != tt.wantEvents || events[0].Message != tt.wantFirstMessage {
-				t.Errorf("got %d events (first %q), want %d (%q)", len(events), events[0].Message, tt.wantEvents, tt.wantFirstMessage)
-			}
-			if n := len(hub.Scope().Breadcrumbs()); n != tt.wantBreadcrumbs {
-				t.Errorf("got %d breadcrumbs, want %d", n, tt.wantBreadcrumbs)
-			}
+			require.Len(t, events, tt.wantEvents, "events")
+			assert.Equal(t, tt.wantFirstMessage, events[0].Message, "first event's message")
+			assert.Len(t, hub.Scope().Breadcrumbs(), tt.wantBreadcrumbs, "breadcrumbs")
 		})
 	}
 }
@@ -117,14 +112,10 @@ func TestHostileFields(t *testing.T) {
 		"nilerr":   nilErr,
 	}).WithError(panicky{}).Error("hostile")
 	ev := s.Events(t)
-	if len(ev) != 1 {
-		t.Fatalf("got %d events", len(ev))
-	}
+	require.Len(t, ev, 1, "events")
 	raw := string(ev[0].Raw)
 	for _, want := range []string{"!PANIC in errsightlogrus_test.panicky", "!PANIC in errsightlogrus_test.stringer", "cannot encode *errsightlogrus_test.cyclic", "cannot encode map[string]interface {}", "Error() panicked"} {
-		if !strings.Contains(raw, want) {
-			t.Errorf("event lacks %q:\n%s", want, raw)
-		}
+		assert.Contains(t, raw, want, "event lacks %q", want)
 	}
 }
 
@@ -146,7 +137,5 @@ func TestFatalIsSentBeforeExit(t *testing.T) {
 	var atExit int
 	l.ExitFunc = func(int) { atExit = len(s.Server.Events()) }
 	l.WithContext(ctx).Fatal("dying")
-	if atExit != 1 {
-		t.Errorf("%d events delivered when logrus exited, want 1", atExit)
-	}
+	assert.Equal(t, 1, atExit, "events delivered when logrus exited")
 }

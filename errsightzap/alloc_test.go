@@ -5,6 +5,7 @@ import (
 
 	"github.com/errsight/errsight-go/errsightzap"
 	"github.com/errsight/errsight-go/internal/sinktest"
+	"github.com/stretchr/testify/assert"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -32,13 +33,11 @@ func TestBelowLevelEntryAddsNoAllocation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			want := testing.AllocsPerRun(1000, func() { tt.f(floor) })
-			if n := testing.AllocsPerRun(1000, func() { tt.f(ours) }); n != want {
-				t.Errorf("%v allocations, want %v as without the core", n, want)
-			}
+			n := testing.AllocsPerRun(1000, func() { tt.f(ours) })
+			assert.Equal(t, want, n, "allocations, want as many as without the core")
 		})
 	}
 	withCtx := ours.With(errsightzap.Context(ctx))
-	if n := testing.AllocsPerRun(1000, func() { withCtx.Debug("x") }); n != 0 {
-		t.Errorf("Debug on a With(Context) logger: %v allocations, want 0", n)
-	}
+	n := testing.AllocsPerRun(1000, func() { withCtx.Debug("x") })
+	assert.Zero(t, n, "Debug on a With(Context) logger: allocations")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsightzap"
 	"github.com/errsight/errsight-go/internal/sinktest"
+	"github.com/stretchr/testify/assert"
 	"go.uber.org/zap"
 )
 
@@ -33,18 +34,15 @@ func TestConcurrentDerivedLoggers(t *testing.T) {
 			}
 			l.Error("failed", zap.Error(errors.New("x")))
 			for _, b := range own.Scope().Breadcrumbs() {
-				if req, _ := b.Data["req"].(map[string]any); req["g"] != id {
-					t.Errorf("goroutine %s has a breadcrumb of %v", id, req["g"])
+				req, _ := b.Data["req"].(map[string]any)
+				// A goroutine of the test's own: assert, never require (FailNow).
+				if !assert.Equal(t, id, req["g"], "goroutine %s has a breadcrumb of another", id) {
 					return
 				}
 			}
 		})
 	}
 	wg.Wait()
-	if n := len(s.Events(t)); n != goroutines {
-		t.Errorf("got %d events, want %d", n, goroutines)
-	}
-	if n := len(pinned.Scope().Breadcrumbs()); n == 0 {
-		t.Error("no breadcrumbs on the pinned hub")
-	}
+	assert.Len(t, s.Events(t), goroutines, "events")
+	assert.NotEmpty(t, pinned.Scope().Breadcrumbs(), "no breadcrumbs on the pinned hub")
 }

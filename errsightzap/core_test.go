@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/errsightzap"
 	"github.com/errsight/errsight-go/internal/sinktest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -38,9 +39,8 @@ func TestOutputUnchanged(t *testing.T) {
 		return out.String()
 	}
 	with, without := write(true), write(false)
-	if with != without || strings.Contains(with, "errsight") {
-		t.Errorf("output with the core:\n%s\nwithout:\n%s", with, without)
-	}
+	assert.Equal(t, without, with, "output without the core (expected) and with it (actual)")
+	assert.NotContains(t, with, "errsight", "output with the core")
 }
 
 type user struct{ name string }
@@ -70,21 +70,15 @@ func TestFieldsNestAsZapNestsThem(t *testing.T) {
 	base.With(zap.String("side", "other")).Error("sibling")
 
 	events := s.Events(t)
-	if len(events) != 2 {
-		t.Fatalf("got %d events", len(events))
-	}
+	require.Len(t, events, 2, "events")
 	got := string(events[0].Raw)
 	for _, want := range []string{
 		`"svc":"api"`, `"logger":"billing"`,
 		`"req":{"id":"r-1","inner":{"k":1},"took":"1.5s","user":{"name":"ann","roles":["admin",{"level":3}]},"z":"(1+2i)"}`,
 	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("event lacks %s:\n%s", want, got)
-		}
+		assert.Contains(t, got, want, "event lacks %s", want)
 	}
-	if req := fmt.Sprint(events[1].Metadata["req"]); req != "map[id:r-1 side:other]" {
-		t.Errorf("sibling req = %s, want only its own fields", req)
-	}
+	assert.Equal(t, "map[id:r-1 side:other]", fmt.Sprint(events[1].Metadata["req"]), "sibling req, want only its own fields")
 }
 
 type panicky struct{}
@@ -124,9 +118,7 @@ func TestHostileFields(t *testing.T) {
 		zap.Error(panicky{}),
 	)
 	ev := s.Events(t)
-	if len(ev) != 1 {
-		t.Fatalf("got %d events", len(ev))
-	}
+	require.Len(t, ev, 1, "events")
 	raw := string(ev[0].Raw)
 	for _, want := range []string{
 		`"object":"!PANIC in errsightzap_test.panicky: MarshalLogObject"`,
@@ -137,9 +129,7 @@ func TestHostileFields(t *testing.T) {
 		`cannot encode *errsightzap_test.cyclic`,
 		`"error":"[errsight: Error() panicked: Error]"`,
 	} {
-		if !strings.Contains(raw, want) {
-			t.Errorf("event lacks %s:\n%s", want, raw)
-		}
+		assert.Contains(t, raw, want, "event lacks %s", want)
 	}
 }
 
@@ -161,20 +151,14 @@ func TestThresholds(t *testing.T) {
 			s := sinktest.New(t)
 			ctx, hub := s.Context()
 			c := errsightzap.NewCore(tt.opts)
-			if got := zapcore.LevelOf(c); got != tt.wantEnabled {
-				t.Errorf("LevelOf = %v, want %v", got, tt.wantEnabled)
-			}
+			assert.Equal(t, tt.wantEnabled, zapcore.LevelOf(c), "LevelOf")
 			l := zap.New(c).With(errsightzap.Context(ctx))
 			l.Debug("debug")
 			l.Info("info")
 			l.Warn("warn")
 			l.Error("error")
-			if n := len(s.Events(t)); n != tt.wantEvents {
-				t.Errorf("got %d events, want %d", n, tt.wantEvents)
-			}
-			if n := len(hub.Scope().Breadcrumbs()); n != tt.wantCrumbs {
-				t.Errorf("got %d breadcrumbs, want %d", n, tt.wantCrumbs)
-			}
+			assert.Len(t, s.Events(t), tt.wantEvents, "events")
+			assert.Len(t, hub.Scope().Breadcrumbs(), tt.wantCrumbs, "breadcrumbs")
 		})
 	}
 }
@@ -197,9 +181,7 @@ func TestFatalIsSentBeforeExit(t *testing.T) {
 	hook := &exitHook{s: s}
 	l := zap.New(errsightzap.NewCore(errsightzap.Options{}), zap.WithFatalHook(hook))
 	l.Fatal("dying", errsightzap.Context(ctx))
-	if hook.atExit != 1 {
-		t.Errorf("%d events delivered when zap exited, want 1", hook.atExit)
-	}
+	assert.Equal(t, 1, hook.atExit, "events delivered when zap exited")
 }
 
 // Sync sends what is queued on the pinned hub's client.
@@ -207,10 +189,6 @@ func TestSyncFlushes(t *testing.T) {
 	s := sinktest.New(t)
 	l := zap.New(errsightzap.NewCore(errsightzap.Options{Hub: errsight.NewHub(s.Client, nil)}))
 	l.Error("queued")
-	if err := l.Sync(); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(s.Server.Events()); n != 1 {
-		t.Errorf("%d events after Sync, want 1", n)
-	}
+	require.NoError(t, l.Sync(), "Sync")
+	assert.Len(t, s.Server.Events(), 1, "events after Sync")
 }

@@ -3,6 +3,9 @@ package errsightzerolog
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParseFields(t *testing.T) {
@@ -22,9 +25,7 @@ func TestParseFields(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, _ := json.Marshal(parseFields([]byte(tt.in), tt.complete))
-			if string(got) != tt.want {
-				t.Errorf("parseFields(%q) = %s, want %s", tt.in, got, tt.want)
-			}
+			assert.Equal(t, tt.want, string(got), "parseFields(%q)", tt.in)
 		})
 	}
 }
@@ -40,11 +41,8 @@ func FuzzParseFields(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte, complete bool) {
 		in := append([]byte(nil), b...)
 		m := parseFields(b, complete)
-		if string(in) != string(b) {
-			t.Fatal("parseFields changed its input")
-		}
-		if _, err := json.Marshal(m); err != nil {
-			t.Fatalf("fields do not encode: %v", err)
-		}
+		require.Equal(t, string(in), string(b), "parseFields changed its input")
+		_, err := json.Marshal(m)
+		require.NoError(t, err, "fields do not encode")
 	})
 }

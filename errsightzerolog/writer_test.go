@@ -12,6 +12,8 @@ import (
 	"github.com/errsight/errsight-go/errsightzerolog"
 	"github.com/errsight/errsight-go/internal/sinktest"
 	"github.com/rs/zerolog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Installed both ways, the Writer changes nothing in the logger's output,
@@ -31,9 +33,7 @@ func TestOutputUnchanged(t *testing.T) {
 		return out.String()
 	}
 	with, without := write(true), write(false)
-	if with != without {
-		t.Errorf("output with the writer:\n%s\nwithout:\n%s", with, without)
-	}
+	assert.Equal(t, without, with, "output without the writer (expected) and with it (actual)")
 }
 
 // The hook reads the event's fields from zerolog's buffer: if a zerolog
@@ -44,12 +44,10 @@ func TestHookSeesFields(t *testing.T) {
 	l := errsightzerolog.New(io.Discard, errsightzerolog.Options{}).With().Str("svc", "api").Timestamp().Logger()
 	l.Info().Ctx(ctx).Int("n", 1).Msg("hello")
 	b := hub.Scope().Breadcrumbs()
-	if len(b) != 1 || fmt.Sprint(b[0].Data["n"]) != "1" || b[0].Data["svc"] != "api" {
-		t.Fatalf("breadcrumbs = %+v, want one with the event's fields", b)
-	}
-	if _, ok := b[0].Data[zerolog.LevelFieldName]; ok {
-		t.Errorf("breadcrumb data has the level field: %v", b[0].Data)
-	}
+	require.Len(t, b, 1, "breadcrumbs = %+v, want one with the event's fields", b)
+	assert.Equal(t, "1", fmt.Sprint(b[0].Data["n"]), "breadcrumb data %v, want the event's fields", b[0].Data)
+	assert.Equal(t, "api", b[0].Data["svc"], "breadcrumb data %v, want the event's fields", b[0].Data)
+	assert.NotContains(t, b[0].Data, zerolog.LevelFieldName, "breadcrumb data has the level field")
 }
 
 // The logger's context (With().Ctx) decides the hub; an event's own Ctx
@@ -61,11 +59,13 @@ func TestLoggerContext(t *testing.T) {
 	l := errsightzerolog.New(io.Discard, errsightzerolog.Options{}).With().Ctx(ctx1).Logger()
 	l.Info().Msg("logger's")
 	l.Info().Ctx(ctx2).Msg("event's")
-	if b := hub1.Scope().Breadcrumbs(); len(b) != 1 || b[0].Message != "logger's" {
-		t.Errorf("hub of the logger's context: %+v", b)
+	b1 := hub1.Scope().Breadcrumbs()
+	if assert.Len(t, b1, 1, "hub of the logger's context: %+v", b1) {
+		assert.Equal(t, "logger's", b1[0].Message, "hub of the logger's context")
 	}
-	if b := hub2.Scope().Breadcrumbs(); len(b) != 1 || b[0].Message != "event's" {
-		t.Errorf("hub of the event's context: %+v", b)
+	b2 := hub2.Scope().Breadcrumbs()
+	if assert.Len(t, b2, 1, "hub of the event's context: %+v", b2) {
+		assert.Equal(t, "event's", b2[0].Message, "hub of the event's context")
 	}
 }
 
@@ -79,16 +79,14 @@ func TestWriterOnly(t *testing.T) {
 	l.Info().Str("k", "v").Msg("step")
 	l.Error().Err(errors.New("boom")).Dict("d", zerolog.Dict().Int("n", 1)).Msg("failed")
 	events := s.Events(t)
-	if len(events) != 1 {
-		t.Fatalf("got %d events", len(events))
-	}
+	require.Len(t, events, 1, "events")
 	ev := events[0]
-	if ev.Message != "failed: boom" || ev.ExceptionClass() != "*errors.errorString" || fmt.Sprint(ev.Metadata["d"]) != "map[n:1]" {
-		t.Errorf("event %q class %q metadata %v", ev.Message, ev.ExceptionClass(), ev.Metadata)
-	}
-	if len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Message != "step" || ev.Breadcrumbs[0].Data["k"] != "v" {
-		t.Errorf("breadcrumbs %+v", ev.Breadcrumbs)
-	}
+	assert.Equal(t, "failed: boom", ev.Message, "message")
+	assert.Equal(t, "*errors.errorString", ev.ExceptionClass(), "exception class")
+	assert.Equal(t, "map[n:1]", fmt.Sprint(ev.Metadata["d"]), "metadata %v", ev.Metadata)
+	require.Len(t, ev.Breadcrumbs, 1, "breadcrumbs %+v", ev.Breadcrumbs)
+	assert.Equal(t, "step", ev.Breadcrumbs[0].Message, "breadcrumbs %+v", ev.Breadcrumbs)
+	assert.Equal(t, "v", ev.Breadcrumbs[0].Data["k"], "breadcrumbs %+v", ev.Breadcrumbs)
 }
 
 func TestThresholds(t *testing.T) {
@@ -113,12 +111,8 @@ func TestThresholds(t *testing.T) {
 			l.Info().Msg("info")
 			l.Warn().Msg("warn")
 			l.Error().Msg("error")
-			if n := len(s.Events(t)); n != tt.wantEvents {
-				t.Errorf("got %d events, want %d", n, tt.wantEvents)
-			}
-			if n := len(hub.Scope().Breadcrumbs()); n != tt.wantCrumbs {
-				t.Errorf("got %d breadcrumbs, want %d", n, tt.wantCrumbs)
-			}
+			assert.Len(t, s.Events(t), tt.wantEvents, "events")
+			assert.Len(t, hub.Scope().Breadcrumbs(), tt.wantCrumbs, "breadcrumbs")
 		})
 	}
 }
@@ -142,18 +136,11 @@ func TestHostileFields(t *testing.T) {
 	}
 	l.Error().Dict("deep", deep).Msg("deep")
 	events := s.Events(t)
-	if len(events) != 3 {
-		t.Fatalf("got %d events", len(events))
-	}
-	if m := fmt.Sprint(events[0].Metadata["cycle"]); !strings.Contains(m, "cycle") {
-		t.Errorf("cycle field = %s", m)
-	}
-	if _, ok := events[1].Metadata["raw"]; events[1].Message != "raw" || ok {
-		t.Errorf("raw event %q metadata %v", events[1].Message, events[1].Metadata)
-	}
-	if events[2].Message != "deep" {
-		t.Errorf("deep event %q", events[2].Message)
-	}
+	require.Len(t, events, 3, "events")
+	assert.Contains(t, fmt.Sprint(events[0].Metadata["cycle"]), "cycle", "cycle field")
+	assert.Equal(t, "raw", events[1].Message, "raw event")
+	assert.NotContains(t, events[1].Metadata, "raw", "raw event's metadata")
+	assert.Equal(t, "deep", events[2].Message, "deep event")
 }
 
 // zerolog exits after a Fatal event is written (WithLevel does not): the
@@ -163,9 +150,7 @@ func TestFatalIsSentBeforeExit(t *testing.T) {
 	ctx, _ := s.Context()
 	l := errsightzerolog.New(io.Discard, errsightzerolog.Options{})
 	l.WithLevel(zerolog.FatalLevel).Ctx(ctx).Msg("dying")
-	if n := len(s.Server.Events()); n != 1 {
-		t.Errorf("%d events delivered when zerolog would exit, want 1", n)
-	}
+	assert.Len(t, s.Server.Events(), 1, "events delivered when zerolog would exit")
 }
 
 // MarshalErrors keeps the wrapped marshaler's output.
@@ -177,7 +162,5 @@ func TestMarshalErrorsKeepsOutput(t *testing.T) {
 	zerolog.ErrorMarshalFunc = errsightzerolog.MarshalErrors(custom)
 	l := zerolog.New(&out)
 	l.Error().Err(errors.New("x")).Send()
-	if got := strings.TrimSpace(out.String()); got != `{"level":"error","error":"custom: x"}` {
-		t.Errorf("output %s", got)
-	}
+	assert.Equal(t, `{"level":"error","error":"custom: x"}`, strings.TrimSpace(out.String()), "output")
 }

@@ -30,6 +30,7 @@ type Client struct {
 	idle    func()
 	spike   *spikeGuard // owned by the worker goroutine
 	scratch []byte      // encoding buffer, owned by the worker goroutine
+	sources sourceCache // encoded source context, owned by the worker goroutine
 	// contexts is the static part of every event's Contexts, never written
 	// after NewClient.
 	contexts map[string]string

@@ -106,7 +106,7 @@ func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
 	// buffer grown by doubling would keep up to twice that.
 	var b []byte
 	if shrink == shrinkNone {
-		b = appendEvent(c.scratch[:0], ev, shrinkNone)
+		b = appendEventWith(c.scratch[:0], ev, shrinkNone, fullCut, &c.sources)
 	} else {
 		b = c.appendLargestFit(ev, shrink)
 	}
@@ -175,7 +175,7 @@ var fullCut = cut{chars: 0, bytes: maxValueBytes, message: maxMessageChars}
 // becomes a placeholder string.
 func appendEvent(b []byte, ev *Event, shrink int) []byte {
 	if shrink == shrinkNone {
-		return appendEventWith(b, ev, shrink, fullCut)
+		return appendEventWith(b, ev, shrink, fullCut, nil)
 	}
 	return appendEventCut(b, ev, shrink, minValueChars(shrink))
 }
@@ -185,10 +185,12 @@ func appendEventCut(b []byte, ev *Event, shrink, chars int) []byte {
 	if shrink >= shrinkMetadata {
 		vc.message = min(vc.message, shrunkMessageChars)
 	}
-	return appendEventWith(b, ev, shrink, vc)
+	return appendEventWith(b, ev, shrink, vc, nil)
 }
 
-func appendEventWith(b []byte, ev *Event, shrink int, vc cut) []byte {
+// appendEventWith writes the event within vc; sc, when not nil, is the
+// worker's cache of encoded source context.
+func appendEventWith(b []byte, ev *Event, shrink int, vc cut, sc *sourceCache) []byte {
 	msg := ev.Message
 	if msg == "" {
 		// The server rejects a blank message when it stores the event.
@@ -226,7 +228,7 @@ func appendEventWith(b []byte, ev *Event, shrink int, vc cut) []byte {
 		b = append(b, `,"breadcrumbs":`...)
 		b = appendBreadcrumbs(b, ev.Breadcrumbs)
 	}
-	b = appendMetadata(b, ev, shrink, vc)
+	b = appendMetadata(b, ev, shrink, vc, sc)
 	if ex := ev.Exception; ex != nil && len(ex.Frames) > 0 {
 		b = append(b, `,"backtrace":`...)
 		b = appendStrings(b, stacktrace.Backtrace(framesFor(ex.Frames, shrink)))
@@ -380,7 +382,7 @@ var crumbCut = cut{chars: shrunkValueBytes, bytes: shrunkValueBytes}
 // at most maxMetadataKeys in all: the server keeps only the first 50 keys in
 // the order sent, and the event id and exception data must survive a large
 // user map.
-func appendMetadata(b []byte, ev *Event, shrink int, vc cut) []byte {
+func appendMetadata(b []byte, ev *Event, shrink int, vc cut, sc *sourceCache) []byte {
 	n := 0
 	field := func(key string) {
 		if n == 0 {
@@ -403,7 +405,7 @@ func appendMetadata(b []byte, ev *Event, shrink int, vc cut) []byte {
 		}
 		if frames := framesFor(ex.Frames, shrink); len(frames) > 0 {
 			field(keyExceptionFrames)
-			b = appendFrames(b, frames)
+			b = appendFramesCached(b, frames, sc)
 		}
 		if len(ex.Causes) > 0 {
 			field(keyExceptionCauses)

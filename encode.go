@@ -590,6 +590,15 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip 8 bytes at a time while none needs escaping: most text is
+		// plain ASCII, and testing it a word at a time is several times
+		// faster than a byte at a time.
+		for i+8 <= len(s) && wordSafe(s[i:i+8]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
@@ -634,6 +643,23 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// wordSafe reports whether none of w's 8 bytes needs escaping: none is a
+// control character (below 0x20), '"', '\\' or outside ASCII. It tests
+// the 8 bytes at once with the "has a byte less than n" and "has a zero
+// byte" bit tricks, which are exact for n <= 128.
+func wordSafe(w string) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+	q := x ^ (lo * '"')
+	bs := x ^ (lo * '\\')
+	bad := (x - lo*0x20) & ^x // a byte below 0x20
+	bad |= (q - lo) & ^q      // a '"'
+	bad |= (bs - lo) & ^bs    // a '\\'
+	bad |= x                  // a byte outside ASCII
+	return bad&hi == 0
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -10,6 +10,8 @@ import (
 	"github.com/errsight/errsight-go/errsightgrpc"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // TestCallAllocations guards the per-call cost of the interceptors,
@@ -46,9 +48,7 @@ func TestCallAllocations(t *testing.T) {
 			ctx := errsight.ContextWithHub(in, tt.hub)
 			got := testing.AllocsPerRun(200, func() { tt.call(ctx) })
 			t.Logf("%.0f allocations per call", got)
-			if got > tt.max {
-				t.Errorf("%.0f allocations per call, want at most %.0f", got, tt.max)
-			}
+			assert.LessOrEqual(t, got, tt.max, "allocations per call")
 		})
 	}
 }

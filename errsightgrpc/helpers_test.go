@@ -19,6 +19,8 @@ import (
 	testgrpc "google.golang.org/grpc/interop/grpc_testing"
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
+
+	"github.com/stretchr/testify/require"
 )
 
 // sink is an errsighttest server with an enabled client and a hub for it.
@@ -71,9 +73,7 @@ func serve(t testing.TB, opts []grpc.ServerOption, dial ...grpc.DialOption) test
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()))
 	conn, err := grpc.NewClient("passthrough:///bufnet", dial...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() {
 		_ = conn.Close()
 		srv.Stop()

@@ -9,6 +9,8 @@ import (
 	"github.com/errsight/errsight-go/errsightfiber"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // TestRequestAllocations guards the per-request cost of the middleware
@@ -45,9 +47,7 @@ func TestRequestAllocations(t *testing.T) {
 			bare := allocsPerRequest(newApp())
 			with := allocsPerRequest(newApp(errsightfiber.New(errsightfiber.Options{})))
 			t.Logf("%.0f allocations per request, %.0f without the middleware", with, bare)
-			if with-bare > tt.max {
-				t.Errorf("the middleware costs %.0f allocations per request, want at most %.0f", with-bare, tt.max)
-			}
+			assert.LessOrEqual(t, with-bare, tt.max, "allocations per request the middleware costs")
 		})
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/errsight/errsight-go/errsighttest"
 	"github.com/errsight/errsight-go/internal/sinktest"
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/stretchr/testify/require"
 )
 
 // sink is an errsighttest server with an enabled client and a hub for it.
@@ -50,9 +52,7 @@ func (s *sink) newApp(cfg ...fiber.Config) *fiber.App {
 func do(t testing.TB, app *fiber.App, req *http.Request) (int, string) {
 	t.Helper()
 	resp, err := app.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)

@@ -1,6 +1,10 @@
 package errsightfiber
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestSplitTarget(t *testing.T) {
 	tests := []struct {
@@ -19,9 +23,8 @@ func TestSplitTarget(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path, query := splitTarget(tt.raw)
-			if path != tt.path || query != tt.query {
-				t.Errorf("splitTarget(%q) = %q, %q; want %q, %q", tt.raw, path, query, tt.path, tt.query)
-			}
+			assert.Equal(t, tt.path, path, "splitTarget(%q) path", tt.raw)
+			assert.Equal(t, tt.query, query, "splitTarget(%q) query", tt.raw)
 		})
 	}
 }

@@ -5,13 +5,13 @@ import (
 	"testing"
 
 	"github.com/errsight/errsight-go/errsightchi"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // TestContract holds the entry point to the signature the API contract
 // names (shared/API.md), and checks that the zero Options works.
 func TestContract(t *testing.T) {
 	var newFunc func(errsightchi.Options) func(http.Handler) http.Handler = errsightchi.New
-	if newFunc(errsightchi.Options{}) == nil {
-		t.Error("the zero Options must give a working middleware")
-	}
+	assert.NotNil(t, newFunc(errsightchi.Options{}), "the zero Options must give a working middleware")
 }

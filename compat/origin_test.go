@@ -12,6 +12,9 @@ import (
 
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/transport"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 type recorder struct {
@@ -58,28 +61,17 @@ func TestOriginStacks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
 			c, err := errsight.NewClient(errsight.Options{APIKey: "elp_test", Transport: rec})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			errsight.NewHub(c, nil).CaptureError(tt.err)
-			if err := c.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if len(rec.events) != 1 {
-				t.Fatalf("got %d events", len(rec.events))
-			}
+			require.NoError(t, c.Close(), "Close")
+			require.Len(t, rec.events, 1, "events")
 			md := rec.events[0]["metadata"].(map[string]any)
 			frames, _ := md["exception_frames"].([]any)
-			if len(frames) == 0 {
-				t.Fatalf("no frames: %v", md)
-			}
+			require.NotEmpty(t, frames, "no frames: %v", md)
 			first := frames[0].(map[string]any)
-			if first["function"] != tt.wantFirst || first["in_app"] != true {
-				t.Errorf("first frame %v, want in-app %s", first, tt.wantFirst)
-			}
-			if md["exception_class"] != tt.wantClass {
-				t.Errorf("exception_class %v, want %s", md["exception_class"], tt.wantClass)
-			}
+			assert.Equal(t, tt.wantFirst, first["function"], "first frame %v", first)
+			assert.Equal(t, true, first["in_app"], "first frame %v, want in-app", first)
+			assert.Equal(t, tt.wantClass, md["exception_class"], "exception_class")
 		})
 	}
 }

@@ -5,15 +5,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // goDocSnippets returns the code blocks of a doc.go comment: runs of lines
 // indented by a tab, without the shell commands (go get).
 func goDocSnippets(t *testing.T, path string) []snippet {
 	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var out []snippet
 	var cur *snippet
 	for i, line := range strings.Split(string(b), "\n") {
@@ -48,8 +48,6 @@ func TestDocGoSnippetsCompile(t *testing.T) {
 		}
 		snippets = append(snippets, s)
 	}
-	if len(snippets) < 4 {
-		t.Fatalf("found %d code blocks in doc.go", len(snippets))
-	}
+	require.GreaterOrEqual(t, len(snippets), 4, "code blocks found in doc.go")
 	compileSnippets(t, "doc.go", snippets, "")
 }

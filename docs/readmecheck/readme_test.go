@@ -9,6 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // prelude declares what the README's snippets use without declaring it:
@@ -98,9 +101,7 @@ type snippet struct {
 
 func docSnippets(t *testing.T, path string) []snippet {
 	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var out []snippet
 	var cur *snippet
 	for i, line := range strings.Split(string(b), "\n") {
@@ -132,9 +133,7 @@ var rowVars = map[string]string{
 // (an expression is assigned to _).
 func readmeInstallCells(t *testing.T) []snippet {
 	b, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	lines := strings.Split(string(b), "\n")
 	span := regexp.MustCompile("`([^`]+)`")
 	statement := regexp.MustCompile(`^\w+\.(Use|AddHook)\(|:=`)
@@ -175,9 +174,7 @@ func readmeInstallCells(t *testing.T) []snippet {
 		}
 		out = append(out, snippet{line: i + 1, code: code})
 	}
-	if len(out) < 10 {
-		t.Fatalf("found %d rows in the README's Integrations table", len(out))
-	}
+	require.GreaterOrEqual(t, len(out), 10, "rows found in the README's Integrations table")
 	return out
 }
 
@@ -236,18 +233,14 @@ var ignored = regexp.MustCompile(`declared and not used|imported (as \w+ )?and n
 // the install column of its Integrations table.
 func TestReadmeSnippetsCompile(t *testing.T) {
 	snippets := docSnippets(t, "../../README.md")
-	if len(snippets) < 10 {
-		t.Fatalf("found %d Go snippets in README.md", len(snippets))
-	}
+	require.GreaterOrEqual(t, len(snippets), 10, "Go snippets found in README.md")
 	compileSnippets(t, "README.md", append(snippets, readmeInstallCells(t)...), "")
 }
 
 // TestDocsSnippetsCompile compiles the Go snippets of docs/panics.md.
 func TestDocsSnippetsCompile(t *testing.T) {
 	snippets := docSnippets(t, "../panics.md")
-	if len(snippets) < 3 {
-		t.Fatalf("found %d Go snippets in docs/panics.md", len(snippets))
-	}
+	require.GreaterOrEqual(t, len(snippets), 3, "Go snippets found in docs/panics.md")
 	const extra = `
 type Server struct{}
 type Job struct{}
@@ -264,16 +257,12 @@ func compileSnippets(t *testing.T, doc string, snippets []snippet, extra string)
 		t.Skip("runs the go command")
 	}
 	dir, err := filepath.Abs("snippets")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tmp := t.TempDir()
 	replace := map[string]string{}
 	add := func(name, src string) {
 		p := filepath.Join(tmp, name)
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
 		replace[filepath.Join(dir, name)] = p
 	}
 	add("prelude.go", prelude+extra)
@@ -284,9 +273,7 @@ func compileSnippets(t *testing.T, doc string, snippets []snippet, extra string)
 		add(name, s.file(fmt.Sprintf("snippet%d", i)))
 	}
 	overlay, err := json.Marshal(map[string]any{"Replace": replace})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	add("overlay.json", string(overlay))
 	cmd := exec.Command("go", "build", "-gcflags=-e", "-overlay="+filepath.Join(tmp, "overlay.json"), "./snippets")
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly")
@@ -296,7 +283,7 @@ func compileSnippets(t *testing.T, doc string, snippets []snippet, extra string)
 		if ignored.MatchString(line) {
 			continue
 		}
-		t.Errorf("%s: %s", doc, line)
+		assert.Failf(t, "a snippet does not compile", "%s: %s", doc, line)
 		for name := range where {
 			if strings.Contains(line, "/"+name+":") {
 				failed[name] = true

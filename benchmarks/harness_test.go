@@ -10,6 +10,9 @@ import (
 	"github.com/errsight/errsight-go"
 	"github.com/errsight/errsight-go/benchmarks/internal/e2e"
 	"github.com/errsight/errsight-go/benchmarks/internal/fixture"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The tests below check the harness itself: quick enough for CI's
@@ -21,9 +24,7 @@ func TestWithStack(t *testing.T) {
 		withStack(depth, func() {
 			got = runtime.Callers(1, make([]uintptr, 512)) // this function and up
 		})
-		if got != depth {
-			t.Errorf("withStack(%d): the stack is %d frames deep", depth, got)
-		}
+		assert.Equal(t, depth, got, "withStack(%d): frames deep", depth)
 	}
 }
 
@@ -33,24 +34,14 @@ func TestSetupsDeliver(t *testing.T) {
 	for _, tr := range []string{trDiscard, trHTTP} {
 		t.Run("tr="+tr+"/sdk=errsight", func(t *testing.T) {
 			c, delivered := errsightClientCount(t, tr, errsight.Options{})
-			if id := errsightHub(c).CaptureError(fixture.Wrapped()); id == "" {
-				t.Fatal("CaptureError queued nothing")
-			}
-			if err := c.Flush(background); err != nil {
-				t.Fatal(err)
-			}
-			if n := delivered(); n != 1 {
-				t.Fatalf("delivered %d events, want 1", n)
-			}
+			require.NotEmpty(t, errsightHub(c).CaptureError(fixture.Wrapped()), "CaptureError queued nothing")
+			require.NoError(t, c.Flush(background), "Flush")
+			require.EqualValues(t, 1, delivered(), "events delivered")
 		})
 		t.Run("tr="+tr+"/sdk=sentry", func(t *testing.T) {
 			c, delivered := sentryClientCount(t, tr, sentry.ClientOptions{})
-			if id := sentryHub(c).CaptureException(fixture.Wrapped()); id == nil {
-				t.Fatal("CaptureException returned no id")
-			}
-			if !c.Flush(10 * time.Second) {
-				t.Fatal("Flush timed out")
-			}
+			require.NotNil(t, sentryHub(c).CaptureException(fixture.Wrapped()), "CaptureException returned no id")
+			require.True(t, c.Flush(10*time.Second), "Flush timed out")
 			// sentry-go's Flush can return true while the event is between
 			// its telemetry buffer and its transport (its scheduler took it
 			// from the buffer, Flush found both empty): flush again until
@@ -59,9 +50,7 @@ func TestSetupsDeliver(t *testing.T) {
 				c.Flush(time.Second)
 				time.Sleep(time.Millisecond)
 			}
-			if n := delivered(); n != 1 {
-				t.Fatalf("delivered %d events, want 1", n)
-			}
+			require.EqualValues(t, 1, delivered(), "events delivered")
 		})
 	}
 }
@@ -92,33 +81,26 @@ func TestE2ESmoke(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := tt.cfg(base)
 			r, err := e2e.Run(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			t.Logf("%+v", r)
-			switch {
-			case r.Delivered == 0:
-				t.Errorf("nothing delivered")
-			case r.Delivered > cfg.Events:
-				t.Errorf("delivered %d of %d events", r.Delivered, cfg.Events)
-			case tt.exact && r.Delivered != cfg.Events:
-				t.Errorf("delivered %d of %d events, want all", r.Delivered, cfg.Events)
+			assert.NotZero(t, r.Delivered, "nothing delivered")
+			assert.LessOrEqual(t, r.Delivered, cfg.Events, "events delivered")
+			if tt.exact {
+				assert.Equal(t, cfg.Events, r.Delivered, "events delivered, want all")
 			}
 			if cfg.SDK != e2e.Errsight {
 				return // sentry-go's accounting is what is being measured
 			}
 			if !r.CapHit {
-				if r.Unaccounted != 0 || r.Sent != int64(r.Delivered) {
-					t.Errorf("%d events unaccounted for; Stats().Sent = %d, the server accepted %d", r.Unaccounted, r.Sent, r.Delivered)
-				}
+				assert.Zero(t, r.Unaccounted, "events unaccounted for")
+				assert.Equal(t, int64(r.Delivered), r.Sent, "Stats().Sent (actual) against what the server accepted (expected)")
 				return
 			}
 			// When Close gives up, the batch in flight is cancelled and
 			// counted as dropped; the server may have accepted it just
 			// before: counted twice is allowed, lost is not.
-			if r.Unaccounted > 0 || r.Sent > int64(r.Delivered) {
-				t.Errorf("%d events neither delivered nor counted as dropped; Stats().Sent = %d, the server accepted %d", r.Unaccounted, r.Sent, r.Delivered)
-			}
+			assert.LessOrEqual(t, r.Unaccounted, int64(0), "events neither delivered nor counted as dropped")
+			assert.LessOrEqual(t, r.Sent, int64(r.Delivered), "Stats().Sent against what the server accepted")
 		})
 	}
 }

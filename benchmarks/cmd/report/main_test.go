@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const benchTxt = `goos: linux
@@ -38,14 +41,10 @@ const e2eJSONL = `{"name":"errsight-b100 delay=0s","sdk":"errsight","batch_size"
 func TestReport(t *testing.T) {
 	dir := t.TempDir()
 	for name, content := range map[string]string{"bench.txt": benchTxt, "targets.txt": targetsTxt, "e2e.jsonl": e2eJSONL} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
 	}
 	var out strings.Builder
-	if err := run(&out, dir); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, run(&out, dir))
 	got := out.String()
 	// With 2 runs or fewer the 95% interval of a median is unbounded: ±∞.
 	for _, want := range []string{
@@ -58,8 +57,6 @@ func TestReport(t *testing.T) {
 		"3 errsight runs, at most 0 unaccounted; Stats().Sent ≤ the server's count in 3 of 3: PASS",
 		"| errsight-b100 delay=0s, median of 3 | 100 / 100 (0.0%) | 100 (50–200) |",
 	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("report lacks %q:\n%s", want, got)
-		}
+		assert.Contains(t, got, want, "report lacks %q", want)
 	}
 }

@@ -3,6 +3,9 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParseEnvelope(t *testing.T) {
@@ -42,22 +45,15 @@ func TestParseEnvelope(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env, err := parseEnvelope([]byte(tt.body))
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
-			}
 			if tt.wantErr {
+				require.Error(t, err)
 				return
 			}
-			if env.events != tt.wantEvents {
-				t.Errorf("events = %d, want %d", env.events, tt.wantEvents)
-			}
-			if len(env.discarded) != len(tt.wantDrops) {
-				t.Errorf("discarded = %v, want %v", env.discarded, tt.wantDrops)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantEvents, env.events, "events")
+			assert.Len(t, env.discarded, len(tt.wantDrops), "discarded = %v, want %v", env.discarded, tt.wantDrops)
 			for k, v := range tt.wantDrops {
-				if env.discarded[k] != v {
-					t.Errorf("discarded[%s] = %d, want %d", k, env.discarded[k], v)
-				}
+				assert.Equal(t, v, env.discarded[k], "discarded[%s]", k)
 			}
 		})
 	}
@@ -66,10 +62,9 @@ func TestParseEnvelope(t *testing.T) {
 func TestMergeAccounting(t *testing.T) {
 	cfg := Config{SDK: Sentry, Events: 100, Distinct: true}
 	r := Merge(cfg, SDKResult{Accepted: 100, DeliverSeconds: 2}, ServerResult{Delivered: 40, Reported: map[string]uint64{"queue_overflow": 50}})
-	if r.Unaccounted != 10 || r.DroppedReported != 50 || r.EventsPerSecond != 20 || r.DeliveredRatio != 0.4 {
-		t.Errorf("Merge = %+v", r)
-	}
-	if !strings.HasPrefix(r.Name, "sentry ") {
-		t.Errorf("Name = %q", r.Name)
-	}
+	assert.EqualValues(t, 10, r.Unaccounted, "Merge = %+v", r)
+	assert.EqualValues(t, 50, r.DroppedReported, "Merge = %+v", r)
+	assert.EqualValues(t, 20, r.EventsPerSecond, "Merge = %+v", r)
+	assert.EqualValues(t, 0.4, r.DeliveredRatio, "Merge = %+v", r)
+	assert.True(t, strings.HasPrefix(r.Name, "sentry "), "Name = %q", r.Name)
 }

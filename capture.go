@@ -66,27 +66,48 @@ func (r *capture) event() *Event {
 // capture's context for the ContextHooks; nil for the Hub methods.
 
 func (h *Hub) captureError(ctx context.Context, err error, level Level, skip int) EventID {
+	c, level := h.admitError(err, level)
+	if c == nil {
+		return ""
+	}
+	var buf [stackDepth]uintptr
+	return h.finishError(ctx, c, err, level, buf[:runtime.Callers(skip+2, buf[:])])
+}
+
+// admitError decides whether err is captured at level: it returns the
+// client and the level to use, or a nil client when nothing is to be
+// queued. It is the part of captureError before the stack is recorded,
+// separate so that the exported capture functions can record the stack
+// themselves: each SDK frame between the user's call and runtime.Callers
+// costs the stack walk as much as one of the user's frames.
+func (h *Hub) admitError(err error, level Level) (*Client, Level) {
 	c := h.Client()
 	if !c.Enabled() {
-		return ""
+		return nil, 0
 	}
 	if safe.IsNilError(err) {
 		c.log.printf("CaptureError called with a nil error (%T): nothing to report", err)
-		return ""
+		return nil, 0
 	}
 	if level == 0 {
 		level = LevelError
 	}
 	if level < c.opts.MinLevel {
 		c.skipBelowMinLevel(level)
-		return ""
+		return nil, 0
 	}
 	if c.ignored(err) || c.sampledOut() {
-		return ""
+		return nil, 0
 	}
+	return c, level
+}
+
+// finishError queues the capture of err, admitted by admitError, with the
+// stack pcs (recorded by the caller in a buffer of its own).
+func (h *Hub) finishError(ctx context.Context, c *Client, err error, level Level, pcs []uintptr) EventID {
 	msg := stacktrace.ErrorMessage(err)
-	r := &capture{level: level, err: err, msg: trimmed(msg, maxMessageChars), errBytes: len(msg)}
-	r.pcs = callers(skip + 1)
+	r := newCaptureWithStack(pcs)
+	r.level, r.err, r.msg, r.errBytes = level, err, trimmed(msg, maxMessageChars), len(msg)
 	return h.finish(ctx, c, r)
 }
 
@@ -105,10 +126,14 @@ func (h *Hub) captureMessage(ctx context.Context, msg string, level Level, skip 
 	if c.sampledOut() {
 		return ""
 	}
-	r := &capture{level: level, msg: trimmed(msg, maxMessageChars)}
+	var r *capture
 	if c.opts.AttachStacktrace {
-		r.pcs = callers(skip + 1)
+		var buf [stackDepth]uintptr
+		r = newCaptureWithStack(buf[:runtime.Callers(skip+2, buf[:])])
+	} else {
+		r = &capture{}
 	}
+	r.level, r.msg = level, trimmed(msg, maxMessageChars)
 	return h.finish(ctx, c, r)
 }
 

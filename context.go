@@ -1,6 +1,9 @@
 package errsight
 
-import "context"
+import (
+	"context"
+	"runtime"
+)
 
 // hubKey is the context key of the hub; unexported so that only
 // ContextWithHub can set it.
@@ -64,7 +67,14 @@ func CaptureError(ctx context.Context, err error) EventID {
 	if noClients() {
 		return ""
 	}
-	return HubFromContext(ctx).captureError(ctx, err, LevelError, 1)
+	h := HubFromContext(ctx)
+	c, level := h.admitError(err, LevelError)
+	if c == nil {
+		return ""
+	}
+	// The stack is recorded here, not in a helper: see admitError.
+	var buf [stackDepth]uintptr
+	return h.finishError(ctx, c, err, level, buf[:runtime.Callers(2, buf[:])])
 }
 
 // CaptureErrorAtLevel reports err on the hub of ctx at the given level.
@@ -72,7 +82,14 @@ func CaptureErrorAtLevel(ctx context.Context, err error, level Level) EventID {
 	if noClients() {
 		return ""
 	}
-	return HubFromContext(ctx).captureError(ctx, err, level, 1)
+	h := HubFromContext(ctx)
+	c, level := h.admitError(err, level)
+	if c == nil {
+		return ""
+	}
+	// The stack is recorded here, not in a helper: see admitError.
+	var buf [stackDepth]uintptr
+	return h.finishError(ctx, c, err, level, buf[:runtime.Callers(2, buf[:])])
 }
 
 // CaptureMessage reports msg on the hub of ctx at the given level.

@@ -2,6 +2,7 @@ package errsight
 
 import (
 	"context"
+	"runtime"
 	"sync/atomic"
 )
 
@@ -93,12 +94,24 @@ func (h *Hub) AddBreadcrumb(b Breadcrumb) {
 // queue full). BeforeSend runs later, on the worker: an event it drops has
 // an id too.
 func (h *Hub) CaptureError(err error) EventID {
-	return h.captureError(noContext, err, LevelError, 1)
+	c, level := h.admitError(err, LevelError)
+	if c == nil {
+		return ""
+	}
+	// The stack is recorded here, not in a helper: see admitError.
+	var buf [stackDepth]uintptr
+	return h.finishError(noContext, c, err, level, buf[:runtime.Callers(2, buf[:])])
 }
 
 // CaptureErrorAtLevel reports err at the given level.
 func (h *Hub) CaptureErrorAtLevel(err error, level Level) EventID {
-	return h.captureError(noContext, err, level, 1)
+	c, level := h.admitError(err, level)
+	if c == nil {
+		return ""
+	}
+	// The stack is recorded here, not in a helper: see admitError.
+	var buf [stackDepth]uintptr
+	return h.finishError(noContext, c, err, level, buf[:runtime.Callers(2, buf[:])])
 }
 
 // CaptureMessage reports a message at the given level.
@@ -127,7 +140,13 @@ func (h *Hub) Recover(r any) EventID {
 
 // CaptureErrorContext is [Hub.CaptureError] with the capture's context.
 func (h *Hub) CaptureErrorContext(ctx context.Context, err error) EventID {
-	return h.captureError(ctx, err, LevelError, 1)
+	c, level := h.admitError(err, LevelError)
+	if c == nil {
+		return ""
+	}
+	// The stack is recorded here, not in a helper: see admitError.
+	var buf [stackDepth]uintptr
+	return h.finishError(ctx, c, err, level, buf[:runtime.Callers(2, buf[:])])
 }
 
 // CaptureMessageContext is [Hub.CaptureMessage] with the capture's context.

@@ -30,7 +30,14 @@ type Client struct {
 	idle    func()
 	spike   *spikeGuard // owned by the worker goroutine
 	scratch []byte      // encoding buffer, owned by the worker goroutine
-	sources sourceCache // encoded source context, owned by the worker goroutine
+	cache   encodeCache // what the worker encodes once; owned by the worker goroutine
+	// spares are buffers of delivered events for the next encodings (see
+	// spareBuffer), owned by the worker goroutine.
+	spares     [][]byte
+	spareBytes int
+	// lastEventBytes is the size of the last event encoded, the size of
+	// the next one's buffer (worker goroutine).
+	lastEventBytes int
 	// contexts is the static part of every event's Contexts, never written
 	// after NewClient.
 	contexts map[string]string
@@ -75,6 +82,7 @@ func NewClient(opts Options) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{opts: o, log: newDebugLog(o.DebugWriter, o.Debug, o.APIKey), contexts: clientContexts(o)}
+	c.cache.contexts = c.contexts
 	if o.APIKey == "" {
 		c.log.printf("no API key (set Options.APIKey or %s): client disabled, events are discarded", EnvAPIKey)
 		return c, nil
@@ -109,6 +117,7 @@ func NewClient(opts Options) (*Client, error) {
 	c.queue = batcher.New(batcher.Config[*capture]{
 		Transport:     tr,
 		Encode:        c.encode,
+		Recycle:       c.recycle,
 		ShrinkLevels:  shrinkLevels - 1,
 		BatchSize:     o.BatchSize,
 		FlushInterval: o.FlushInterval,

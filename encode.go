@@ -1,7 +1,6 @@
 package errsight
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -101,23 +100,65 @@ func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
 				ev.ID, ev.Timestamp.UTC().Format(time.RFC3339), keyOriginalTimestamp)
 		}
 	}
-	// Encode into the worker's scratch buffer, then copy out exactly what
-	// the event needs: the batcher keeps these bytes until delivery, and a
-	// buffer grown by doubling would keep up to twice that.
-	var b []byte
 	if shrink == shrinkNone {
-		b = appendEventWith(c.scratch[:0], ev, shrinkNone, fullCut, &c.sources)
-	} else {
-		b = c.appendLargestFit(ev, shrink)
+		// Straight into a buffer the batcher keeps until delivery: a spare
+		// one, or one sized for the last event with some room, so that it
+		// seldom grows (growing by doubling would hold up to twice the
+		// bytes until delivery).
+		b := appendEventWith(c.spareBuffer(c.lastEventBytes+c.lastEventBytes/8), ev, shrinkNone, fullCut, &c.cache)
+		c.lastEventBytes = min(len(b), maxSpareBuffer)
+		return b, nil
 	}
+	// Shrinking encodes several times into the scratch buffer; then
+	// exactly what the event needs is copied out.
+	b := c.appendLargestFit(ev, shrink)
 	if cap(b) <= maxScratchBytes {
 		c.scratch = b
 	}
-	return bytes.Clone(b), nil
+	return append(c.spareBuffer(len(b)), b...), nil
 }
 
 // maxScratchBytes bounds the encoding buffer the worker keeps between events.
 const maxScratchBytes = 1 << 20
+
+// The worker keeps the buffers of delivered events (batcher.Config.Recycle)
+// for the next ones: an event's encoding is ~10 KB, and allocating it anew
+// for every event was most of the garbage the worker made, and so of the
+// garbage collector's work. The spares are bounded in size and in total,
+// so an idle client holds little.
+const (
+	maxSpareBuffer = 64 << 10
+	maxSpareBytes  = 1 << 20
+)
+
+// spareBuffer returns an empty buffer with room for n bytes: a recycled
+// one when one is large enough, else a new one of exactly that size. It
+// runs on the worker goroutine, which owns the spares.
+func (c *Client) spareBuffer(n int) []byte {
+	for len(c.spares) > 0 {
+		last := len(c.spares) - 1
+		buf := c.spares[last]
+		c.spares[last] = nil
+		c.spares = c.spares[:last]
+		c.spareBytes -= cap(buf)
+		if cap(buf) >= n {
+			return buf[:0]
+		}
+		// Too small for this event: let it go, events of a client tend to
+		// be of one size.
+	}
+	return make([]byte, 0, n)
+}
+
+// recycle is the batcher's Recycle: it keeps a delivered event's buffer as
+// a spare, within the bounds.
+func (c *Client) recycle(data []byte) {
+	if cap(data) == 0 || cap(data) > maxSpareBuffer || c.spareBytes+cap(data) > maxSpareBytes {
+		return
+	}
+	c.spares = append(c.spares, data[:0])
+	c.spareBytes += cap(data)
+}
 
 // fitBytes is what one event may take in a request of its own: the
 // batcher's limit, less the array's brackets.
@@ -188,9 +229,9 @@ func appendEventCut(b []byte, ev *Event, shrink, chars int) []byte {
 	return appendEventWith(b, ev, shrink, vc, nil)
 }
 
-// appendEventWith writes the event within vc; sc, when not nil, is the
-// worker's cache of encoded source context.
-func appendEventWith(b []byte, ev *Event, shrink int, vc cut, sc *sourceCache) []byte {
+// appendEventWith writes the event within vc; ec, when not nil, is the
+// worker's cache of what it encoded before.
+func appendEventWith(b []byte, ev *Event, shrink int, vc cut, ec *encodeCache) []byte {
 	msg := ev.Message
 	if msg == "" {
 		// The server rejects a blank message when it stores the event.
@@ -219,19 +260,43 @@ func appendEventWith(b []byte, ev *Event, shrink int, vc cut, sc *sourceCache) [
 		b = appendUser(b, ev.User)
 	}
 	b = append(b, `,"tags":`...)
-	b = appendTags(b, ev.ID, ev.Tags)
-	if fp := ev.wireFingerprint(); len(fp) > 0 {
+	if ec != nil && ev.ID != "" && ev.scopeTags != nil && mapID(ev.Tags) == mapID(ev.scopeTags) {
+		b = appendTagID(b, ev.ID)
+		b = append(b, ec.parts.tagMembers(ev.scopeTags)...)
+		b = append(b, '}')
+	} else {
+		b = appendTags(b, ev.ID, ev.Tags)
+	}
+	var tc *templateCache
+	if ec != nil {
+		tc = &ec.templates
+	}
+	if fp := ev.wireFingerprint(tc); len(fp) > 0 {
 		b = append(b, `,"fingerprint":`...)
 		b = appendStrings(b, fp)
 	}
-	if len(ev.Breadcrumbs) > 0 && shrink < shrinkBreadcrumbs {
-		b = append(b, `,"breadcrumbs":`...)
-		b = appendBreadcrumbs(b, ev.Breadcrumbs)
+	if shrink < shrinkBreadcrumbs {
+		switch {
+		case len(ev.Breadcrumbs) > 0:
+			b = append(b, `,"breadcrumbs":`...)
+			b = appendBreadcrumbs(b, ev.Breadcrumbs)
+		case ev.crumbs != nil && ec != nil:
+			b = append(b, `,"breadcrumbs":`...)
+			b = append(b, ec.parts.crumbsJSON(ev.crumbs)...)
+		case ev.crumbs != nil:
+			b = append(b, `,"breadcrumbs":`...)
+			b = appendBreadcrumbs(b, ev.crumbs.slice(maxBreadcrumbs))
+		}
 	}
-	b = appendMetadata(b, ev, shrink, vc, sc)
+	b = appendMetadata(b, ev, shrink, vc, ec)
 	if ex := ev.Exception; ex != nil && len(ex.Frames) > 0 {
 		b = append(b, `,"backtrace":`...)
-		b = appendStrings(b, stacktrace.Backtrace(framesFor(ex.Frames, shrink)))
+		if st := ev.stack; ec != nil && shrink < shrinkBreadcrumbs && st.matches(ex.Frames) {
+			// Below shrinkBreadcrumbs every frame is kept.
+			b = append(b, ec.stacks.backtraceJSON(st)...)
+		} else {
+			b = appendStrings(b, stacktrace.Backtrace(framesFor(ex.Frames, shrink)))
+		}
 	}
 	return append(b, '}')
 }
@@ -270,14 +335,25 @@ func appendUser(b []byte, u User) []byte {
 // (the server keeps the first 30). Keys are cut to the server's length;
 // keys that become equal once cleaned or cut are written once.
 func appendTags(b []byte, id EventID, tags map[string]string) []byte {
-	b = append(b, '{')
 	n := 0
 	if id != "" {
-		b = appendString(b, keyEventID)
-		b = append(b, ':')
-		b = appendString(b, string(id))
+		b = appendTagID(b, id)
 		n++
+	} else {
+		b = append(b, '{')
 	}
+	return append(appendTagMembers(b, tags, n), '}')
+}
+
+// appendTagID opens the tags object with the event id tag.
+func appendTagID(b []byte, id EventID) []byte {
+	b = append(b, `{"`+keyEventID+`":`...)
+	return appendString(b, string(id))
+}
+
+// appendTagMembers writes the members of tags that follow n members
+// already written, each with its leading comma when n > 0.
+func appendTagMembers(b []byte, tags map[string]string, n int) []byte {
 	for _, k := range objectKeys(tags, maxTagKeyChars, maxTags-n, keyEventID) {
 		if n > 0 {
 			b = append(b, ',')
@@ -287,7 +363,7 @@ func appendTags(b []byte, id EventID, tags map[string]string) []byte {
 		b = append(b, ':')
 		b = appendString(b, truncate(scrub.Text(tags[k.raw]), maxTagValueChars))
 	}
-	return append(b, '}')
+	return b
 }
 
 // appendStringMap writes m as a JSON object in key order, each value cut to
@@ -308,10 +384,10 @@ func appendStringMap(b []byte, m map[string]string, max int) []byte {
 // wireFingerprint is the fingerprint as sent: the event's own, else the
 // SDK's default grouping (see grouping.go), normalised as the server does
 // (parts trimmed, blanks dropped) and bounded.
-func (ev *Event) wireFingerprint() []string {
+func (ev *Event) wireFingerprint(tc *templateCache) []string {
 	fp := ev.Fingerprint
 	if len(fp) == 0 {
-		fp = ev.DefaultFingerprint()
+		fp = ev.defaultFingerprint(tc)
 	}
 	return fingerprintParts(fp)
 }
@@ -382,7 +458,7 @@ var crumbCut = cut{chars: shrunkValueBytes, bytes: shrunkValueBytes}
 // at most maxMetadataKeys in all: the server keeps only the first 50 keys in
 // the order sent, and the event id and exception data must survive a large
 // user map.
-func appendMetadata(b []byte, ev *Event, shrink int, vc cut, sc *sourceCache) []byte {
+func appendMetadata(b []byte, ev *Event, shrink int, vc cut, ec *encodeCache) []byte {
 	n := 0
 	field := func(key string) {
 		if n == 0 {
@@ -405,7 +481,14 @@ func appendMetadata(b []byte, ev *Event, shrink int, vc cut, sc *sourceCache) []
 		}
 		if frames := framesFor(ex.Frames, shrink); len(frames) > 0 {
 			field(keyExceptionFrames)
-			b = appendFramesCached(b, frames, sc)
+			switch st := ev.stack; {
+			case ec == nil:
+				b = appendFrames(b, frames)
+			case shrink < shrinkSourceContext && st.matches(frames):
+				b = append(b, ec.stacks.framesJSON(st, &ec.sources)...)
+			default:
+				b = appendFramesCached(b, frames, &ec.sources)
+			}
 		}
 		if len(ex.Causes) > 0 {
 			field(keyExceptionCauses)
@@ -428,7 +511,11 @@ func appendMetadata(b []byte, ev *Event, shrink int, vc cut, sc *sourceCache) []
 	}
 	if len(ev.Contexts) > 0 {
 		field(keyContext)
-		b = appendStringMap(b, ev.Contexts, maxTagValueChars)
+		if ec != nil && mapID(ev.Contexts) == mapID(ec.contexts) {
+			b = append(b, ec.parts.contextsJSON(ec.contexts)...)
+		} else {
+			b = appendStringMap(b, ev.Contexts, maxTagValueChars)
+		}
 	}
 	if shrink < shrinkMetadata && len(ev.Metadata) > 0 {
 		// The SDK's own keys win over a user's key of the same name.

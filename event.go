@@ -1,7 +1,9 @@
 package errsight
 
 import (
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/errsight/errsight-go/stacktrace"
@@ -123,6 +125,16 @@ type Event struct {
 	scope *scopeData
 	// hooked is what the ContextHooks found in the capture's context.
 	hooked []any
+	// stack is the worker's cache entry for the event's frames: their
+	// encoding is spliced in while the frames are still the entry's.
+	stack *stackEntry
+	// scopeTags is the scope's tag map when build left it as the event's
+	// Tags: its encoding is spliced in while Tags is still that map.
+	scopeTags map[string]string
+	// crumbs are the scope's breadcrumbs, when build did not copy them
+	// into Breadcrumbs: without BeforeSend and ContextHooks no one reads
+	// the event, and their encoding is spliced in by the list's identity.
+	crumbs *crumbNode
 	built  bool
 	// suppressed is set by the spike guard on the worker: how many events
 	// like this one were left out since the last one sent.
@@ -185,13 +197,18 @@ func (ev *Event) build(c *Client) {
 	if ev.User.IsZero() {
 		ev.User = sd.user
 	}
+	if len(ev.Tags) == 0 && len(sd.tags) > 0 {
+		ev.scopeTags = sd.tags
+	}
 	ev.Tags = mergeMaps(sd.tags, ev.Tags)
 	ev.Metadata = mergeMaps(sd.metadata, ev.Metadata)
 	ev.Contexts = mergeMaps(c.contexts, ev.Contexts)
 	if len(ev.Fingerprint) == 0 && len(sd.fingerprint) > 0 {
 		ev.Fingerprint = append([]string(nil), sd.fingerprint...)
 	}
-	if crumbs := sd.crumbs.slice(maxBreadcrumbs); len(crumbs) > 0 {
+	if len(ev.Breadcrumbs) == 0 && ev.hooked == nil && c.opts.BeforeSend == nil {
+		ev.crumbs = sd.crumbs
+	} else if crumbs := sd.crumbs.slice(maxBreadcrumbs); len(crumbs) > 0 {
 		if len(ev.Breadcrumbs) > 0 {
 			crumbs = append(crumbs, ev.Breadcrumbs...)
 		}
@@ -206,6 +223,14 @@ func (ev *Event) build(c *Client) {
 		ev.buildException(c)
 	}
 	if ev.hooked != nil {
+		// The maps may be the scope's or the client's, shared with other
+		// events and read by other goroutines, and the frames the stack
+		// cache's: a hook that sets a key or a frame must reach this event
+		// only.
+		ev.Tags, ev.Metadata, ev.Contexts = maps.Clone(ev.Tags), maps.Clone(ev.Metadata), maps.Clone(ev.Contexts)
+		if ex := ev.Exception; ex != nil && ev.stack != nil {
+			ex.Frames = slices.Clone(ex.Frames)
+		}
 		// Last, so that a hook sees the event as BeforeSend will.
 		c.enrich(ev, ev.hooked)
 		ev.hooked = nil
@@ -228,7 +253,8 @@ func (ev *Event) buildException(c *Client) {
 		ex.Causes = c.sym.Causes(ev.err, maxCauses)
 	}
 	if len(pcs) > 0 && len(ex.Frames) == 0 {
-		ex.Frames, ex.FramesOmitted = c.sym.Frames(pcs)
+		st := c.cache.stacks.frames(c.sym, pcs)
+		ex.Frames, ex.FramesOmitted, ev.stack = st.frames, st.omitted, st
 	}
 	ev.cause = ev.err
 	ev.err, ev.pcs = nil, nil
@@ -239,11 +265,18 @@ func (ev *Event) buildException(c *Client) {
 	ev.Exception = ex
 }
 
-// mergeMaps returns base overlaid with top, as a new map the event owns; nil
-// when both are empty.
+// mergeMaps returns base overlaid with top. When one of them is empty it
+// returns the other, not a copy: the scope's and the client's maps are
+// never written again, and an event that leaves them unchanged shares them
+// (no copy per event, and the encoder splices their encoding by identity).
+// Whoever may write to the event's maps gets copies first (Event.isolate
+// for BeforeSend, build for the ContextHooks).
 func mergeMaps[V any](base, top map[string]V) map[string]V {
 	if len(base) == 0 {
 		return top
+	}
+	if len(top) == 0 {
+		return base
 	}
 	out := make(map[string]V, len(base)+len(top))
 	for k, v := range base {

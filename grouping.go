@@ -28,24 +28,60 @@ import (
 //	ev.Fingerprint = append(ev.DefaultFingerprint(), tenant)
 //
 // It reads the built event: call it from BeforeSend.
-func (ev *Event) DefaultFingerprint() []string {
+func (ev *Event) DefaultFingerprint() []string { return ev.defaultFingerprint(nil) }
+
+// defaultFingerprint is DefaultFingerprint with the worker's template
+// cache (nil: none).
+func (ev *Event) defaultFingerprint(tc *templateCache) []string {
 	class := ""
 	var frames []Frame
 	if ex := ev.Exception; ex != nil {
 		class, frames = ex.Class, ex.Frames
 	}
 	f, _ := stacktrace.InAppFrame(frames)
-	return groupParts(class, f, ev.Message)
+	return groupParts(class, f, ev.Message, tc)
 }
 
 // groupParts is the default fingerprint: f is the first in-app frame, or
 // the zero Frame when there is none.
-func groupParts(class string, f Frame, msg string) []string {
+func groupParts(class string, f Frame, msg string, tc *templateCache) []string {
 	if msg == "" {
 		msg = class // what fallbackMessage sends
 	}
-	// The server groups the message as sent, which the encoder scrubs.
-	return []string{class, f.Filename, f.Function, grouping.Template(scrub.Text(msg))}
+	return []string{class, f.Filename, f.Function, tc.template(msg)}
+}
+
+// templateCache remembers the message templates of short messages: an
+// error storm repeats one message, and scrubbing and templating it cost
+// more than the rest of its fingerprint. It belongs to the worker
+// goroutine. A nil *templateCache computes every time.
+type templateCache struct {
+	m map[string]string
+}
+
+// Bounds of the template cache: only messages up to maxTemplateKey bytes
+// are kept (a long message would hold its memory), and at most
+// maxTemplates of them before it starts again.
+const (
+	maxTemplateKey = 256
+	maxTemplates   = 512
+)
+
+// template is the message template of msg as sent: the server groups the
+// message the encoder writes, which is scrubbed.
+func (tc *templateCache) template(msg string) string {
+	if tc == nil || len(msg) > maxTemplateKey {
+		return grouping.Template(scrub.Text(msg))
+	}
+	if t, ok := tc.m[msg]; ok {
+		return t
+	}
+	t := grouping.Template(scrub.Text(msg))
+	if tc.m == nil || len(tc.m) >= maxTemplates {
+		tc.m = make(map[string]string)
+	}
+	tc.m[msg] = t
+	return t
 }
 
 // groupKey is the issue key the server will store for ev, computed as
@@ -62,7 +98,7 @@ func (c *Client) fingerprintBeforeBuild(ev *Event) []string {
 		return ev.Fingerprint
 	}
 	if ev.built {
-		return ev.DefaultFingerprint()
+		return ev.defaultFingerprint(&c.cache.templates)
 	}
 	if ev.scope != nil && len(ev.scope.fingerprint) > 0 {
 		return ev.scope.fingerprint
@@ -85,7 +121,7 @@ func (c *Client) fingerprintBeforeBuild(ev *Event) []string {
 	if len(frames) > 0 {
 		f, _ = stacktrace.InAppFrame(frames)
 	} else if len(pcs) > 0 {
-		f = c.spike.firstInApp(c.sym, pcs)
+		f = c.cache.stacks.firstInApp(c.sym, pcs)
 	}
-	return groupParts(class, f, ev.Message)
+	return groupParts(class, f, ev.Message, &c.cache.templates)
 }

@@ -121,8 +121,8 @@ func TestSentTextScrubbedKeepsTheRest(t *testing.T) {
 // the server will, on the message as sent, so two events that differ only
 // in a token are one issue.
 func TestGroupingReadsTheScrubbedMessage(t *testing.T) {
-	a := groupParts("E", Frame{}, "GET https://h/v1?token=a1b2c3 failed")
-	b := groupParts("E", Frame{}, "GET https://h/v1?token=[Filtered] failed")
+	a := groupParts("E", Frame{}, "GET https://h/v1?token=a1b2c3 failed", nil)
+	b := groupParts("E", Frame{}, "GET https://h/v1?token=[Filtered] failed", nil)
 	assert.Equal(t, b, a)
 }
 

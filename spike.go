@@ -1,11 +1,6 @@
 package errsight
 
-import (
-	"encoding/binary"
-	"time"
-
-	"github.com/errsight/errsight-go/stacktrace"
-)
+import "time"
 
 // spikeWindow is the period of the spike guard's budget.
 const spikeWindow = time.Minute
@@ -23,36 +18,6 @@ const maxSpikeKeys = 4096
 type spikeGuard struct {
 	limit int
 	keys  map[string]*spikeCount
-	// culprits remembers the first in-app frame of the stacks the guard
-	// has seen, by their program counters: a hot loop captures one stack
-	// again and again, and symbolising it is most of what deciding on a
-	// dropped event costs. scratch is the key buffer.
-	culprits map[string]Frame
-	scratch  []byte
-}
-
-// maxCulprits bounds the remembered stacks; past it, they are forgotten.
-const maxCulprits = 1024
-
-// firstInApp is sym.FirstInApp(pcs), remembered (not by a nil guard).
-func (g *spikeGuard) firstInApp(sym *stacktrace.Symbolizer, pcs []uintptr) Frame {
-	if g == nil {
-		f, _ := sym.FirstInApp(pcs)
-		return f
-	}
-	g.scratch = g.scratch[:0]
-	for _, pc := range pcs {
-		g.scratch = binary.LittleEndian.AppendUint64(g.scratch, uint64(pc))
-	}
-	if f, ok := g.culprits[string(g.scratch)]; ok {
-		return f
-	}
-	f, _ := sym.FirstInApp(pcs)
-	if g.culprits == nil || len(g.culprits) >= maxCulprits {
-		g.culprits = make(map[string]Frame)
-	}
-	g.culprits[string(g.scratch)] = f
-	return f
 }
 
 type spikeCount struct {

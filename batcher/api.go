@@ -62,6 +62,13 @@ type Config[T any] struct {
 	// it is kept, unmodified, until the item is delivered or dropped, and
 	// re-sent byte for byte on a retry. Required.
 	Encode func(item T, shrink int) ([]byte, error)
+	// Recycle, when set, receives each encoding Encode returned once the
+	// batcher holds it no longer (its item delivered or dropped), so that
+	// Encode can reuse the memory for a later item instead of allocating
+	// per item. It is called on the worker goroutine, like Encode, and
+	// never twice for one encoding. Encodings the batcher still held when
+	// Close gave up are not recycled.
+	Recycle func(data []byte)
 	// ShrinkLevels is the highest shrink level Encode knows (default 0: no
 	// shrinking; at most 32). An item still too large at that level is
 	// dropped under DropTooLarge.

@@ -155,9 +155,17 @@ func (w *worker[T]) safeEncode(item T, shrink int) (data []byte, err error) {
 	return w.cfg.Encode(item, shrink)
 }
 
-// release forgets a batch that was delivered or dropped.
+// release forgets a batch that was delivered or dropped, handing its
+// encodings back to Config.Recycle.
 func (w *worker[T]) release(bt *batch) {
 	w.heldItems -= len(bt.entries)
+	if w.cfg.Recycle == nil {
+		return
+	}
+	for i := range bt.entries {
+		w.cfg.Recycle(bt.entries[i].data)
+		bt.entries[i].data = nil
+	}
 }
 
 // dropBatch drops a batch's items for reason.

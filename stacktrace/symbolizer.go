@@ -171,6 +171,15 @@ func (s *Symbolizer) frames(pcs []uintptr, withContext bool) ([]Frame, int) {
 	return out, omitted
 }
 
+// Generation changes whenever the Symbolizer learns something that changes
+// the frames it makes (the main module's directory, first seen in a
+// stack): a caller that keeps frames it made, keyed by their program
+// counters, must make them again when it differs.
+func (s *Symbolizer) Generation() uint32 {
+	s.init()
+	return s.mods.gen.Load()
+}
+
 // FramesFrom symbolises frames that do not come from runtime.Callers (a
 // traceback parsed from a crash output), innermost first, as Frame does
 // each, and keeps at most Options.MaxFrames of them as Frames does: the

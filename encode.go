@@ -253,7 +253,7 @@ func appendEventWith(b []byte, ev *Event, shrink int, vc cut, ec *encodeCache) [
 		b = appendString(b, truncate(ev.Release, maxReleaseChars))
 	}
 	b = append(b, `,"occurred_at":"`...)
-	b = ev.Timestamp.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	b = appendTimestamp(b, ev.Timestamp)
 	b = append(b, '"')
 	if !ev.User.IsZero() {
 		b = append(b, `,"user":`...)
@@ -425,7 +425,7 @@ func appendBreadcrumbs(b []byte, crumbs []Breadcrumb) []byte {
 			level = LevelInfo
 		}
 		b = append(b, `{"timestamp":"`...)
-		b = ts.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+		b = appendTimestamp(b, ts)
 		b = append(b, `","level":`...)
 		b = appendString(b, level.wire())
 		if c.Category != "" {
@@ -506,7 +506,7 @@ func appendMetadata(b []byte, ev *Event, shrink int, vc cut, ec *encodeCache) []
 	if outsideServerWindow(ev.Timestamp, time.Now()) {
 		field(keyOriginalTimestamp)
 		b = append(b, '"')
-		b = ev.Timestamp.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+		b = appendTimestamp(b, ev.Timestamp)
 		b = append(b, '"')
 	}
 	if len(ev.Contexts) > 0 {
@@ -774,4 +774,29 @@ func isOpaque(v any) bool {
 		}
 	}
 	return true
+}
+
+// timestampLayout is how the server wants times: UTC, in milliseconds.
+const timestampLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// appendTimestamp writes t in UTC as timestampLayout does, digit by digit:
+// every event and breadcrumb has one, and time.AppendFormat's layout
+// interpretation cost several times more. Years outside 0-9999 take
+// AppendFormat's way.
+func appendTimestamp(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, timestampLayout)
+	}
+	hour, minute, sec := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	return append(b,
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+int(month)/10), byte('0'+int(month)%10), '-',
+		byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':',
+		byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10), '.',
+		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
 }

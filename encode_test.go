@@ -322,3 +322,16 @@ func FuzzEncodeEvent(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendTimestamp: the hand-written timestamp is exactly what
+// time.AppendFormat writes with the layout, for any instant and zone.
+func FuzzAppendTimestamp(f *testing.F) {
+	for _, s := range []int64{0, 1, -1, 1764672000123456789, 253402300799999999, -62135596800000000} {
+		f.Add(s, int32(0))
+	}
+	f.Add(int64(1764672000123456789), int32(-5*3600))
+	f.Fuzz(func(t *testing.T, sec int64, offset int32) {
+		ts := time.Unix(sec/1e9, sec%1e9).In(time.FixedZone("z", int(offset%(24*3600))))
+		require.Equal(t, ts.UTC().Format(timestampLayout), string(appendTimestamp(nil, ts)))
+	})
+}

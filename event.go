@@ -244,13 +244,14 @@ func (ev *Event) buildException(c *Client) {
 	}
 	pcs := ev.pcs
 	if ev.err != nil {
+		class, origin, causes := c.sym.Exception(ev.err, maxCauses)
 		if ex.Class == "" {
-			ex.Class = stacktrace.ErrorClass(ev.err)
+			ex.Class = class
 		}
-		if origin := stacktrace.OriginPCs(ev.err); len(origin) > 0 {
+		if len(origin) > 0 {
 			pcs = origin
 		}
-		ex.Causes = c.sym.Causes(ev.err, maxCauses)
+		ex.Causes = causes
 	}
 	if len(pcs) > 0 && len(ex.Frames) == 0 {
 		st := c.cache.stacks.frames(c.sym, pcs)

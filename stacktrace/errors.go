@@ -130,6 +130,68 @@ func isPlainType(t reflect.Type) bool {
 	return roleOf(t) == rolePlain
 }
 
+// Exception returns [ErrorClass], [OriginPCs] and [Symbolizer.Causes] of
+// err, the same three results, from one walk of its Unwrap tree instead of
+// three: what every captured error needs, on the worker, for every event.
+func (s *Symbolizer) Exception(err error, maxCauses int) (class string, origin []uintptr, causes []Cause) {
+	if err == nil {
+		return "<nil>", nil, nil
+	}
+	s.init()
+	var (
+		specific, plain reflect.Type
+		bestDepth       = -1
+	)
+	walkError(err, func(e error, depth int) bool {
+		if specific == nil {
+			t := reflect.TypeOf(e)
+			switch {
+			case isWrapperType(t, e):
+			case isPlainType(t):
+				if plain == nil {
+					plain = t
+				}
+			default:
+				specific = t
+			}
+		}
+		// e's own stack, looked up at most once: the deepest one is the
+		// origin, and a cause shows its own.
+		var own []uintptr
+		ownDone := false
+		if depth > bestDepth {
+			own, ownDone = ownStack(e), true
+			if len(own) > 0 {
+				origin, bestDepth = own, depth
+			}
+		}
+		if depth > 0 && len(causes) < maxCauses {
+			c := Cause{
+				Class:   reflect.TypeOf(e).String(),
+				Message: text.TruncateBytes(ErrorMessage(e), maxCauseMessage),
+			}
+			if !ownDone {
+				own = ownStack(e)
+			}
+			if len(own) > 0 {
+				frames, _ := s.frames(own, false)
+				c.Backtrace = Backtrace(frames)
+			}
+			causes = append(causes, c)
+		}
+		return true
+	})
+	switch {
+	case specific != nil:
+		class = specific.String()
+	case plain != nil:
+		class = plain.String()
+	default:
+		class = reflect.TypeOf(err).String()
+	}
+	return class, origin, causes
+}
+
 // ErrorMessage is err.Error(), never panicking: a panic in Error becomes
 // "[errsight: Error() panicked: <value>]", except that a typed nil whose
 // Error panics reads "<nil>", as fmt prints it. ErrorMessage(nil) is

@@ -418,3 +418,47 @@ func FuzzCauses(f *testing.F) {
 		}
 	})
 }
+
+// TestExceptionIsTheThreeWalks: Exception's one walk gives exactly what
+// ErrorClass, OriginPCs and Causes give, for every shape of chain the
+// tests know, hostile ones included.
+func TestExceptionIsTheThreeWalks(t *testing.T) {
+	var typedNil *myErr
+	_, openErr := os.Open("/definitely/not/here")
+	cases := []struct {
+		name string
+		err  error
+	}{
+		{"nil", nil},
+		{"errors.New", errors.New("x")},
+		{"%w chain", fmt.Errorf("a: %w", fmt.Errorf("b: %w", openErr))},
+		{"multiple %w", fmt.Errorf("a: %w, %w", errors.New("x"), &myErr{"y"})},
+		{"join", errors.Join(errors.New("x"), valueErr{3})},
+		{"user wrapper", &Wrapper{openErr}},
+		{"typed nil", typedNil},
+		{"pkg/errors New", originInner()},
+		{"pkg/errors Wrap", fakePkgWrap(originInner(), "outer")},
+		{"pkg/errors behind fmt", fmt.Errorf("x: %w", fmt.Errorf("y: %w", fakePkgWrap(originInner(), "z")))},
+		{"go-errors", fakeGoWrap(errors.New("x"), 0)},
+		{"deepest of a join", errors.Join(fakeGoWrap(errors.New("shallow"), 0), fmt.Errorf("w: %w", originInner()))},
+		{"first of equally deep", errors.Join(originInner(), fakeGoWrap(errors.New("second"), 0))},
+		{"panicking StackTrace below a good one", fakePkgWrap(panickingStack{}, "x")},
+		{"cycle", cycle()},
+		{"deep chain", fmt.Errorf("top: %w", deepChain(2000, &myErr{"bottom"}))},
+		{"panicking Unwrap", &panicky{unwrapPanics: true, value: "boom"}},
+		{"panicking Error", &panicky{errorPanics: true, value: "x"}},
+		{"nil in multi", multi{nil, nil}},
+		{"non-comparable fan-out to itself", fanOut{n: 100}},
+	}
+	s := NewSymbolizer(Options{})
+	for _, tc := range cases {
+		for _, maxCauses := range []int{0, 1, 5, 1 << 20} {
+			t.Run(fmt.Sprintf("%s/max %d", tc.name, maxCauses), func(t *testing.T) {
+				class, origin, causes := s.Exception(tc.err, maxCauses)
+				assert.Equal(t, ErrorClass(tc.err), class, "class")
+				assert.Equal(t, OriginPCs(tc.err), origin, "origin")
+				assert.Equal(t, s.Causes(tc.err, maxCauses), causes, "causes")
+			})
+		}
+	}
+}

@@ -267,11 +267,10 @@ func appendEventWith(b []byte, ev *Event, shrink int, vc cut, ec *encodeCache) [
 	} else {
 		b = appendTags(b, ev.ID, ev.Tags)
 	}
-	var tc *templateCache
-	if ec != nil {
-		tc = &ec.templates
-	}
-	if fp := ev.wireFingerprint(tc); len(fp) > 0 {
+	if enc := ec.defaultFingerprintJSON(ev); enc != nil {
+		b = append(b, `,"fingerprint":`...)
+		b = append(b, enc...)
+	} else if fp := ev.wireFingerprint(ec.templateCache()); len(fp) > 0 {
 		b = append(b, `,"fingerprint":`...)
 		b = appendStrings(b, fp)
 	}

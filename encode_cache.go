@@ -103,3 +103,37 @@ func (pc *partCache) contextsJSON(m map[string]string) []byte {
 	}
 	return pc.contexts
 }
+
+// templateCache returns the cache's message templates; nil for a nil cache.
+func (ec *encodeCache) templateCache() *templateCache {
+	if ec == nil {
+		return nil
+	}
+	return &ec.templates
+}
+
+// defaultFingerprintJSON returns the encoded default fingerprint of ev when
+// the stack cache can tell it: ev has no fingerprint of its own and still
+// holds its stack's frames, whose entry remembers the last class and
+// message it was sent with (a short message only: the entry keeps it).
+// nil when it cannot tell (the caller encodes
+// the fingerprint itself). An error storm repeats one class and message
+// from one stack: its fingerprint is cleaned, cut and escaped once.
+func (ec *encodeCache) defaultFingerprintJSON(ev *Event) []byte {
+	st := ev.stack
+	if ec == nil || len(ev.Fingerprint) > 0 || ev.Exception == nil || len(ev.Message) > maxTemplateKey || !st.matches(ev.Exception.Frames) {
+		return nil
+	}
+	if st.fpJSON != nil && st.fpClass == ev.Exception.Class && st.fpMessage == ev.Message {
+		return st.fpJSON
+	}
+	fp := fingerprintParts(ev.defaultFingerprint(&ec.templates))
+	if len(fp) == 0 {
+		return nil
+	}
+	ec.stacks.bytes -= len(st.fpJSON)
+	st.fpClass, st.fpMessage = ev.Exception.Class, ev.Message
+	st.fpJSON = slices.Clip(appendStrings(nil, fp))
+	ec.stacks.bytes += len(st.fpJSON)
+	return st.fpJSON
+}

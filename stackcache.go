@@ -53,6 +53,10 @@ type stackEntry struct {
 	// fidelity (the exception_frames value and the backtrace array), made
 	// on first use.
 	framesJSON, backtraceJSON []byte
+	// fpJSON is the encoded default fingerprint of the last event of this
+	// stack, for its class and message (see defaultFingerprintJSON).
+	fpClass, fpMessage string
+	fpJSON             []byte
 }
 
 // pcsKey is the map key of a stack: its program counters' bytes, read in

@@ -44,6 +44,15 @@ func TestEncodeCacheSplicesOnlyWhatIsUnchanged(t *testing.T) {
 		{"breadcrumbs dropped", func(ev *Event) { ev.Breadcrumbs = nil }, func(t *testing.T, wire string) {
 			assert.NotContains(t, wire, `"breadcrumbs"`)
 		}},
+		{"message edited", func(ev *Event) { ev.Message = "another failure" }, func(t *testing.T, wire string) {
+			assert.Contains(t, wire, `"another failure"]`, "the fingerprint's template follows the message")
+		}},
+		{"class edited", func(ev *Event) { ev.Exception.Class = "EditedClass" }, func(t *testing.T, wire string) {
+			assert.Contains(t, wire, `"fingerprint":["EditedClass"`)
+		}},
+		{"fingerprint set", func(ev *Event) { ev.Fingerprint = []string{"mine"} }, func(t *testing.T, wire string) {
+			assert.Contains(t, wire, `"fingerprint":["mine"]`)
+		}},
 		{"context deleted", func(ev *Event) { delete(ev.Contexts, ContextServerName) }, func(t *testing.T, wire string) {
 			assert.NotContains(t, wire, `"`+ContextServerName+`"`)
 		}},

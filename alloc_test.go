@@ -48,3 +48,39 @@ func TestAllocationGuards(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkerAllocationGuard pins what the worker allocates to build and
+// encode an error event like those before it (warm caches, its buffer
+// recycled after delivery): the Event, its Exception and its causes. The
+// frames, the scope's parts and the encoding itself come from the caches
+// and the recycled buffers.
+func TestWorkerAllocationGuard(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race")
+	}
+	c, _ := newTestClient(t, Options{SpikeLimit: -1})
+	h := populatedHub(c)
+	err := wrappedTwice()
+	pcs := callers(0)
+	sd := h.scope.snapshot()
+	// The records are made beforehand: the capture's own allocation is the
+	// other test's.
+	records := make([]*capture, 300)
+	for i := range records {
+		records[i] = &capture{level: LevelError, err: err, msg: err.Error(), pcs: pcs, id: newEventID(), scope: sd, at: monoNow()}
+	}
+	next := 0
+	encode := func() {
+		b, err := c.encode(records[next], shrinkNone)
+		next++
+		if err != nil || len(b) == 0 {
+			t.Fatalf("encode: %d bytes, %v", len(b), err)
+		}
+		c.recycle(b)
+	}
+	for range 3 {
+		encode() // warm the caches
+	}
+	got := testing.AllocsPerRun(200, encode)
+	assert.LessOrEqual(t, got, 4.0, "worker: %.1f allocations per event, want at most 4", got)
+}

@@ -82,5 +82,5 @@ func TestWorkerAllocationGuard(t *testing.T) {
 		encode() // warm the caches
 	}
 	got := testing.AllocsPerRun(200, encode)
-	assert.LessOrEqual(t, got, 4.0, "worker: %.1f allocations per event, want at most 4", got)
+	assert.LessOrEqual(t, got, 3.0, "worker: %.1f allocations per event, want at most 3", got)
 }

@@ -95,7 +95,8 @@ func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
 			return nil, nil // dropped on purpose: counted as suppressed
 		}
 		ev.build(c)
-		if outsideServerWindow(ev.Timestamp, now) {
+		ev.outside, ev.outsideKnown = outsideServerWindow(ev.Timestamp, now), true
+		if ev.outside {
 			c.log.printf("event %s: its timestamp %s is more than 7 days old or 1 hour ahead, so the server files it at the time it processes it; the original is kept in metadata %q",
 				ev.ID, ev.Timestamp.UTC().Format(time.RFC3339), keyOriginalTimestamp)
 		}
@@ -502,7 +503,7 @@ func appendMetadata(b []byte, ev *Event, shrink int, vc cut, ec *encodeCache) []
 		field(keySuppressed)
 		b = strconv.AppendInt(b, int64(ev.suppressed), 10)
 	}
-	if outsideServerWindow(ev.Timestamp, time.Now()) {
+	if ev.outsideWindow() {
 		field(keyOriginalTimestamp)
 		b = append(b, '"')
 		b = appendTimestamp(b, ev.Timestamp)
@@ -798,4 +799,13 @@ func appendTimestamp(b []byte, t time.Time) []byte {
 		byte('0'+minute/10), byte('0'+minute%10), ':',
 		byte('0'+sec/10), byte('0'+sec%10), '.',
 		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+}
+
+// outsideWindow reports whether the server will replace the event's time
+// (see outsideServerWindow): as encode found it, else as of now.
+func (ev *Event) outsideWindow() bool {
+	if ev.outsideKnown {
+		return ev.outside
+	}
+	return outsideServerWindow(ev.Timestamp, time.Now())
 }

@@ -131,6 +131,10 @@ type Event struct {
 	// scopeTags is the scope's tag map when build left it as the event's
 	// Tags: its encoding is spliced in while Tags is still that map.
 	scopeTags map[string]string
+	// outside says whether the server will replace Timestamp, as encode
+	// found it (outsideKnown): one clock read per event, not one per
+	// encoding.
+	outside, outsideKnown bool
 	// crumbs are the scope's breadcrumbs, when build did not copy them
 	// into Breadcrumbs: without BeforeSend and ContextHooks no one reads
 	// the event, and their encoding is spliced in by the list's identity.

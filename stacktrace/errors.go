@@ -177,6 +177,11 @@ func (s *Symbolizer) Exception(err error, maxCauses int) (class string, origin [
 				frames, _ := s.frames(own, false)
 				c.Backtrace = Backtrace(frames)
 			}
+			if causes == nil {
+				// Most chains with a cause have several: one allocation
+				// rather than one per doubling.
+				causes = make([]Cause, 0, min(maxCauses, 8))
+			}
 			causes = append(causes, c)
 		}
 		return true

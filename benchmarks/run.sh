@@ -4,7 +4,9 @@
 #
 #   machine.txt     the machine, Go version, date, load before and after
 #   targets.txt     BenchmarkTargets: issue 16's targets, each a ratio of two
-#                   measurements alternated in this run, PASS or FAIL
+#                   measurements alternated in this run, PASS or FAIL (target
+#                   1b builds the code issue 16 was filed against, BASELINE,
+#                   default a03c2ec, from git history)
 #   bench.txt       errsight-go and sentry-go side by side (go test -bench)
 #   benchstat.txt   benchstat -col /sdk of bench.txt
 #   e2e.jsonl       one line per end-to-end run (cmd/e2e)
@@ -51,6 +53,17 @@ bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 
 go test -c -o "$bin/benchmarks.test" .
+
+# Target 1 is also "10x today": the code when issue 16 was filed is built
+# from git history, and BenchmarkTargets alternates its BenchmarkDeliver
+# with this tree's. Without git history (a shallow clone) the row says so.
+baseline=${BASELINE:-a03c2ec}
+if [ -z "${SKIP_TARGETS:-}" ] && git -C .. cat-file -e "$baseline^{commit}" 2>/dev/null; then
+  mkdir -p "$bin/baseline"
+  git -C .. archive "$baseline" | tar -x -C "$bin/baseline"
+  (cd "$bin/baseline/benchmarks" && go test -c -o "$bin/baseline.test" .)
+  export ERRSIGHT_BENCH_BASELINE="$bin/baseline.test" ERRSIGHT_BENCH_BASELINE_REV="$baseline"
+fi
 
 if [ -z "${SKIP_TARGETS:-}" ]; then
   echo "== targets (about a minute)"

@@ -81,6 +81,7 @@ func BenchmarkTargets(b *testing.B) {
 	}
 	rows := []targetRow{
 		workerTarget(b),
+		baselineTarget(b),
 		slowServerTarget(b),
 		captureErrorTarget(b),
 		captureMessageTarget(b),

@@ -50,10 +50,10 @@ func TestAllocationGuards(t *testing.T) {
 }
 
 // TestWorkerAllocationGuard pins what the worker allocates to build and
-// encode an error event like those before it (warm caches, its buffer
-// recycled after delivery): the Event, its Exception and its causes. The
-// frames, the scope's parts and the encoding itself come from the caches
-// and the recycled buffers.
+// encode an error event like those before it (warm caches, the request
+// body's buffer reused): the Event, its Exception and its causes. The
+// frames and the scope's parts come from the caches, and the encoding is
+// written into the body.
 func TestWorkerAllocationGuard(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are meaningless under -race")
@@ -70,13 +70,13 @@ func TestWorkerAllocationGuard(t *testing.T) {
 		records[i] = &capture{level: LevelError, err: err, msg: err.Error(), pcs: pcs, id: newEventID(), scope: sd, at: monoNow()}
 	}
 	next := 0
+	body := make([]byte, 0, 64<<10)
 	encode := func() {
-		b, err := c.encode(records[next], shrinkNone)
+		b, err := c.encodeTo(body, records[next], shrinkNone)
 		next++
 		if err != nil || len(b) == 0 {
 			t.Fatalf("encode: %d bytes, %v", len(b), err)
 		}
-		c.recycle(b)
 	}
 	for range 3 {
 		encode() // warm the caches

@@ -31,13 +31,7 @@ type Client struct {
 	spike   *spikeGuard // owned by the worker goroutine
 	scratch []byte      // encoding buffer, owned by the worker goroutine
 	cache   encodeCache // what the worker encodes once; owned by the worker goroutine
-	// spares are buffers of delivered events for the next encodings (see
-	// spareBuffer), owned by the worker goroutine.
-	spares     [][]byte
-	spareBytes int
-	// lastEventBytes is the size of the last event encoded, the size of
-	// the next one's buffer (worker goroutine).
-	lastEventBytes int
+
 	// contexts is the static part of every event's Contexts, never written
 	// after NewClient.
 	contexts map[string]string
@@ -116,8 +110,7 @@ func NewClient(opts Options) (*Client, error) {
 	c.enabled = true
 	c.queue = batcher.New(batcher.Config[*capture]{
 		Transport:     tr,
-		Encode:        c.encode,
-		Recycle:       c.recycle,
+		EncodeTo:      c.encodeTo,
 		ShrinkLevels:  shrinkLevels - 1,
 		BatchSize:     o.BatchSize,
 		FlushInterval: o.FlushInterval,

@@ -67,9 +67,15 @@ func outsideServerWindow(ts, now time.Time) bool {
 	return ts.Before(now.Add(-serverMaxAge+timestampMargin)) || ts.After(now.Add(serverMaxAhead-timestampMargin))
 }
 
-// encode is the batcher's Encode. It runs on the worker goroutine only,
-// which owns c.spike and c.scratch.
+// encode is encodeTo into a buffer of its own (tests, benchmarks).
 func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
+	return c.encodeTo(nil, r, shrink)
+}
+
+// encodeTo is the batcher's EncodeTo: it appends the event's JSON object to
+// dst, the request body being assembled. It runs on the worker goroutine
+// only, which owns c.spike, c.scratch and c.cache.
+func (c *Client) encodeTo(dst []byte, r *capture, shrink int) ([]byte, error) {
 	if shrink == shrinkNone {
 		c.release(r) // out of the queue: its memory is the outbox's now
 	}
@@ -102,64 +108,21 @@ func (c *Client) encode(r *capture, shrink int) ([]byte, error) {
 		}
 	}
 	if shrink == shrinkNone {
-		// Straight into a buffer the batcher keeps until delivery: a spare
-		// one, or one sized for the last event with some room, so that it
-		// seldom grows (growing by doubling would hold up to twice the
-		// bytes until delivery).
-		b := appendEventWith(c.spareBuffer(c.lastEventBytes+c.lastEventBytes/8), ev, shrinkNone, fullCut, &c.cache)
-		c.lastEventBytes = min(len(b), maxSpareBuffer)
-		return b, nil
+		// Straight into the request body: written once, where it is sent
+		// from.
+		return appendEventWith(dst, ev, shrinkNone, fullCut, &c.cache), nil
 	}
-	// Shrinking encodes several times into the scratch buffer; then
-	// exactly what the event needs is copied out.
+	// Shrinking encodes several times into the scratch buffer, then
+	// appends the encoding that fits.
 	b := c.appendLargestFit(ev, shrink)
 	if cap(b) <= maxScratchBytes {
 		c.scratch = b
 	}
-	return append(c.spareBuffer(len(b)), b...), nil
+	return append(dst, b...), nil
 }
 
 // maxScratchBytes bounds the encoding buffer the worker keeps between events.
 const maxScratchBytes = 1 << 20
-
-// The worker keeps the buffers of delivered events (batcher.Config.Recycle)
-// for the next ones: an event's encoding is ~10 KB, and allocating it anew
-// for every event was most of the garbage the worker made, and so of the
-// garbage collector's work. The spares are bounded in size and in total,
-// so an idle client holds little.
-const (
-	maxSpareBuffer = 64 << 10
-	maxSpareBytes  = 1 << 20
-)
-
-// spareBuffer returns an empty buffer with room for n bytes: a recycled
-// one when one is large enough, else a new one of exactly that size. It
-// runs on the worker goroutine, which owns the spares.
-func (c *Client) spareBuffer(n int) []byte {
-	for len(c.spares) > 0 {
-		last := len(c.spares) - 1
-		buf := c.spares[last]
-		c.spares[last] = nil
-		c.spares = c.spares[:last]
-		c.spareBytes -= cap(buf)
-		if cap(buf) >= n {
-			return buf[:0]
-		}
-		// Too small for this event: let it go, events of a client tend to
-		// be of one size.
-	}
-	return make([]byte, 0, n)
-}
-
-// recycle is the batcher's Recycle: it keeps a delivered event's buffer as
-// a spare, within the bounds.
-func (c *Client) recycle(data []byte) {
-	if cap(data) == 0 || cap(data) > maxSpareBuffer || c.spareBytes+cap(data) > maxSpareBytes {
-		return
-	}
-	c.spares = append(c.spares, data[:0])
-	c.spareBytes += cap(data)
-}
 
 // fitBytes is what one event may take in a request of its own: the
 // batcher's limit, less the array's brackets.

@@ -60,15 +60,16 @@ type Config[T any] struct {
 	// purpose (counted under DropSuppressed: spike protection); any error
 	// drops it under DropEncode. The returned slice belongs to the batcher:
 	// it is kept, unmodified, until the item is delivered or dropped, and
-	// re-sent byte for byte on a retry. Required.
+	// re-sent byte for byte on a retry. Required unless EncodeTo is set.
 	Encode func(item T, shrink int) ([]byte, error)
-	// Recycle, when set, receives each encoding Encode returned once the
-	// batcher holds it no longer (its item delivered or dropped), so that
-	// Encode can reuse the memory for a later item instead of allocating
-	// per item. It is called on the worker goroutine, like Encode, and
-	// never twice for one encoding. Encodings the batcher still held when
-	// Close gave up are not recycled.
-	Recycle func(data []byte)
+	// EncodeTo, when set, is used instead of Encode: it appends the
+	// item's encoding to dst and returns the extended slice, with Encode's
+	// contract otherwise (nil and a nil error drop the item on purpose, an
+	// error drops it under DropEncode). The
+	// worker hands it the request body being assembled, so that an item
+	// is written once, where it is sent from: no buffer per item, no copy
+	// into the request. It must not keep dst or modify what dst held.
+	EncodeTo func(dst []byte, item T, shrink int) ([]byte, error)
 	// ShrinkLevels is the highest shrink level Encode knows (default 0: no
 	// shrinking; at most 32). An item still too large at that level is
 	// dropped under DropTooLarge.

@@ -83,13 +83,13 @@ type flushWaiter struct {
 
 // New checks cfg, applies the defaults and starts the worker goroutine. The
 // worker ends when Close returns (Close waits for it). New panics when
-// cfg.Transport or cfg.Encode is nil: that is a programming error, not a
-// condition to handle at run time.
+// cfg.Transport is nil or cfg has neither Encode nor EncodeTo: that is a
+// programming error, not a condition to handle at run time.
 func New[T any](cfg Config[T]) *Batcher[T] {
 	if cfg.Transport == nil {
 		panic("batcher: Config.Transport is nil")
 	}
-	if cfg.Encode == nil {
+	if cfg.Encode == nil && cfg.EncodeTo == nil {
 		panic("batcher: Config.Encode is nil")
 	}
 	if cfg.BatchSize <= 0 {

@@ -142,13 +142,31 @@ func outcomes(kinds ...transport.Outcome) func(int, []int) transport.Outcome {
 	}
 }
 
-// newTest builds a batcher for *item on tr, with the given tweaks.
+// newTest builds a batcher for *item on tr, with the given tweaks. With
+// viaEncodeTo set, the Encode the test configured is given as an EncodeTo.
 func newTest(tr transport.Transport, tweak func(*Config[*item])) *Batcher[*item] {
 	cfg := Config[*item]{Transport: tr, Encode: encodeItem, ShrinkLevels: maxShrinkLevels}
 	if tweak != nil {
 		tweak(&cfg)
 	}
+	if viaEncodeTo && cfg.Encode != nil {
+		cfg.EncodeTo, cfg.Encode = encodeToOf(cfg.Encode), nil
+	}
 	return New(cfg)
+}
+
+// viaEncodeTo makes newTest configure EncodeTo (TestSuiteViaEncodeTo).
+var viaEncodeTo bool
+
+// encodeToOf is enc as an EncodeTo.
+func encodeToOf(enc func(*item, int) ([]byte, error)) func([]byte, *item, int) ([]byte, error) {
+	return func(dst []byte, it *item, shrink int) ([]byte, error) {
+		b, err := enc(it, shrink)
+		if err != nil || b == nil {
+			return nil, err
+		}
+		return append(dst, b...), nil
+	}
 }
 
 // enqueueAll enqueues every item and fails the test on a drop.

@@ -24,6 +24,11 @@ type batch struct {
 	// rateLimited is set while a 429 pause holds the batch: if Close gives
 	// up on it, it is dropped under DropRateLimited.
 	rateLimited bool
+	// body, when set, is the batch's request body, in which the entries'
+	// encodings were written (Config.EncodeTo): sent as it is on every
+	// attempt, and reused for a later body once the batch is released.
+	// Without it each send renders the body from the entries.
+	body []byte
 }
 
 // first is the sequence number of the batch's oldest entry.
@@ -68,6 +73,9 @@ func (w *worker[T]) cut() *batch {
 	}
 	n = max(n, 1)
 	bt := &batch{entries: slices.Clone(w.outbox[:n])}
+	if len(w.segs) > 0 {
+		bt.body = w.takeSegments(n)
+	}
 	for _, e := range bt.entries {
 		w.outboxBytes -= len(e.data)
 	}
@@ -77,7 +85,9 @@ func (w *worker[T]) cut() *batch {
 	return bt
 }
 
-// split divides a batch into parts of at most size entries, in order.
+// split divides a batch into parts of at most size entries, in order. The
+// parts render their bodies from the entries; the batch's own body is
+// left to the collector, since the entries still point into it.
 func (bt *batch) split(size int) []*batch {
 	var parts []*batch
 	for e := bt.entries; len(e) > 0; {
@@ -101,16 +111,162 @@ func appendBody(buf []byte, bt *batch) []byte {
 }
 
 // accept encodes an item taken from the queue and appends it to the
-// outbox, or drops it.
+// outbox, or drops it. With Config.EncodeTo the encoding is written into
+// the open body, the request body of the next batch, after its "[" or a
+// ",".
 func (w *worker[T]) accept(item T) {
 	w.recvSeq++
-	data, reason := w.encode(item)
+	var data []byte
+	var reason DropReason
+	if w.cfg.EncodeTo != nil {
+		data, reason = w.encodeIntoSegment(item)
+	} else {
+		data, reason = w.encode(item)
+	}
 	if data == nil {
 		w.drop(reason)
 		return
 	}
 	w.outbox = append(w.outbox, entry{seq: w.recvSeq, at: time.Now(), data: data})
 	w.outboxBytes += len(data)
+}
+
+// segment is a request body being assembled: "[" and the encodings of n
+// outbox entries joined by ",". usable is false once some of its entries
+// were cut into a batch of another shape: the rest are sent from copies.
+type segment struct {
+	buf    []byte
+	n      int
+	usable bool
+}
+
+// encodeIntoSegment encodes item at the end of the last segment, or of a
+// new one when the last holds a batch's worth, and returns the encoding's
+// place in it (nil and the reason when the item is dropped).
+func (w *worker[T]) encodeIntoSegment(item T) ([]byte, DropReason) {
+	if k := len(w.segs); k == 0 || !w.segs[k-1].usable || w.segs[k-1].n >= w.limit {
+		w.segs = append(w.segs, segment{buf: w.spareBody(), usable: true})
+	}
+	sg := &w.segs[len(w.segs)-1]
+	mark := len(sg.buf)
+	if mark == 0 {
+		sg.buf = append(sg.buf, '[')
+	} else {
+		sg.buf = append(sg.buf, ',')
+	}
+	start := len(sg.buf)
+	var reason DropReason
+	sg.buf, reason = w.encodeTo(sg.buf, item)
+	if len(sg.buf) == start {
+		sg.buf = sg.buf[:mark]
+		w.dropEmptySegment()
+		return nil, reason
+	}
+	if len(sg.buf)+1 > w.cfg.MaxBatchBytes && sg.n > 0 {
+		// Over a request's size with the others: the item starts a
+		// segment of its own, as it will start a batch of its own.
+		enc := sg.buf[start:]
+		next := segment{buf: append(append(w.spareBody(), '['), enc...), usable: true}
+		sg.buf = sg.buf[:mark]
+		w.segs = append(w.segs, next)
+		sg = &w.segs[len(w.segs)-1]
+		start = 1
+	}
+	sg.n++
+	// Capped: nothing may append into the body through an entry.
+	return sg.buf[start:len(sg.buf):len(sg.buf)], 0
+}
+
+// dropEmptySegment forgets the last segment when it holds no entry.
+func (w *worker[T]) dropEmptySegment() {
+	if k := len(w.segs); k > 0 && w.segs[k-1].n == 0 {
+		w.keepBody(w.segs[k-1].buf)
+		w.segs = w.segs[:k-1]
+	}
+}
+
+// takeSegments takes the segments of the first n outbox entries, being
+// cut into a batch. It returns the batch's body when the batch is exactly
+// the first segment; else nil (the body is rendered from the entries), and
+// a segment left with part of its entries is no longer usable.
+func (w *worker[T]) takeSegments(n int) []byte {
+	if sg := w.segs[0]; sg.usable && sg.n == n {
+		w.segs = slices.Delete(w.segs, 0, 1)
+		return append(sg.buf, ']')
+	}
+	for n > 0 && len(w.segs) > 0 {
+		sg := &w.segs[0]
+		k := min(n, sg.n)
+		sg.n -= k
+		n -= k
+		sg.usable = false // the entries still point into it: never reused
+		if sg.n == 0 {
+			w.segs = slices.Delete(w.segs, 0, 1)
+		}
+	}
+	return nil
+}
+
+// spareBody returns an empty request body buffer, reused when one is free.
+func (w *worker[T]) spareBody() []byte {
+	if n := len(w.bufs); n > 0 {
+		buf := w.bufs[n-1]
+		w.bufs[n-1] = nil
+		w.bufs = w.bufs[:n-1]
+		return buf[:0]
+	}
+	return nil
+}
+
+// keepBody keeps a request body buffer for reuse, unless it is larger than
+// a request may be (a huge item's encoding).
+func (w *worker[T]) keepBody(buf []byte) {
+	if cap(buf) <= MaxBatchBytes+1024 {
+		w.bufs = append(w.bufs, buf[:0])
+	}
+}
+
+// encodeTo is encode for Config.EncodeTo: it appends the item's encoding
+// at the lowest shrink level that fits to dst, or returns dst unchanged
+// and the reason when the item must be dropped.
+func (w *worker[T]) encodeTo(dst []byte, item T) ([]byte, DropReason) {
+	limit := w.cfg.MaxBatchBytes - 2 // room for "[" and "]"
+	start, size := len(dst), 0
+	for shrink := 0; shrink <= w.cfg.ShrinkLevels; shrink++ {
+		out, err := w.safeEncodeTo(dst[:start], item, shrink)
+		n := len(out) - start
+		switch {
+		case err != nil:
+			w.cfg.Debugf("encoding an event failed: %v", err)
+			return dst[:start], DropEncode
+		case out == nil:
+			return dst[:start], DropSuppressed
+		case n <= 0:
+			w.cfg.Debugf("encoding an event gave nothing: dropped")
+			return dst[:start], DropEncode
+		case n <= limit:
+			if shrink > 0 {
+				w.cfg.Debugf("event of %d bytes shrunk to %d bytes (level %d) to fit in a request", size, n, shrink)
+			}
+			return out, 0
+		}
+		if shrink == 0 {
+			size = n
+		}
+		dst = out[:start]
+	}
+	w.cfg.Debugf("event of %d bytes does not fit in a request of %d bytes, even shrunk: dropped", size, w.cfg.MaxBatchBytes)
+	return dst[:start], DropTooLarge
+}
+
+// safeEncodeTo calls Config.EncodeTo, turning a panic into an error.
+func (w *worker[T]) safeEncodeTo(dst []byte, item T, shrink int) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("encoding panicked: %v", r)
+		}
+	}()
+	return w.cfg.EncodeTo(dst, item, shrink)
 }
 
 // encode renders an item at the lowest shrink level that fits in a request
@@ -155,16 +311,13 @@ func (w *worker[T]) safeEncode(item T, shrink int) (data []byte, err error) {
 	return w.cfg.Encode(item, shrink)
 }
 
-// release forgets a batch that was delivered or dropped, handing its
-// encodings back to Config.Recycle.
+// release forgets a batch that was delivered or dropped; its body, if it
+// has one, is free for a later batch.
 func (w *worker[T]) release(bt *batch) {
 	w.heldItems -= len(bt.entries)
-	if w.cfg.Recycle == nil {
-		return
-	}
-	for i := range bt.entries {
-		w.cfg.Recycle(bt.entries[i].data)
-		bt.entries[i].data = nil
+	if bt.body != nil {
+		w.keepBody(bt.body)
+		bt.body = nil
 	}
 }
 

@@ -33,6 +33,12 @@ type worker[T any] struct {
 	heldItems int
 	results   chan sendResult
 	bufs      [][]byte // request body buffers, reused
+	// segs are request bodies being assembled (Config.EncodeTo): each is
+	// "[" and the encodings of the next n entries of the outbox, joined by
+	// ",", at most a batch's worth. Together they cover the outbox in
+	// order. A batch cut as exactly the first segment's entries (the
+	// usual case) is sent from it, without a copy.
+	segs []segment
 
 	recvSeq uint64 // sequence number of the last item taken from the queue
 
@@ -244,11 +250,10 @@ func (w *worker[T]) send(ctx context.Context) {
 	}
 	bt.attempts++
 	w.inflight = append(w.inflight, bt)
-	var buf []byte
-	if n := len(w.bufs); n > 0 {
-		buf, w.bufs = w.bufs[n-1], w.bufs[:n-1]
+	buf := bt.body
+	if buf == nil {
+		buf = appendBody(w.spareBody(), bt)
 	}
-	buf = appendBody(buf, bt)
 	var cancel context.CancelFunc = func() {}
 	if w.stopping {
 		ctx, cancel = context.WithDeadline(ctx, w.deadline)
@@ -264,8 +269,9 @@ func (w *worker[T]) send(ctx context.Context) {
 // finish takes a send's result back and applies it.
 func (w *worker[T]) finish(r sendResult) {
 	w.inflight = slices.DeleteFunc(w.inflight, func(bt *batch) bool { return bt == r.bt })
-	if cap(r.buf) <= MaxBatchBytes+1024 {
-		w.bufs = append(w.bufs, r.buf)
+	if r.bt.body == nil {
+		// Rendered for this send; a batch's own body waits for release.
+		w.keepBody(r.buf)
 	}
 	if r.out.Kind == transport.Delivered {
 		w.cfg.Debugf("delivered a batch of %d events (%d bytes, status %d) in %v",
@@ -486,6 +492,7 @@ func (w *worker[T]) giveUp() {
 		w.drop(DropClosed)
 	}
 	w.outbox, w.outboxBytes = nil, 0
+	w.segs = nil
 	for {
 		select {
 		case <-w.b.queue:

@@ -18,18 +18,14 @@ import (
 //
 // The zero Batcher is not usable; build one with [New].
 type Batcher[T any] struct {
-	queue chan T
-
-	// mu makes Close and Enqueue exclusive: Enqueue holds it for reading
-	// while it checks closed and sends, Close takes it for writing to set
-	// closed. Once Close has set closed no send can reach the queue, so the
+	// queue holds the items until the worker takes them. Its tail counts
+	// the items accepted (Stats.Enqueued). Close closes it before it
+	// signals the worker: from then on no item can be accepted, so the
 	// worker's final drain counts every item exactly once.
-	mu     sync.RWMutex
-	closed bool
+	queue *ring[T]
 
 	debugf func(format string, args ...any)
 
-	enqueued atomic.Uint64
 	// kickAt is the count of enqueued items at which Enqueue wakes the
 	// sleeping worker with a send on kick: the first item when the worker
 	// holds none, else the one that fills its batch. Below it, items wait in
@@ -116,7 +112,7 @@ func New[T any](cfg Config[T]) *Batcher[T] {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &Batcher[T]{
-		queue:         make(chan T, cfg.MaxQueueSize),
+		queue:         newRing[T](cfg.MaxQueueSize),
 		flushCh:       make(chan *flushWaiter),
 		kick:          make(chan struct{}, 1),
 		stopCh:        make(chan struct{}),
@@ -136,16 +132,8 @@ func New[T any](cfg Config[T]) *Batcher[T] {
 // The item is owned by the batcher from then on: the caller must not modify
 // what it points to.
 func (b *Batcher[T]) Enqueue(item T) bool {
-	b.mu.RLock()
-	if b.closed {
-		b.mu.RUnlock()
-		b.countDrop(DropClosed, 1)
-		return false
-	}
-	select {
-	case b.queue <- item:
-		n := b.enqueued.Add(1)
-		b.mu.RUnlock()
+	switch res, n := b.queue.push(item); res {
+	case pushed:
 		if n >= b.kickAt.Load() {
 			b.kicks.Add(1)
 			select {
@@ -154,11 +142,12 @@ func (b *Batcher[T]) Enqueue(item T) bool {
 			}
 		}
 		return true
+	case pushClosed:
+		b.countDrop(DropClosed, 1)
 	default:
-		b.mu.RUnlock()
 		b.countDrop(DropQueueFull, 1)
-		return false
 	}
+	return false
 }
 
 // dropHints say, per reason, what a drop means for the user, in the debug
@@ -283,9 +272,7 @@ const stuckGrace = 50 * time.Millisecond
 func (b *Batcher[T]) close(timeout time.Duration) error {
 	timeout = max(timeout, 0)
 	deadline := time.Now().Add(timeout)
-	b.mu.Lock()
-	b.closed = true
-	b.mu.Unlock()
+	b.queue.close()
 	b.stopDeadline = deadline
 	close(b.stopCh)
 
@@ -317,16 +304,14 @@ func (b *Batcher[T]) close(timeout time.Duration) error {
 func (b *Batcher[T]) Stats() Stats {
 	var s Stats
 	// Sent and the drops first, Enqueued last, so that Pending errs high
-	// rather than low. It can still be an item or two low for an instant
-	// (an Enqueue counts its item just after the send, and the worker may
-	// deliver it in between), hence the clamp at 0.
+	// rather than low.
 	s.Sent = b.sent.Load()
 	lost := b.lost.Load()
 	s.Retries = b.retries.Load()
 	for i := range s.Dropped {
 		s.Dropped[i] = b.dropped[i].Load()
 	}
-	s.Enqueued = b.enqueued.Load()
+	s.Enqueued = b.queue.enqueued()
 	if p := int64(s.Enqueued) - int64(s.Sent) - int64(lost); p > 0 {
 		s.Pending = int(p)
 	}

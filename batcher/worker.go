@@ -84,18 +84,16 @@ func (w *worker[T]) run(ctx context.Context) {
 
 	for {
 		w.publish()
-		if w.stopping && w.idle() && len(b.queue) == 0 {
+		if w.stopping && w.idle() && b.queue.len() == 0 {
 			break // everything accepted is delivered or dropped
 		}
 		// Take what is already queued, up to what the worker may hold,
 		// before deciding anything: a batch that is due should leave as
 		// full as it can.
 		if !w.saturated() {
-			select {
-			case item := <-b.queue:
+			if item, ok := b.queue.pop(); ok {
 				w.accept(item)
 				continue
-			default:
 			}
 		}
 		now := time.Now()
@@ -136,7 +134,7 @@ func (w *worker[T]) run(ctx context.Context) {
 			// Enqueue adds to enqueued, then reads kickAt; here kickAt is
 			// written, then enqueued read: one of the two sees the other,
 			// so an item that reaches the threshold is never slept on.
-			if b.enqueued.Load() >= at {
+			if b.queue.enqueued() >= at {
 				b.kickAt.Store(noKick)
 				continue
 			}
@@ -422,7 +420,7 @@ func (w *worker[T]) setPause(until time.Time, rateLimited bool) {
 // items accepted before Flush was called, and only real items (so the
 // target is always reached).
 func (w *worker[T]) addWaiter(fw *flushWaiter) {
-	target := w.recvSeq + uint64(len(w.b.queue))
+	target := w.recvSeq + uint64(w.b.queue.len())
 	fw.target.Store(target)
 	if w.resolved() >= target {
 		close(fw.done)
@@ -475,7 +473,7 @@ func (w *worker[T]) giveUp() {
 			w.finish(<-w.results)
 		}
 	}
-	if n := w.heldItems + len(w.outbox) + len(w.b.queue); n > 0 {
+	if n := w.heldItems + len(w.outbox) + w.b.queue.len(); n > 0 {
 		w.cfg.Debugf("Close: giving up on %d events", n)
 	}
 	paused := w.rateLimited && time.Now().Before(w.nextSendAt)
@@ -494,12 +492,10 @@ func (w *worker[T]) giveUp() {
 	w.outbox, w.outboxBytes = nil, 0
 	w.segs = nil
 	for {
-		select {
-		case <-w.b.queue:
-			w.recvSeq++
-			w.drop(DropClosed)
-		default:
+		if _, ok := w.b.queue.pop(); !ok {
 			return
 		}
+		w.recvSeq++
+		w.drop(DropClosed)
 	}
 }

@@ -51,26 +51,43 @@ func ErrorClass(err error) string {
 	if err == nil {
 		return "<nil>"
 	}
-	var specific, plain reflect.Type
-	walkError(err, func(e error, _ int) bool {
-		t := reflect.TypeOf(e)
-		switch {
-		case isWrapperType(t, e):
-		case isPlainType(t):
-			if plain == nil {
-				plain = t
-			}
-		default:
-			specific = t
-			return false
-		}
+	var cf classFinder
+	walkError(err, func(e error, _ int) bool { return !cf.visit(e) })
+	return cf.class(err)
+}
+
+// classFinder works out ErrorClass from the errors of a chain, visited in
+// the walk's order.
+type classFinder struct{ specific, plain reflect.Type }
+
+// visit looks at one error and reports whether the class is found (later
+// errors cannot change it).
+func (cf *classFinder) visit(e error) (found bool) {
+	if cf.specific != nil {
 		return true
-	})
+	}
+	t := reflect.TypeOf(e)
 	switch {
-	case specific != nil:
-		return specific.String()
-	case plain != nil:
-		return plain.String()
+	case isWrapperType(t, e):
+	case isPlainType(t):
+		if cf.plain == nil {
+			cf.plain = t
+		}
+	default:
+		cf.specific = t
+		return true
+	}
+	return false
+}
+
+// class is the class of the chain whose errors were visited; err is its
+// top.
+func (cf *classFinder) class(err error) string {
+	switch {
+	case cf.specific != nil:
+		return cf.specific.String()
+	case cf.plain != nil:
+		return cf.plain.String()
 	}
 	return reflect.TypeOf(err).String()
 }
@@ -138,23 +155,10 @@ func (s *Symbolizer) Exception(err error, maxCauses int) (class string, origin [
 		return "<nil>", nil, nil
 	}
 	s.init()
-	var (
-		specific, plain reflect.Type
-		bestDepth       = -1
-	)
+	var cf classFinder
+	bestDepth := -1
 	walkError(err, func(e error, depth int) bool {
-		if specific == nil {
-			t := reflect.TypeOf(e)
-			switch {
-			case isWrapperType(t, e):
-			case isPlainType(t):
-				if plain == nil {
-					plain = t
-				}
-			default:
-				specific = t
-			}
-		}
+		cf.visit(e)
 		// e's own stack, looked up at most once: the deepest one is the
 		// origin, and a cause shows its own.
 		var own []uintptr
@@ -186,15 +190,7 @@ func (s *Symbolizer) Exception(err error, maxCauses int) (class string, origin [
 		}
 		return true
 	})
-	switch {
-	case specific != nil:
-		class = specific.String()
-	case plain != nil:
-		class = plain.String()
-	default:
-		class = reflect.TypeOf(err).String()
-	}
-	return class, origin, causes
+	return cf.class(err), origin, causes
 }
 
 // ErrorMessage is err.Error(), never panicking: a panic in Error becomes

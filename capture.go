@@ -216,7 +216,7 @@ func (h *Hub) finish(ctx context.Context, c *Client, r *capture) EventID {
 			ev.hooked = c.contextValues(ctx, CaptureInfo{ID: ev.ID, Level: ev.Level, Message: ev.Message, Err: ev.err})
 		}
 	} else {
-		putEventID(&r.idBytes)
+		putRandomEventID(&r.idBytes)
 		r.id = EventID(unsafe.String(&r.idBytes[0], len(r.idBytes)))
 		r.at = monoNow()
 		r.scope = h.scope.snapshot()

@@ -3,6 +3,7 @@ package errsight
 import (
 	"maps"
 	"sync"
+	"sync/atomic"
 )
 
 // Scope is the context attached to every event captured through its hub: a
@@ -33,6 +34,11 @@ type Scope struct {
 	// and the copy is paid only by a request that captures.
 	pending  [pendingTags]tagKV
 	npending uint8
+	// snap is d while d is shared and no tag is pending, else nil: what
+	// snapshot would return, published so that a capture from a scope that
+	// has not changed since the previous one takes no lock. Every write
+	// clears it (under mu) before it changes what snapshot would return.
+	snap atomic.Pointer[scopeData]
 }
 
 // pendingTags is how many SetTag calls a scope holds before merging them.
@@ -81,17 +87,31 @@ func (s *Scope) cloneInto(c *Scope) {
 // snapshot returns the scope's data for an event or a clone, nil when
 // empty, and marks it shared: it is never written again.
 func (s *Scope) snapshot() *scopeData {
+	if d := s.snap.Load(); d != nil {
+		return d // shared already: nothing writes to it
+	}
 	s.mu.Lock()
 	s.mergePendingLocked(0)
 	d := s.d
 	s.shared = d != nil
+	if d != nil {
+		s.snap.Store(d)
+	}
 	s.mu.Unlock()
 	return d
+}
+
+// unpublishLocked withdraws the published snapshot before a write.
+func (s *Scope) unpublishLocked() {
+	if s.snap.Load() != nil {
+		s.snap.Store(nil)
+	}
 }
 
 // writableLocked returns the data this scope may write, copying it first
 // if a snapshot or clone refers to it.
 func (s *Scope) writableLocked() *scopeData {
+	s.unpublishLocked()
 	switch {
 	case s.d == nil:
 		s.d, s.own = &scopeData{}, 0
@@ -135,6 +155,7 @@ func (s *Scope) SetTag(key, value string) {
 		}
 	}
 	if int(s.npending) < len(s.pending) {
+		s.unpublishLocked()
 		s.pending[s.npending] = tagKV{key, value}
 		s.npending++
 		return
@@ -246,6 +267,7 @@ func (s *Scope) ClearBreadcrumbs() {
 // Clear empties the scope.
 func (s *Scope) Clear() {
 	s.mu.Lock()
+	s.unpublishLocked()
 	s.d, s.shared, s.own = nil, false, 0
 	s.pending, s.npending = [pendingTags]tagKV{}, 0
 	s.mu.Unlock()

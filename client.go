@@ -41,7 +41,6 @@ type Client struct {
 	// together with BeforeSend's (both are Encode's drops on purpose).
 	spikeDropped     atomic.Uint64
 	filtered         filterCounts
-	queuedBytes      atomic.Int64  // the queued captures' charges (see reserve)
 	queueBytesFull   atomic.Uint64 // captures dropped over MaxQueueBytes
 	beforeSendPanics atomic.Uint64
 	belowMinLevel    atomic.Uint64 // counted only under Debug, for its line
@@ -55,6 +54,8 @@ type Client struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	queueBytes queueBytes // the queued captures' charges (see reserve)
 }
 
 // enabledClients counts the enabled clients the process has created. While

@@ -3,6 +3,7 @@ package errsight
 import (
 	"maps"
 	"math/bits"
+	"sync/atomic"
 )
 
 // The queue is bounded by bytes as well as by count: 1,000 queued errors
@@ -91,14 +92,47 @@ func (r *capture) size() int64 {
 	return int64(n)
 }
 
+// queueBytes counts the bytes the queued captures are charged. Captures
+// add to reserved; the worker adds to released as it takes them: the queue
+// holds reserved - released. The two sit on cache lines of their own, so
+// that a capture does not fetch, on every event, a line the worker has just
+// written (a transfer between cores costs tens of nanoseconds): it compares
+// with seen, its latest reading of released, and reads released itself
+// only when that stale view says the budget is exceeded. A stale view is
+// never too low (released only grows), so it can only send a capture to
+// that exact check, never admit one the exact count would drop.
+type queueBytes struct {
+	_        cacheLinePad
+	reserved atomic.Int64 // written by captures
+	seen     atomic.Int64 // a reading of released, written by captures
+	_        cacheLinePad
+	released atomic.Int64 // written by the worker (and by failed enqueues)
+	_        cacheLinePad
+}
+
+// cacheLinePad keeps fields written by different goroutines off each
+// other's cache lines.
+type cacheLinePad [64]byte
+
+// queued is the bytes the queue holds now.
+func (q *queueBytes) queued() int64 { return q.reserved.Load() - q.released.Load() }
+
 // reserve charges r to the queue's byte budget; false when it does not fit,
 // and the drop is counted.
 func (c *Client) reserve(r *capture) bool {
 	r.bytes = r.size()
-	if c.queuedBytes.Add(r.bytes) <= int64(c.opts.MaxQueueBytes) {
+	q := &c.queueBytes
+	total := q.reserved.Add(r.bytes)
+	if total-q.seen.Load() <= int64(c.opts.MaxQueueBytes) {
 		return true
 	}
-	c.queuedBytes.Add(-r.bytes)
+	rel := q.released.Load()
+	for seen := q.seen.Load(); seen < rel && !q.seen.CompareAndSwap(seen, rel); seen = q.seen.Load() {
+	}
+	if total-rel <= int64(c.opts.MaxQueueBytes) {
+		return true
+	}
+	q.reserved.Add(-r.bytes)
 	r.bytes = 0
 	n := c.queueBytesFull.Add(1)
 	if bits.OnesCount64(n) == 1 { // 1, 2, 4, 8...: a line, not a flood
@@ -111,7 +145,7 @@ func (c *Client) reserve(r *capture) bool {
 // release returns r's charge once the worker has taken it from the queue.
 func (c *Client) release(r *capture) {
 	if r.bytes != 0 {
-		c.queuedBytes.Add(-r.bytes)
+		c.queueBytes.released.Add(r.bytes)
 		r.bytes = 0
 	}
 }

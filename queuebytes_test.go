@@ -64,12 +64,12 @@ func TestQueueBoundedByBytes(t *testing.T) {
 			}
 			grew := int64(heapInUse()) - int64(before)
 			st := c.Stats()
-			assert.LessOrEqual(t, c.queuedBytes.Load(), int64(DefaultMaxQueueBytes))
+			assert.LessOrEqual(t, c.queueBytes.queued(), int64(DefaultMaxQueueBytes))
 			assert.Less(t, grew, int64(tt.maxHeapBytes), "heap grew by %d MB for %d queued events", grew>>20, st.Pending)
 			assert.Equal(t, tt.wantDropped, st.Dropped.QueueFull > 0, "stats %+v", st)
 			close(stuck.release)
 			require.NoError(t, c.Flush(context.Background()))
-			assert.Zero(t, c.queuedBytes.Load(), "charges not released")
+			assert.Zero(t, c.queueBytes.queued(), "charges not released")
 			_ = c.Close()
 			st = c.Stats()
 			assert.Equal(t, st.Captured, st.Sent, "%+v", st)
@@ -109,4 +109,32 @@ func TestBreadcrumbDataTrimmedWhenAdded(t *testing.T) {
 	require.Len(t, events, 1)
 	sent := events[0]["breadcrumbs"].([]any)[0].(map[string]any)["data"].(map[string]any)["body"].(string)
 	assert.Equal(t, truncate(long, shrunkValueBytes), sent, "what is sent is unchanged")
+}
+
+// TestReserveWithStaleView checks the byte budget's arithmetic: a capture's
+// stale view of the releases never admits one too many, and never drops one
+// that fits once the releases are read.
+func TestReserveWithStaleView(t *testing.T) {
+	c := &Client{opts: Options{MaxQueueBytes: 10 * captureOverhead}, log: newDebugLog(nil, false, "")}
+	var held []*capture
+	for range 10 {
+		r := &capture{}
+		require.True(t, c.reserve(r))
+		held = append(held, r)
+	}
+	assert.False(t, c.reserve(&capture{}), "the eleventh does not fit")
+	assert.Equal(t, int64(10*captureOverhead), c.queueBytes.queued())
+	for _, r := range held[:3] {
+		c.release(r)
+	}
+	for range 3 {
+		assert.True(t, c.reserve(&capture{}), "released room is reused")
+	}
+	assert.False(t, c.reserve(&capture{}))
+	assert.Equal(t, int64(10*captureOverhead), c.queueBytes.queued())
+	assert.Equal(t, uint64(2), c.queueBytesFull.Load())
+	for _, r := range held[3:] {
+		c.release(r)
+	}
+	assert.Equal(t, int64(3*captureOverhead), c.queueBytes.queued())
 }

@@ -1,6 +1,9 @@
 package errsight
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // maxBreadcrumbs is how many breadcrumbs the server keeps per event; a scope
 // keeps the most recent ones.
@@ -48,12 +51,18 @@ type crumbNode struct {
 // a fresh list so older nodes can be collected: amortised O(1) per push, and
 // memory stays bounded.
 func (l *crumbNode) push(b Breadcrumb) *crumbNode {
-	n := 1
+	return l.pushNode(&crumbNode{b: b})
+}
+
+// pushNode is push with the new node made by the caller (who may fill it
+// before taking a lock); it links head in front of l, before anyone else
+// can see head.
+func (l *crumbNode) pushNode(head *crumbNode) *crumbNode {
+	head.next, head.n = l, 1
 	if l != nil {
-		n = l.n + 1
+		head.n = l.n + 1
 	}
-	head := &crumbNode{b: b, next: l, n: n}
-	if n >= crumbCompactAt*maxBreadcrumbs {
+	if head.n >= crumbCompactAt*maxBreadcrumbs {
 		head = head.compact(maxBreadcrumbs)
 	}
 	return head
@@ -88,10 +97,10 @@ func (l *crumbNode) slice(max int) []Breadcrumb {
 	return out
 }
 
-// normalised fills a breadcrumb's defaults at the moment it is added.
-func (b Breadcrumb) normalised() Breadcrumb {
+// normalise fills a breadcrumb's defaults at the moment it is added.
+func (b *Breadcrumb) normalise() {
 	if b.Timestamp.IsZero() {
-		b.Timestamp = time.Now()
+		b.Timestamp = crumbNow()
 	}
 	if b.Level == 0 {
 		b.Level = LevelInfo
@@ -100,6 +109,37 @@ func (b Breadcrumb) normalised() Breadcrumb {
 	// up to 100 breadcrumbs, shared by every event queued from it.
 	b.Message = trimmed(b.Message, maxCrumbMessage)
 	b.Category = trimmed(b.Category, maxCrumbCategory)
-	b.Data = trimCrumbData(b.Data)
-	return b
+	if len(b.Data) > 0 {
+		b.Data = trimCrumbData(b.Data)
+	}
+}
+
+// crumbAnchor pairs a time.Now reading with its monotonic offset from
+// clockBase.
+type crumbAnchor struct {
+	now  time.Time
+	mono time.Duration
+}
+
+// crumbClock is the latest anchor of crumbNow, at most crumbAnchorAge old.
+var crumbClock atomic.Pointer[crumbAnchor]
+
+// crumbAnchorAge is how long an anchor serves.
+const crumbAnchorAge = time.Second
+
+// crumbNow is time.Now for a breadcrumb's timestamp at one clock read
+// instead of two (time.Now reads the wall and the monotonic clock): the
+// monotonic time elapsed since an anchor, added to the anchor's time.Now.
+// Both clocks advance alike, so it is time.Now's value unless the wall
+// clock was stepped since the anchor, at most a second ago; past that age,
+// or when the readings disagree (another clock, such as a testing/synctest
+// bubble's), it reads time.Now and anchors again.
+func crumbNow() time.Time {
+	m := monoNow()
+	if a := crumbClock.Load(); a != nil && m >= a.mono && m-a.mono < crumbAnchorAge {
+		return a.now.Add(m - a.mono)
+	}
+	now := time.Now()
+	crumbClock.Store(&crumbAnchor{now: now, mono: now.Sub(clockBase)})
+	return now
 }

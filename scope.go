@@ -248,10 +248,13 @@ func (s *Scope) SetFingerprint(fp []string) {
 // AddBreadcrumb records a breadcrumb; the scope keeps the 50 most recent.
 // A zero Timestamp becomes now and a zero Level LevelInfo.
 func (s *Scope) AddBreadcrumb(b Breadcrumb) {
-	b = b.normalised()
+	// The node is made and filled before the lock: the critical section
+	// only links it.
+	node := &crumbNode{b: b}
+	node.b.normalise()
 	s.mu.Lock()
 	d := s.writableLocked()
-	d.crumbs = d.crumbs.push(b)
+	d.crumbs = d.crumbs.pushNode(node)
 	s.mu.Unlock()
 }
 

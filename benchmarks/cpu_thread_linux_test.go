@@ -20,14 +20,3 @@ func threadCPU() (time.Duration, bool) {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), true
 }
-
-// voluntarySwitches is how many times the process's threads have gone to
-// sleep so far (every wake-up of a sleeping goroutine's thread ends in one
-// more): a count, not a time, so the machine's load does not move it.
-func voluntarySwitches() (int64, bool) {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0, false
-	}
-	return ru.Nvcsw, true
-}

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -305,35 +306,47 @@ func captureMessageTarget(b *testing.B) targetRow {
 			sinkTime = time.Now()
 		}
 	})
-	// Sporadic captures: a pause between them, long enough for the worker
-	// to fall asleep. Each thread that goes to sleep is one voluntary
-	// context switch: the switches with captures, less those of the pauses
-	// alone, are the worker's wake-ups per capture (1 when every capture
-	// wakes it).
+	wakes := sporadicWakes(b)
+	checkNoDrops(b, c)
+	measured := fmt.Sprintf("CaptureMessage %s, time.Now %s; sporadic captures (a %v pause between them) wake the worker %.2f times each (BatchSize %d)",
+		fmtNs(capt), fmtNs(now), sporadicPause, wakes, errsight.DefaultBatchSize)
+	return targetRow{n: "4", name: "CaptureMessage ÷ time.Now, worker running", measured: measured, ratio: capt / now, limit: 4, atMost: true}
+}
+
+// sporadicWakes is how many times per capture sporadic captures wake the
+// worker: captures with a pause after each, long enough for the worker to
+// fall asleep and, if woken, to build the events it takes. A BeforeSend
+// hook counts the events the worker has built; a capture woke it when that
+// count moved during the pause after it (a worker that wakes only for a
+// full batch or its FlushInterval moves it once per batch). It counts, for
+// every capture, whether the worker took events from the queue before the
+// next one, so it cannot go below zero; the other wake-ups of the worker
+// (a send's result, its timer) build no event and are not counted. (The
+// voluntary context switches of the process, with captures less without,
+// went negative: sysmon and the GC switch as much as the worker.)
+func sporadicWakes(b *testing.B) float64 {
+	var built atomic.Int64
+	c := errsightClient(b, trDiscard, errsight.Options{SpikeLimit: -1, BeforeSend: func(ev *errsight.Event) *errsight.Event {
+		built.Add(1)
+		return ev
+	}})
+	h := errsightHub(c)
 	const sporadic = 2000
-	switches := func(capture bool) int64 {
-		s0, _ := voluntarySwitches()
-		for range sporadic {
-			if capture {
-				h.CaptureMessage(fixture.Message, errsight.LevelError)
-			}
-			time.Sleep(sporadicPause)
+	woke := 0
+	for range sporadic {
+		before := built.Load()
+		h.CaptureMessage(fixture.Message, errsight.LevelError)
+		time.Sleep(sporadicPause)
+		if built.Load() != before {
+			woke++
 		}
-		s1, _ := voluntarySwitches()
-		return s1 - s0
 	}
 	flushErrsight(b, c)
-	var withCaptures, pausesOnly []float64
-	for range 3 {
-		withCaptures = append(withCaptures, float64(switches(true)))
-		flushErrsight(b, c)
-		pausesOnly = append(pausesOnly, float64(switches(false)))
-	}
-	wakes := (median(withCaptures) - median(pausesOnly)) / sporadic
 	checkNoDrops(b, c)
-	measured := fmt.Sprintf("CaptureMessage %s, time.Now %s; sporadic captures (a %v pause between them) wake the worker %.2f times each",
-		fmtNs(capt), fmtNs(now), sporadicPause, wakes)
-	return targetRow{n: "4", name: "CaptureMessage ÷ time.Now, worker running", measured: measured, ratio: capt / now, limit: 4, atMost: true}
+	if got := built.Load(); got != sporadic {
+		b.Fatalf("the worker built %d of %d sporadic events", got, sporadic)
+	}
+	return float64(woke) / sporadic
 }
 
 // breadcrumbTarget is target 5a: Hub.AddBreadcrumb on a populated hub, both

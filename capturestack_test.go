@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -81,4 +82,10 @@ func TestCaptureStackStartsAtCallSite(t *testing.T) {
 			assert.NotEmpty(t, got.fn)
 		})
 	}
+}
+
+// TestCaptureRecordSize keeps a message's record in the 176-byte size
+// class: every byte of it is allocated on the capturing goroutine.
+func TestCaptureRecordSize(t *testing.T) {
+	assert.LessOrEqual(t, unsafe.Sizeof(capture{}), uintptr(176))
 }

@@ -2,7 +2,6 @@ package errsight
 
 import (
 	"maps"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -151,34 +150,12 @@ type Event struct {
 // formatted by hand into one allocation: this runs on every capture.
 func newEventID() EventID {
 	var buf [eventIDLen]byte
-	putEventID(&buf)
+	putRandomEventID(&buf)
 	return EventID(buf[:])
 }
 
 // eventIDLen is the length of an EventID: a UUID's 36 characters.
 const eventIDLen = 36
-
-// putEventID writes a new random version-4 UUID into buf. The random bits
-// come from math/rand/v2's runtime source, a per-thread ChaCha8 generator:
-// no lock and no system call per id.
-func putEventID(buf *[eventIDLen]byte) {
-	hi, lo := rand.Uint64(), rand.Uint64()
-	hi = hi&^(0xf<<12) | 0x4<<12 // version 4: the 13th hex digit
-	lo = lo&^(0x3<<62) | 0x2<<62 // variant 10: the top bits of the 17th
-	const hexDigits = "0123456789abcdef"
-	// Digit i of the 32 goes at uuidPos[i]; the dashes sit between.
-	for i := range 16 {
-		buf[uuidPos[i]] = hexDigits[hi>>(60-4*i)&0xf]
-		buf[uuidPos[16+i]] = hexDigits[lo>>(60-4*i)&0xf]
-	}
-	buf[8], buf[13], buf[18], buf[23] = '-', '-', '-', '-'
-}
-
-// uuidPos is where each of a UUID's 32 hex digits goes in its text.
-var uuidPos = [32]uint8{
-	0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17,
-	19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
-}
 
 // build merges the scope snapshot into the event and symbolises its stack.
 // It runs once, on the worker (never on the capturing goroutine: it reads

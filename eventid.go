@@ -5,10 +5,11 @@ import (
 	"math/rand/v2"
 )
 
-// putRandomEventID writes a new random version-4 UUID into buf, like
-// putEventID, eight hex digits at a time: the capture path formats one id
-// per event, and a digit at a time through a position table was a sixth of
-// a CaptureMessage.
+// putRandomEventID writes a new random version-4 UUID into buf. The random
+// bits come from math/rand/v2's runtime source, a per-thread ChaCha8
+// generator: no lock and no system call per id. The digits are written
+// eight at a time: the capture path formats one id per event, and a digit
+// at a time through a position table was a sixth of a CaptureMessage.
 func putRandomEventID(buf *[eventIDLen]byte) {
 	hi, lo := rand.Uint64(), rand.Uint64()
 	hi = hi&^(0xf<<12) | 0x4<<12 // version 4: the 13th hex digit

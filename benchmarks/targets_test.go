@@ -74,8 +74,11 @@ func (r targetRow) limitText() string {
 // OS thread (the goroutine locked to it): what the capture costs the
 // caller, with errsight's worker running on the other core (a discarding
 // Transport, spike protection off so that every event is built and
-// encoded), unaffected by other processes. The worker's target (1) is in
-// CPU time of the whole process per delivered event.
+// encoded), unaffected by other processes. The worker's targets (1, 1b,
+// 1c) are in CPU time of the whole process per delivered event: 1 to a
+// discarding transport (sentry-go's events json.Marshal-ed), 1b against the
+// code issue 16 was filed against, 1c over each SDK's HTTP transport to a
+// loopback server in another process.
 func BenchmarkTargets(b *testing.B) {
 	if b.N > 1 {
 		b.Skip("run with -benchtime 1x: each target measures itself")
@@ -83,6 +86,7 @@ func BenchmarkTargets(b *testing.B) {
 	rows := []targetRow{
 		workerTarget(b),
 		baselineTarget(b),
+		workerHTTPTarget(b),
 		slowServerTarget(b),
 		captureErrorTarget(b),
 		captureMessageTarget(b),
@@ -165,7 +169,7 @@ func fmtNs(ns float64) string {
 }
 
 // flushErrsight waits for everything c has queued.
-func flushErrsight(b *testing.B, c *errsight.Client) {
+func flushErrsight(b testing.TB, c *errsight.Client) {
 	if err := c.Flush(background); err != nil {
 		b.Fatal(err)
 	}
@@ -230,6 +234,54 @@ func workerTarget(b *testing.B) targetRow {
 	measured := fmt.Sprintf("errsight %s CPU/event = %.0f events/s per core (10x the issue's 8,400 = 84,000); sentry-go %s (%d of %d events reached its transport)",
 		fmtNs(e), 1e9/e, fmtNs(s), sDelivered(), sN)
 	return targetRow{n: "1", name: "worker throughput: sentry-go CPU/event ÷ errsight", measured: measured, ratio: s / e, limit: 60}
+}
+
+// workerHTTPTarget is target 1 over the network ("sentry-go's HTTP
+// transport", as the issue words it): the whole process's CPU per delivered
+// event with each SDK's own HTTP transport (errsight-go's
+// batches at the default BatchSize, sentry-go's envelope per event) to a
+// loopback server in another process (startSink), whose CPU neither SDK
+// is charged; capture included in both. Every event must reach the server.
+func workerHTTPTarget(b *testing.B) targetRow {
+	addrs, counts := startSink(b)
+	ec, eh := errsightHTTPClient(b, addrs)
+	sc, sh := sentryHTTPClient(b, addrs)
+	err := fixture.Wrapped()
+	before := counts()
+	var eN, sN int64
+	e, s := pair(3, processCPU, func(n int) {
+		withStack(shallowStack, func() {
+			for i := range n {
+				eh.CaptureError(err)
+				if (i+1)%flushEvery == 0 {
+					flushErrsight(b, ec)
+				}
+			}
+		})
+		flushErrsight(b, ec)
+		eN += int64(n)
+	}, func(n int) {
+		withStack(shallowStack, func() {
+			for i := range n {
+				sh.CaptureException(err)
+				if (i+1)%flushEvery == 0 && !sc.Flush(10*time.Second) {
+					b.Fatal("sentry: Flush timed out")
+				}
+			}
+		})
+		if !sc.Flush(10 * time.Second) {
+			b.Fatal("sentry: Flush timed out")
+		}
+		sN += int64(n)
+	})
+	checkNoDrops(b, ec)
+	got := counts()
+	if d := got.Errsight - before.Errsight; d != eN {
+		b.Fatalf("the server received %d of errsight's %d events", d, eN)
+	}
+	measured := fmt.Sprintf("each SDK's HTTP transport to a loopback server in another process: errsight %s CPU/event (BatchSize %d), sentry-go %s (%d of %d events reached the server)",
+		fmtNs(e), errsight.DefaultBatchSize, fmtNs(s), got.Sentry-before.Sentry, sN)
+	return targetRow{n: "1c", name: "worker throughput over HTTP: sentry-go CPU/event ÷ errsight", measured: measured, ratio: s / e, limit: 60}
 }
 
 // slowServerTarget is target 2: delivered events/s to a server answering in

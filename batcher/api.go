@@ -58,17 +58,17 @@ type Config[T any] struct {
 	// fit in a request on its own: each higher level should give a smaller
 	// encoding. It returns nil data and a nil error to drop the item on
 	// purpose (counted under DropSuppressed: spike protection); any error
-	// drops it under DropEncode. The returned slice belongs to the batcher:
-	// it is kept, unmodified, until the item is delivered or dropped, and
-	// re-sent byte for byte on a retry. Required unless EncodeTo is set.
+	// drops it under DropEncode. The batcher copies the encoding into the
+	// request body at once, and re-sends those bytes unchanged on a retry:
+	// the returned slice is not kept. Required unless EncodeTo is set.
 	Encode func(item T, shrink int) ([]byte, error)
-	// EncodeTo, when set, is used instead of Encode: it appends the
-	// item's encoding to dst and returns the extended slice, with Encode's
+	// EncodeTo, when set, is used instead of Encode: it appends the item's
+	// encoding to dst and returns the extended slice, with Encode's
 	// contract otherwise (nil and a nil error drop the item on purpose, an
-	// error drops it under DropEncode). The
-	// worker hands it the request body being assembled, so that an item
-	// is written once, where it is sent from: no buffer per item, no copy
-	// into the request. It must not keep dst or modify what dst held.
+	// error drops it under DropEncode). The worker hands it the request
+	// body being assembled, so that an item is written once, where it is
+	// sent from, without Encode's copy. It must not keep dst or modify what
+	// dst held.
 	EncodeTo func(dst []byte, item T, shrink int) ([]byte, error)
 	// ShrinkLevels is the highest shrink level Encode knows (default 0: no
 	// shrinking; at most 32). An item still too large at that level is

@@ -88,6 +88,11 @@ func New[T any](cfg Config[T]) *Batcher[T] {
 	if cfg.Encode == nil && cfg.EncodeTo == nil {
 		panic("batcher: Config.Encode is nil")
 	}
+	if cfg.EncodeTo == nil {
+		// One way in for the worker: Encode's result is appended where
+		// EncodeTo would have written it.
+		cfg.EncodeTo = encodeToOf(cfg.Encode)
+	}
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = DefaultBatchSize
 	}
@@ -325,3 +330,14 @@ func (b *Batcher[T]) Stats() Stats {
 
 // noKick is kickAt's value when Enqueue must not wake the worker.
 const noKick = math.MaxUint64
+
+// encodeToOf turns an Encode into an EncodeTo that appends its result.
+func encodeToOf[T any](encode func(T, int) ([]byte, error)) func([]byte, T, int) ([]byte, error) {
+	return func(dst []byte, item T, shrink int) ([]byte, error) {
+		b, err := encode(item, shrink)
+		if err != nil || b == nil {
+			return nil, err
+		}
+		return append(dst, b...), nil
+	}
+}

@@ -150,6 +150,7 @@ func newTest(tr transport.Transport, tweak func(*Config[*item])) *Batcher[*item]
 		tweak(&cfg)
 	}
 	if viaEncodeTo && cfg.Encode != nil {
+		// Given by the test rather than built by New from Encode.
 		cfg.EncodeTo, cfg.Encode = encodeToOf(cfg.Encode), nil
 	}
 	return New(cfg)
@@ -157,17 +158,6 @@ func newTest(tr transport.Transport, tweak func(*Config[*item])) *Batcher[*item]
 
 // viaEncodeTo makes newTest configure EncodeTo (TestSuiteViaEncodeTo).
 var viaEncodeTo bool
-
-// encodeToOf is enc as an EncodeTo.
-func encodeToOf(enc func(*item, int) ([]byte, error)) func([]byte, *item, int) ([]byte, error) {
-	return func(dst []byte, it *item, shrink int) ([]byte, error) {
-		b, err := enc(it, shrink)
-		if err != nil || b == nil {
-			return nil, err
-		}
-		return append(dst, b...), nil
-	}
-}
 
 // enqueueAll enqueues every item and fails the test on a drop.
 func enqueueAll(t *testing.T, b *Batcher[*item], its []*item) {

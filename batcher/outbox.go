@@ -110,19 +110,12 @@ func appendBody(buf []byte, bt *batch) []byte {
 	return append(buf, ']')
 }
 
-// accept encodes an item taken from the queue and appends it to the
-// outbox, or drops it. With Config.EncodeTo the encoding is written into
-// the open body, the request body of the next batch, after its "[" or a
-// ",".
+// accept encodes an item taken from the queue into the request body being
+// assembled (see encodeIntoSegment) and appends it to the outbox, or drops
+// it.
 func (w *worker[T]) accept(item T) {
 	w.recvSeq++
-	var data []byte
-	var reason DropReason
-	if w.cfg.EncodeTo != nil {
-		data, reason = w.encodeIntoSegment(item)
-	} else {
-		data, reason = w.encode(item)
-	}
+	data, reason := w.encodeIntoSegment(item)
 	if data == nil {
 		w.drop(reason)
 		return
@@ -267,48 +260,6 @@ func (w *worker[T]) safeEncodeTo(dst []byte, item T, shrink int) (out []byte, er
 		}
 	}()
 	return w.cfg.EncodeTo(dst, item, shrink)
-}
-
-// encode renders an item at the lowest shrink level that fits in a request
-// on its own. It returns nil and the reason when the item must be dropped.
-// It always ends: ShrinkLevels is bounded.
-func (w *worker[T]) encode(item T) ([]byte, DropReason) {
-	limit := w.cfg.MaxBatchBytes - 2 // room for "[" and "]"
-	size := 0
-	for shrink := 0; shrink <= w.cfg.ShrinkLevels; shrink++ {
-		data, err := w.safeEncode(item, shrink)
-		switch {
-		case err != nil:
-			w.cfg.Debugf("encoding an event failed: %v", err)
-			return nil, DropEncode
-		case data == nil:
-			return nil, DropSuppressed
-		case len(data) == 0:
-			w.cfg.Debugf("encoding an event gave nothing: dropped")
-			return nil, DropEncode
-		case len(data) <= limit:
-			if shrink > 0 {
-				w.cfg.Debugf("event of %d bytes shrunk to %d bytes (level %d) to fit in a request", size, len(data), shrink)
-			}
-			return data, 0
-		}
-		if shrink == 0 {
-			size = len(data)
-		}
-	}
-	w.cfg.Debugf("event of %d bytes does not fit in a request of %d bytes, even shrunk: dropped", size, w.cfg.MaxBatchBytes)
-	return nil, DropTooLarge
-}
-
-// safeEncode calls Config.Encode, turning a panic into an error: one bad
-// event must not take the worker, and the program, down.
-func (w *worker[T]) safeEncode(item T, shrink int) (data []byte, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("encoding panicked: %v", r)
-		}
-	}()
-	return w.cfg.Encode(item, shrink)
 }
 
 // release forgets a batch that was delivered or dropped; its body, if it

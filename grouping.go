@@ -110,10 +110,13 @@ func (c *Client) fingerprintBeforeBuild(ev *Event) []string {
 	}
 	pcs := ev.pcs
 	if ev.err != nil {
+		// Class and origin in one walk of the chain; no causes: their
+		// texts are not needed unless the event is built.
+		errClass, origin, _ := c.sym.Exception(ev.err, 0)
 		if class == "" {
-			class = stacktrace.ErrorClass(ev.err)
+			class = errClass
 		}
-		if origin := stacktrace.OriginPCs(ev.err); len(origin) > 0 {
+		if len(origin) > 0 {
 			pcs = origin
 		}
 	}

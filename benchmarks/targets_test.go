@@ -200,35 +200,8 @@ func workerTarget(b *testing.B) targetRow {
 	eh := errsightHub(ec)
 	sc, sDelivered := sentryClientCount(b, trDiscard, sentry.ClientOptions{Transport: &fixture.SentryDiscard{Encode: true}})
 	sh := sentryHub(sc)
-	err := fixture.Wrapped()
-	var eN, sN uint64
-	e, s := pair(3, processCPU, func(n int) {
-		withStack(shallowStack, func() {
-			for i := range n {
-				eh.CaptureError(err)
-				if (i+1)%flushEvery == 0 {
-					flushErrsight(b, ec)
-				}
-			}
-		})
-		flushErrsight(b, ec)
-		eN += uint64(n)
-	}, func(n int) {
-		withStack(shallowStack, func() {
-			for i := range n {
-				sh.CaptureException(err)
-				if (i+1)%flushEvery == 0 && !sc.Flush(10*time.Second) {
-					b.Fatal("sentry: Flush timed out")
-				}
-			}
-		})
-		if !sc.Flush(10 * time.Second) {
-			b.Fatal("sentry: Flush timed out")
-		}
-		sN += uint64(n)
-	})
-	checkNoDrops(b, ec)
-	if got := eDelivered(); got != eN {
+	e, s, eN, sN := deliverPair(b, ec, eh, sc, sh)
+	if got := eDelivered(); got != uint64(eN) {
 		b.Fatalf("errsight delivered %d of %d events", got, eN)
 	}
 	measured := fmt.Sprintf("errsight %s CPU/event = %.0f events/s per core (10x the issue's 8,400 = 84,000); sentry-go %s (%d of %d events reached its transport)",
@@ -236,20 +209,13 @@ func workerTarget(b *testing.B) targetRow {
 	return targetRow{n: "1", name: "worker throughput: sentry-go CPU/event ÷ errsight", measured: measured, ratio: s / e, limit: 60}
 }
 
-// workerHTTPTarget is target 1 over the network ("sentry-go's HTTP
-// transport", as the issue words it): the whole process's CPU per delivered
-// event with each SDK's own HTTP transport (errsight-go's
-// batches at the default BatchSize, sentry-go's envelope per event) to a
-// loopback server in another process (startSink), whose CPU neither SDK
-// is charged; capture included in both. Every event must reach the server.
-func workerHTTPTarget(b *testing.B) targetRow {
-	addrs, counts := startSink(b)
-	ec, eh := errsightHTTPClient(b, addrs)
-	sc, sh := sentryHTTPClient(b, addrs)
+// deliverPair measures target 1's work for both SDKs, alternated: the
+// wrapped error captured under a 20-frame stack, flushed every flushEvery
+// events, until delivered. It returns the process's CPU per event of each
+// and how many events each captured; errsight must have dropped none.
+func deliverPair(b *testing.B, ec *errsight.Client, eh *errsight.Hub, sc *sentry.Client, sh *sentry.Hub) (e, s float64, eN, sN int64) {
 	err := fixture.Wrapped()
-	before := counts()
-	var eN, sN int64
-	e, s := pair(3, processCPU, func(n int) {
+	e, s = pair(3, processCPU, func(n int) {
 		withStack(shallowStack, func() {
 			for i := range n {
 				eh.CaptureError(err)
@@ -275,6 +241,21 @@ func workerHTTPTarget(b *testing.B) targetRow {
 		sN += int64(n)
 	})
 	checkNoDrops(b, ec)
+	return e, s, eN, sN
+}
+
+// workerHTTPTarget is target 1 over the network ("sentry-go's HTTP
+// transport", as the issue words it): the whole process's CPU per delivered
+// event with each SDK's own HTTP transport (errsight-go's
+// batches at the default BatchSize, sentry-go's envelope per event) to a
+// loopback server in another process (startSink), whose CPU neither SDK
+// is charged; capture included in both. Every event must reach the server.
+func workerHTTPTarget(b *testing.B) targetRow {
+	addrs, counts := startSink(b)
+	ec, eh := errsightHTTPClient(b, addrs)
+	sc, sh := sentryHTTPClient(b, addrs)
+	before := counts()
+	e, s, eN, sN := deliverPair(b, ec, eh, sc, sh)
 	got := counts()
 	if d := got.Errsight - before.Errsight; d != eN {
 		b.Fatalf("the server received %d of errsight's %d events", d, eN)
